@@ -1,0 +1,302 @@
+//! Login, the account page (TOTP enrolment), the staff workbench and the admin's account list.
+//! Every form is an `ActionForm` posting to a server function, so it works without JavaScript.
+use super::api::{
+    get_current_user, list_departments, list_users, staff_home, totp_begin, CreateUser, Login, TotpConfirm,
+};
+use super::{CurrentUser, Role};
+use crate::errors::AppError;
+use crate::i18n::*;
+use crate::ui::{ErrorPage, FieldErrors, FormError};
+use leptos::prelude::*;
+
+pub fn role_label(locale: Locale, role: Role) -> String {
+    let s = match role {
+        Role::Admin => td_string!(locale, role_admin),
+        Role::IntakeOfficer => td_string!(locale, role_intake_officer),
+        Role::DepartmentHandler => td_string!(locale, role_department_handler),
+        Role::RewardOfficer => td_string!(locale, role_reward_officer),
+        Role::TrainingAdmin => td_string!(locale, role_training_admin),
+        Role::EnterpriseManager => td_string!(locale, role_enterprise_manager),
+        Role::Employee => td_string!(locale, role_employee),
+    };
+    s.to_string()
+}
+
+/// Form errors from a server action's last result.
+fn action_error<T, S>(value: S) -> Signal<Option<AppError>>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || value.get().and_then(|r| r.err()))
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let login = ServerAction::<Login>::new();
+    let error = action_error(login.value());
+    // Only the WebAssembly app runs effects, so the show-password toggle exists only once the
+    // page has hydrated (without JavaScript the field is a plain password field).
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let show = RwSignal::new(false);
+    view! {
+        <section class="page narrow">
+            <h1>{t!(i18n, login_title)}</h1>
+            <p>{t!(i18n, login_lead)}</p>
+            <ActionForm action=login attr:class="stack-form">
+                <FormError error />
+                <label for="username">{t!(i18n, login_username)}</label>
+                <input id="username" name="username" type="text" autocomplete="username" required maxlength="64" />
+                <label for="password">{t!(i18n, login_password)}</label>
+                <div class="password-row">
+                    <input
+                        id="password"
+                        name="password"
+                        type=move || if show.get() { "text" } else { "password" }
+                        autocomplete="current-password"
+                        required
+                        maxlength="256"
+                    />
+                    <Show when=move || hydrated.get()>
+                        <button
+                            type="button"
+                            class="secondary"
+                            aria-pressed=move || show.get().to_string()
+                            aria-controls="password"
+                            on:click=move |_| show.update(|s| *s = !*s)
+                        >
+                            {t!(i18n, login_show_password)}
+                        </button>
+                    </Show>
+                </div>
+                <label for="totp_code">{t!(i18n, login_totp)}</label>
+                <input
+                    id="totp_code"
+                    name="totp_code"
+                    type="text"
+                    inputmode="numeric"
+                    autocomplete="one-time-code"
+                    maxlength="6"
+                    aria-describedby="totp-hint"
+                />
+                <p id="totp-hint" class="hint">{t!(i18n, login_totp_hint)}</p>
+                <button type="submit">{t!(i18n, login_submit)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let user = Resource::new(|| (), |_| get_current_user());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(u)) => view! { <AccountView user=u /> }.into_any(),
+                    Ok(None) => view! { <ErrorPage error=AppError::Unauthorized /> }.into_any(),
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AccountView(user: CurrentUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let role = user.role;
+    view! {
+        <section class="page narrow">
+            <h1>{t!(i18n, account_title)}</h1>
+            <dl class="facts">
+                <dt>{t!(i18n, account_username)}</dt>
+                <dd>{user.username.clone()}</dd>
+                <dt>{t!(i18n, account_name)}</dt>
+                <dd>{user.display_name.clone()}</dd>
+                <dt>{t!(i18n, account_role)}</dt>
+                <dd>{move || role_label(i18n.get_locale(), role)}</dd>
+            </dl>
+            <h2>{t!(i18n, account_totp_title)}</h2>
+            {if user.totp_enabled {
+                view! { <p class="ok">{t!(i18n, account_totp_enabled)}</p> }.into_any()
+            } else {
+                view! {
+                    {user
+                        .totp_enrollment_required
+                        .then(|| view! { <p class="warning" role="alert">{t!(i18n, err_totp_enrollment_required)}</p> })}
+                    <TotpEnrol />
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn TotpEnrol() -> impl IntoView {
+    let i18n = use_i18n();
+    let enrollment = Resource::new(|| (), |_| totp_begin());
+    let confirm = ServerAction::<TotpConfirm>::new();
+    let error = action_error(confirm.value());
+    view! {
+        <p>{t!(i18n, account_totp_intro)}</p>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match enrollment.await {
+                    Ok(e) => view! {
+                        <figure class="qr">
+                            <div class="qr-code" inner_html=e.qr_svg></div>
+                            <figcaption>
+                                {t!(i18n, account_totp_secret)} " "
+                                <code data-testid="totp-secret">{e.secret_base32}</code>
+                            </figcaption>
+                        </figure>
+                    }
+                        .into_any(),
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <ActionForm action=confirm attr:class="stack-form">
+            <FormError error />
+            <label for="code">{t!(i18n, account_totp_code)}</label>
+            <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required />
+            <FieldErrors error field="code" />
+            <button type="submit">{t!(i18n, account_totp_confirm)}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn StaffPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let me = Resource::new(|| (), |_| staff_home());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(u) => {
+                        let role = u.role;
+                        view! {
+                            <section class="page">
+                                <h1>{t!(i18n, staff_title)}</h1>
+                                <p data-testid="staff-greeting">
+                                    {t!(i18n, staff_welcome)} " " {u.display_name.clone()} " · "
+                                    {move || role_label(i18n.get_locale(), role)}
+                                </p>
+                                <ul class="link-list">
+                                    <li><a href="/account">{t!(i18n, account_title)}</a></li>
+                                    {(role == Role::Admin)
+                                        .then(|| view! { <li><a href="/admin/users">{t!(i18n, admin_users_title)}</a></li> })}
+                                </ul>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AdminUsersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let create = ServerAction::<CreateUser>::new();
+    let users = Resource::new(move || create.version().get(), |_| list_users());
+    let departments = Resource::new(|| (), |_| list_departments());
+    let error = action_error(create.value());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = match users.await {
+                    Ok(list) => list,
+                    Err(e) => return view! { <ErrorPage error=e /> }.into_any(),
+                };
+                let depts = departments.await.unwrap_or_default();
+                view! {
+                    <section class="page">
+                        <h1>{t!(i18n, admin_users_title)}</h1>
+                        <div class="table-wrap">
+                            <table>
+                                <caption class="visually-hidden">{t!(i18n, admin_users_title)}</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t!(i18n, account_username)}</th>
+                                        <th scope="col">{t!(i18n, account_name)}</th>
+                                        <th scope="col">{t!(i18n, account_role)}</th>
+                                        <th scope="col">{t!(i18n, admin_scope)}</th>
+                                        <th scope="col">"TOTP"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list
+                                        .into_iter()
+                                        .map(|u| {
+                                            let role = u.role;
+                                            view! {
+                                                <tr>
+                                                    <td>{u.username}</td>
+                                                    <td>{u.display_name}</td>
+                                                    <td>{move || role_label(i18n.get_locale(), role)}</td>
+                                                    <td>{u.scope.unwrap_or_default()}</td>
+                                                    <td>{if u.totp_enabled { "✓" } else { "—" }}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <h2>{t!(i18n, admin_create_title)}</h2>
+                        <ActionForm action=create attr:class="stack-form">
+                            <FormError error />
+                            <label for="new-username">{t!(i18n, account_username)}</label>
+                            <input id="new-username" name="username" type="text" required maxlength="64" />
+                            <FieldErrors error field="username" />
+                            <label for="new-display-name">{t!(i18n, account_name)}</label>
+                            <input id="new-display-name" name="display_name" type="text" required maxlength="64" />
+                            <FieldErrors error field="display_name" />
+                            <label for="new-role">{t!(i18n, account_role)}</label>
+                            <select id="new-role" name="role">
+                                {Role::ALL
+                                    .into_iter()
+                                    .map(|r| view! { <option value=r.as_str()>{move || role_label(i18n.get_locale(), r)}</option> })
+                                    .collect_view()}
+                            </select>
+                            <FieldErrors error field="role" />
+                            <label for="new-department">{t!(i18n, admin_department)}</label>
+                            <select id="new-department" name="department_id">
+                                <option value="">{t!(i18n, admin_none)}</option>
+                                {depts
+                                    .into_iter()
+                                    .map(|d| {
+                                        let (zh, en) = (d.name_zh.clone(), d.name_en.clone());
+                                        view! {
+                                            <option value=d.id.to_string()>
+                                                {move || if i18n.get_locale() == Locale::en { en.clone() } else { zh.clone() }}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </select>
+                            <FieldErrors error field="department_id" />
+                            <label for="new-enterprise">{t!(i18n, admin_enterprise_id)}</label>
+                            <input id="new-enterprise" name="enterprise_id" type="text" inputmode="numeric" />
+                            <FieldErrors error field="enterprise_id" />
+                            <label for="new-password">{t!(i18n, login_password)}</label>
+                            <input id="new-password" name="password" type="password" autocomplete="new-password" required />
+                            <FieldErrors error field="password" />
+                            <button type="submit">{t!(i18n, admin_create_submit)}</button>
+                        </ActionForm>
+                    </section>
+                }
+                    .into_any()
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,165 @@
+//! Roles and permissions as plain data. Every server function names the permission it needs and
+//! the guard asks `Role::allows`; anything not listed here is denied.
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    IntakeOfficer,
+    DepartmentHandler,
+    RewardOfficer,
+    TrainingAdmin,
+    EnterpriseManager,
+    Employee,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Open the staff workbench (bureau staff only).
+    StaffWorkbench,
+    /// List and create accounts.
+    ManageUsers,
+    /// Read the reference data (departments, towns/streets).
+    ReadReferenceData,
+    /// Manage one's own second factor.
+    ManageOwnTotp,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Admin,
+        Role::IntakeOfficer,
+        Role::DepartmentHandler,
+        Role::RewardOfficer,
+        Role::TrainingAdmin,
+        Role::EnterpriseManager,
+        Role::Employee,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::IntakeOfficer => "intake_officer",
+            Role::DepartmentHandler => "department_handler",
+            Role::RewardOfficer => "reward_officer",
+            Role::TrainingAdmin => "training_admin",
+            Role::EnterpriseManager => "enterprise_manager",
+            Role::Employee => "employee",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Bureau staff (as opposed to enterprise users): subject to the staff TOTP policy.
+    pub fn is_bureau_staff(self) -> bool {
+        !matches!(self, Role::EnterpriseManager | Role::Employee)
+    }
+
+    pub fn needs_department(self) -> bool {
+        matches!(self, Role::DepartmentHandler)
+    }
+
+    pub fn needs_enterprise(self) -> bool {
+        matches!(self, Role::EnterpriseManager | Role::Employee)
+    }
+
+    /// The permission table. Deny by default: a permission not matched here is refused.
+    pub fn allows(self, perm: Permission) -> bool {
+        use Permission::*;
+        match perm {
+            ManageOwnTotp => true,
+            StaffWorkbench | ReadReferenceData => self.is_bureau_staff(),
+            ManageUsers => self == Role::Admin,
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Password policy for staff and enterprise accounts: length only (NIST 800-63B style), with an
+/// upper bound so hashing cost stays bounded.
+pub fn check_password(password: &str) -> Result<(), &'static str> {
+    let n = password.chars().count();
+    if n < 10 {
+        Err("password_too_short")
+    } else if password.len() > 256 {
+        Err("password_too_long")
+    } else {
+        Ok(())
+    }
+}
+
+/// Usernames: 3–64 characters of ASCII letters, digits, `.`, `_`, `-`.
+pub fn check_username(username: &str) -> Result<(), &'static str> {
+    let ok_chars = username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    if !(3..=64).contains(&username.len()) || !ok_chars {
+        Err("username_invalid")
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_names_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn permission_table() {
+        use Permission::*;
+        // (role, permission, allowed)
+        let cases = [
+            (Role::Admin, ManageUsers, true),
+            (Role::IntakeOfficer, ManageUsers, false),
+            (Role::DepartmentHandler, ManageUsers, false),
+            (Role::RewardOfficer, ManageUsers, false),
+            (Role::TrainingAdmin, ManageUsers, false),
+            (Role::EnterpriseManager, ManageUsers, false),
+            (Role::Employee, ManageUsers, false),
+            (Role::IntakeOfficer, StaffWorkbench, true),
+            (Role::DepartmentHandler, StaffWorkbench, true),
+            (Role::EnterpriseManager, StaffWorkbench, false),
+            (Role::Employee, StaffWorkbench, false),
+            (Role::Employee, ReadReferenceData, false),
+            (Role::RewardOfficer, ReadReferenceData, true),
+            (Role::Employee, ManageOwnTotp, true),
+        ];
+        for (role, perm, expected) in cases {
+            assert_eq!(role.allows(perm), expected, "{role} {perm:?}");
+        }
+    }
+
+    #[test]
+    fn scopes_required_by_role() {
+        assert!(Role::DepartmentHandler.needs_department());
+        assert!(!Role::IntakeOfficer.needs_department());
+        assert!(Role::Employee.needs_enterprise());
+        assert!(Role::EnterpriseManager.needs_enterprise());
+        assert!(!Role::Admin.needs_enterprise());
+    }
+
+    #[test]
+    fn password_and_username_policy() {
+        assert_eq!(check_password("short"), Err("password_too_short"));
+        assert_eq!(check_password("long enough pass"), Ok(()));
+        assert_eq!(check_password(&"x".repeat(300)), Err("password_too_long"));
+        assert_eq!(check_username("intake.li"), Ok(()));
+        assert_eq!(check_username("a"), Err("username_invalid"));
+        assert_eq!(check_username("bad name"), Err("username_invalid"));
+        assert_eq!(check_username("<script>"), Err("username_invalid"));
+    }
+}

@@ -1,0 +1,400 @@
+//! Server-only account logic: storage, argon2id hashing, login throttling, sessions and the guard
+//! that every server function calls before it does anything.
+use super::{CurrentUser, Permission, Role, UserSummary};
+use crate::db::{now, Db};
+use crate::errors::AppError;
+use crate::state::{app_state, AppState};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use tower_sessions::Session;
+
+/// Session key holding the logged-in user's id.
+pub const SESSION_USER: &str = "auth.user_id";
+/// Session key holding a TOTP secret being enrolled (base32), until the user confirms a code.
+pub const SESSION_TOTP_PENDING: &str = "auth.totp_pending";
+
+/// An argon2id hash (same parameters as real ones) of a random string, made once: verifying
+/// against it costs the same as a real check, so a login for an unknown account takes as long as
+/// one for a known account.
+static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+fn dummy_hash() -> String {
+    DUMMY_HASH
+        .get_or_init(|| {
+            let salt = SaltString::generate(&mut OsRng);
+            let random = SaltString::generate(&mut OsRng);
+            Argon2::default()
+                .hash_password(random.as_str().as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .unwrap_or_default()
+        })
+        .clone()
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub department_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+    pub totp_secret: Option<String>,
+    pub active: i64,
+}
+
+const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, department_id, \
+                            enterprise_id, totp_secret, active";
+
+impl UserRow {
+    pub fn role(&self) -> Result<Role, AppError> {
+        Role::parse(&self.role).ok_or_else(|| AppError::internal("unknown role in database", &self.role))
+    }
+
+    pub fn to_current(&self, settings_require_totp: bool) -> Result<CurrentUser, AppError> {
+        let role = self.role()?;
+        let totp_enabled = self.totp_secret.is_some();
+        Ok(CurrentUser {
+            id: self.id,
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            role,
+            department_id: self.department_id,
+            enterprise_id: self.enterprise_id,
+            totp_enabled,
+            totp_enrollment_required: settings_require_totp && role.is_bureau_staff() && !totp_enabled,
+        })
+    }
+}
+
+pub fn hash_password_blocking(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::internal("argon2 hash failed", e))
+}
+
+pub fn verify_password_blocking(password: &str, hash: &str) -> bool {
+    match PasswordHash::new(hash) {
+        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Err(_) => false,
+    }
+}
+
+pub async fn find_user_by_username(db: &Db, username: &str) -> Result<Option<UserRow>, AppError> {
+    let sql = format!("select {USER_COLUMNS} from users where username = $1");
+    Ok(sqlx::query_as::<_, UserRow>(&sql).bind(username).fetch_optional(&db.pool).await?)
+}
+
+pub async fn find_user_by_id(db: &Db, id: i64) -> Result<Option<UserRow>, AppError> {
+    let sql = format!("select {USER_COLUMNS} from users where id = $1");
+    Ok(sqlx::query_as::<_, UserRow>(&sql).bind(id).fetch_optional(&db.pool).await?)
+}
+
+/// A new account's data, already validated by `validate_new_user`.
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub department_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+    pub is_demo: bool,
+}
+
+/// Check a new account against the policy and the reference data; all problems at once.
+pub async fn validate_new_user(db: &Db, u: &NewUser, password: &str) -> Result<(), AppError> {
+    let mut errs = Vec::new();
+    let mut push = |field: &str, code: &str| {
+        errs.push(crate::errors::FieldError { field: field.into(), code: code.into() })
+    };
+    if let Err(code) = super::rules::check_username(&u.username) {
+        push("username", code);
+    }
+    if let Err(code) = super::rules::check_password(password) {
+        push("password", code);
+    }
+    let name_len = u.display_name.trim().chars().count();
+    if name_len == 0 || name_len > 64 {
+        push("display_name", "display_name_invalid");
+    }
+    match (u.role.needs_department(), u.department_id) {
+        (true, None) => push("department_id", "department_required"),
+        (false, Some(_)) => push("department_id", "department_not_allowed"),
+        (true, Some(id)) => {
+            let found: Option<i64> = sqlx::query_scalar("select id from departments where id = $1")
+                .bind(id)
+                .fetch_optional(&db.pool)
+                .await?;
+            if found.is_none() {
+                push("department_id", "department_unknown");
+            }
+        }
+        (false, None) => {}
+    }
+    match (u.role.needs_enterprise(), u.enterprise_id) {
+        (true, None) => push("enterprise_id", "enterprise_required"),
+        (false, Some(_)) => push("enterprise_id", "enterprise_not_allowed"),
+        (true, Some(id)) => {
+            let found: Option<i64> = sqlx::query_scalar("select id from enterprises where id = $1")
+                .bind(id)
+                .fetch_optional(&db.pool)
+                .await?;
+            if found.is_none() {
+                push("enterprise_id", "enterprise_unknown");
+            }
+        }
+        (false, None) => {}
+    }
+    if find_user_by_username(db, &u.username).await?.is_some() {
+        push("username", "username_taken");
+    }
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errs))
+    }
+}
+
+/// Insert a validated account with an already computed password hash.
+pub async fn insert_user(db: &Db, u: &NewUser, password_hash: &str) -> Result<i64, AppError> {
+    let ts = now();
+    let res: Result<i64, sqlx::Error> = sqlx::query_scalar(
+        "insert into users (username, display_name, password_hash, role, department_id, \
+         enterprise_id, is_demo, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $8) returning id",
+    )
+    .bind(&u.username)
+    .bind(u.display_name.trim())
+    .bind(password_hash)
+    .bind(u.role.as_str())
+    .bind(u.department_id)
+    .bind(u.enterprise_id)
+    .bind(i64::from(u.is_demo))
+    .bind(ts)
+    .fetch_one(&db.pool)
+    .await;
+    match res {
+        Ok(id) => Ok(id),
+        // Two creations racing for one name: the unique index decides, on both backends.
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            Err(AppError::field("username", "username_taken"))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Validate, hash (on the bounded CPU pool) and store a new account.
+pub async fn create_user(state: &AppState, u: NewUser, password: String) -> Result<i64, AppError> {
+    validate_new_user(&state.db, &u, &password).await?;
+    let hash = state.run_cpu(move || hash_password_blocking(&password)).await??;
+    insert_user(&state.db, &u, &hash).await
+}
+
+pub async fn list_users(db: &Db) -> Result<Vec<UserSummary>, AppError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        username: String,
+        display_name: String,
+        role: String,
+        dept: Option<String>,
+        ent: Option<String>,
+        totp: i64,
+        active: i64,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "select u.id, u.username, u.display_name, u.role, d.name_zh as dept, e.name as ent, \
+         case when u.totp_secret is null then 0 else 1 end as totp, u.active \
+         from users u left join departments d on d.id = u.department_id \
+         left join enterprises e on e.id = u.enterprise_id order by u.id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(UserSummary {
+                id: r.id,
+                role: Role::parse(&r.role)
+                    .ok_or_else(|| AppError::internal("unknown role in database", &r.role))?,
+                username: r.username,
+                display_name: r.display_name,
+                scope: r.dept.or(r.ent),
+                totp_enabled: r.totp == 1,
+                active: r.active == 1,
+            })
+        })
+        .collect()
+}
+
+// ---- login throttling -------------------------------------------------------------------------
+
+/// The throttle key is the normalised username, whether or not the account exists, so the
+/// lock-out behaves the same for real and made-up names. No client address is involved.
+fn throttle_key(username: &str) -> String {
+    format!("user:{}", username.trim().to_lowercase())
+}
+
+pub async fn is_locked(db: &Db, username: &str) -> Result<bool, AppError> {
+    let until: Option<i64> = sqlx::query_scalar("select locked_until from login_throttle where key = $1")
+        .bind(throttle_key(username))
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(until.is_some_and(|t| t > now()))
+}
+
+pub async fn record_failure(db: &Db, username: &str, max_failures: i64, lock_seconds: i64) -> Result<(), AppError> {
+    let ts = now();
+    let key = throttle_key(username);
+    // Failures count within one lock window; the window restarts once it has passed.
+    sqlx::query(
+        "insert into login_throttle (key, failures, window_start, locked_until) values ($1, 1, $2, 0) \
+         on conflict (key) do update set \
+           failures = case when login_throttle.window_start < $3 then 1 else login_throttle.failures + 1 end, \
+           window_start = case when login_throttle.window_start < $3 then $2 else login_throttle.window_start end",
+    )
+    .bind(&key)
+    .bind(ts)
+    .bind(ts - lock_seconds)
+    .execute(&db.pool)
+    .await?;
+    sqlx::query("update login_throttle set locked_until = $2 where key = $1 and failures >= $3")
+        .bind(&key)
+        .bind(ts + lock_seconds)
+        .bind(max_failures)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn clear_failures(db: &Db, username: &str) -> Result<(), AppError> {
+    sqlx::query("delete from login_throttle where key = $1")
+        .bind(throttle_key(username))
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Check a username/password/TOTP triple. Every failure returns the same error after the same
+/// amount of argon2 work, whether the account exists, is disabled, or only the code was wrong.
+pub async fn authenticate(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    totp_code: &str,
+) -> Result<UserRow, AppError> {
+    let db = &state.db;
+    let locked = is_locked(db, username).await?;
+    let user = find_user_by_username(db, username).await?;
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    let pw = password.to_string();
+    let password_ok = state
+        .run_cpu(move || verify_password_blocking(&pw, &hash.unwrap_or_else(dummy_hash)))
+        .await?;
+    if locked {
+        return Err(AppError::RateLimited);
+    }
+    let ok_user = match user {
+        Some(u) if password_ok && u.active == 1 => {
+            let totp_ok = match &u.totp_secret {
+                None => true,
+                Some(secret) => verify_totp(secret, &u.username, &state.auth.totp_issuer, totp_code),
+            };
+            totp_ok.then_some(u)
+        }
+        _ => None,
+    };
+    match ok_user {
+        Some(u) => {
+            clear_failures(db, username).await?;
+            Ok(u)
+        }
+        None => {
+            record_failure(db, username, state.auth.max_failures, state.auth.lock_seconds).await?;
+            Err(AppError::InvalidCredentials)
+        }
+    }
+}
+
+// ---- TOTP -------------------------------------------------------------------------------------
+
+pub fn build_totp(secret_base32: &str, account: &str, issuer: &str) -> Option<totp_rs::TOTP> {
+    let bytes = totp_rs::Secret::Encoded(secret_base32.to_string()).to_bytes().ok()?;
+    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes, Some(issuer.to_string()), account.to_string())
+        .ok()
+}
+
+pub fn verify_totp(secret_base32: &str, account: &str, issuer: &str, code: &str) -> bool {
+    let code = code.trim();
+    if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    build_totp(secret_base32, account, issuer).is_some_and(|t| t.check_current(code).unwrap_or(false))
+}
+
+pub fn new_totp_secret() -> String {
+    totp_rs::Secret::generate_secret().to_encoded().to_string()
+}
+
+pub async fn set_totp_secret(db: &Db, user_id: i64, secret: Option<&str>) -> Result<(), AppError> {
+    sqlx::query("update users set totp_secret = $2, updated_at = $3 where id = $1")
+        .bind(user_id)
+        .bind(secret)
+        .bind(now())
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+// ---- sessions and the guard ---------------------------------------------------------------------
+
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>()
+        .await
+        .map_err(|e| AppError::internal("session layer missing", e))
+}
+
+fn session_err(e: tower_sessions::session::Error) -> AppError {
+    AppError::internal("session store error", e)
+}
+
+/// Log the user in: a fresh session id (no fixation), then the user id.
+pub async fn start_session(session: &Session, user_id: i64) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_err)?;
+    session.insert(SESSION_USER, user_id).await.map_err(session_err)?;
+    Ok(())
+}
+
+pub async fn end_session(session: &Session) -> Result<(), AppError> {
+    session.flush().await.map_err(session_err)
+}
+
+/// The logged-in user, re-read from the database on every call so that a disabled account or a
+/// changed role takes effect at once.
+pub async fn current_user_opt() -> Result<Option<CurrentUser>, AppError> {
+    let state = app_state()?;
+    let session = session().await?;
+    let Some(id) = session.get::<i64>(SESSION_USER).await.map_err(session_err)? else {
+        return Ok(None);
+    };
+    match find_user_by_id(&state.db, id).await? {
+        Some(u) if u.active == 1 => Ok(Some(u.to_current(state.auth.staff_totp_required)?)),
+        _ => {
+            end_session(&session).await?;
+            Ok(None)
+        }
+    }
+}
+
+/// The guard: deny unless logged in, enrolled where TOTP is enforced, and the role allows `perm`.
+pub async fn require(perm: Permission) -> Result<CurrentUser, AppError> {
+    let user = current_user_opt().await?.ok_or(AppError::Unauthorized)?;
+    if user.totp_enrollment_required && perm != Permission::ManageOwnTotp {
+        return Err(AppError::TotpEnrollmentRequired);
+    }
+    if !user.role.allows(perm) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(user)
+}

@@ -1,0 +1,86 @@
+//! The HTML shell, the root component and the route table.
+use crate::accounts::pages::{AccountPage, AdminUsersPage, LoginPage, StaffPage};
+use crate::home::HomePage;
+use crate::i18n::*;
+use crate::portal::{LookupInfoPage, QuizInfoPage, ReportInfoPage, TrainingInfoPage};
+use crate::ui::{Layout, NotFound};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The document around the app. On the server it also sets the Content-Security-Policy with this
+/// response's nonce, which Leptos puts on its inline hydration script.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_csp_header();
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="referrer" content="same-origin" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn set_csp_header() {
+    use leptos::nonce::use_nonce;
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
+    let script_src = match use_nonce() {
+        Some(nonce) => format!("'self' 'nonce-{nonce}' 'wasm-unsafe-eval'"),
+        None => "'self' 'wasm-unsafe-eval'".to_string(),
+    };
+    let csp = format!(
+        "default-src 'none'; script-src {script_src}; style-src 'self'; img-src 'self' data: blob:; \
+         font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; \
+         frame-ancestors 'none'; object-src 'none'; manifest-src 'self'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&csp) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider cookie_name="sw_lang">
+            <Stylesheet id="leptos" href="/pkg/safewhistle.css" />
+            <AppTitle />
+            <Router>
+                <Layout>
+                    <Routes fallback=|| view! { <NotFound /> }>
+                        <Route path=path!("/") view=HomePage />
+                        <Route path=path!("/report") view=ReportInfoPage />
+                        <Route path=path!("/lookup") view=LookupInfoPage />
+                        <Route path=path!("/quiz") view=QuizInfoPage />
+                        <Route path=path!("/training") view=TrainingInfoPage />
+                        <Route path=path!("/login") view=LoginPage />
+                        <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
+                    </Routes>
+                </Layout>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn AppTitle() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <Title text=move || t_string!(i18n, app_name).to_string() /> }
+}

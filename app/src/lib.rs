@@ -1,0 +1,26 @@
+//! SafeWhistle (安全哨): the Leptos application, compiled twice — with `ssr` into the server and
+//! with `hydrate` into the WebAssembly bundle. Each feature area lives in its own folder with its
+//! types, pure rules, server functions, ssr-only storage code and pages side by side.
+#![recursion_limit = "256"]
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+pub mod accounts;
+pub mod app;
+pub mod errors;
+pub mod home;
+pub mod portal;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+/// Entry point of the WebAssembly bundle: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,261 @@
+//! Shared UI: the page layout (header, navigation, footer), the language switch, the 404 page,
+//! the error page and helpers that turn error codes into translated messages.
+use crate::accounts::api::{get_current_user, Logout};
+use crate::errors::AppError;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// Translate an error code (from `AppError` or a field error) into the reader's language.
+pub fn error_text(locale: Locale, code: &str) -> String {
+    let s = match code {
+        "unauthorized" => td_string!(locale, err_unauthorized),
+        "forbidden" => td_string!(locale, err_forbidden),
+        "totp_enrollment_required" => td_string!(locale, err_totp_enrollment_required),
+        "not_found" => td_string!(locale, err_not_found),
+        "invalid_credentials" => td_string!(locale, err_invalid_credentials),
+        "rate_limited" => td_string!(locale, err_rate_limited),
+        "password_too_short" => td_string!(locale, err_password_too_short),
+        "password_too_long" => td_string!(locale, err_password_too_long),
+        "username_invalid" => td_string!(locale, err_username_invalid),
+        "username_taken" => td_string!(locale, err_username_taken),
+        "display_name_invalid" => td_string!(locale, err_display_name_invalid),
+        "department_required" => td_string!(locale, err_department_required),
+        "department_not_allowed" => td_string!(locale, err_department_not_allowed),
+        "department_unknown" => td_string!(locale, err_department_unknown),
+        "enterprise_required" => td_string!(locale, err_enterprise_required),
+        "enterprise_not_allowed" => td_string!(locale, err_enterprise_not_allowed),
+        "enterprise_unknown" => td_string!(locale, err_enterprise_unknown),
+        "role_unknown" => td_string!(locale, err_role_unknown),
+        "not_a_number" => td_string!(locale, err_not_a_number),
+        "totp_not_started" => td_string!(locale, err_totp_not_started),
+        "totp_wrong" => td_string!(locale, err_totp_wrong),
+        "network" => td_string!(locale, err_network),
+        "validation" => td_string!(locale, err_validation),
+        _ => td_string!(locale, err_internal),
+    };
+    s.to_string()
+}
+
+/// The code of an error as the UI translates it.
+pub fn error_code(err: &AppError) -> &str {
+    match err {
+        AppError::Unauthorized => "unauthorized",
+        AppError::Forbidden => "forbidden",
+        AppError::TotpEnrollmentRequired => "totp_enrollment_required",
+        AppError::NotFound => "not_found",
+        AppError::InvalidCredentials => "invalid_credentials",
+        AppError::RateLimited => "rate_limited",
+        AppError::Validation(_) => "validation",
+        AppError::Internal => "internal",
+        AppError::Request(code) => code,
+    }
+}
+
+/// A form-level error message (role=alert so screen readers announce it).
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        error.get().map(|e| {
+            view! { <p class="form-error" role="alert">{error_text(i18n.get_locale(), error_code(&e))}</p> }
+        })
+    }
+}
+
+/// Messages for one field, shown beside it.
+#[component]
+pub fn FieldErrors(#[prop(into)] error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        let codes = error.get().map(|e| e.field_codes(field)).unwrap_or_default();
+        (!codes.is_empty()).then(|| {
+            view! {
+                <ul class="field-errors" id=format!("{field}-errors")>
+                    {codes
+                        .into_iter()
+                        .map(|c| view! { <li>{error_text(i18n.get_locale(), &c)}</li> })
+                        .collect_view()}
+                </ul>
+            }
+        })
+    }
+}
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+        <header class="site-header">
+            <div class="header-inner">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"哨"</span>
+                    <span class="brand-text">
+                        <span class="brand-name">{t!(i18n, app_name)}</span>
+                        <span class="brand-org">{t!(i18n, bureau_name)}</span>
+                    </span>
+                </a>
+                <LangSwitch />
+            </div>
+            <nav class="main-nav" aria-label=move || t_string!(i18n, nav_label).to_string()>
+                <ul>
+                    <NavLink href="/report">{t!(i18n, nav_report)}</NavLink>
+                    <NavLink href="/lookup">{t!(i18n, nav_lookup)}</NavLink>
+                    <NavLink href="/quiz">{t!(i18n, nav_quiz)}</NavLink>
+                    <NavLink href="/training">{t!(i18n, nav_training)}</NavLink>
+                    <UserNav />
+                </ul>
+            </nav>
+        </header>
+        <main id="main" tabindex="-1">{children()}</main>
+        <footer class="site-footer">
+            <p>{t!(i18n, footer_hotline)}</p>
+            <p>{t!(i18n, footer_privacy)}</p>
+            <p class="footer-org">{t!(i18n, bureau_name)}</p>
+        </footer>
+    }
+}
+
+#[component]
+fn NavLink(href: &'static str, children: Children) -> impl IntoView {
+    let location = use_location();
+    let current = move || {
+        let p = location.pathname.get();
+        (p == href || p.starts_with(&format!("{href}/"))).then_some("page")
+    };
+    view! {
+        <li>
+            <a href=href aria-current=current>{children()}</a>
+        </li>
+    }
+}
+
+/// Staff login link, or the logged-in user's links and a logout button.
+#[component]
+fn UserNav() -> impl IntoView {
+    let i18n = use_i18n();
+    let logout = ServerAction::<Logout>::new();
+    let user = Resource::new(move || logout.version().get(), |_| get_current_user());
+    view! {
+        <Suspense fallback=move || view! { <li><a href="/login">{t!(i18n, nav_login)}</a></li> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(u)) => {
+                        let home = if u.role.is_bureau_staff() { "/staff" } else { "/account" };
+                        view! {
+                            <li>
+                                <a href=home>{t!(i18n, nav_workbench)}</a>
+                            </li>
+                            <li class="nav-user">
+                                <ActionForm action=logout attr:class="inline-form">
+                                    <button type="submit" class="link-button">
+                                        {t!(i18n, nav_logout)}
+                                    </button>
+                                </ActionForm>
+                            </li>
+                        }
+                            .into_any()
+                    }
+                    _ => view! {
+                        <li>
+                            <a href="/login">{t!(i18n, nav_login)}</a>
+                        </li>
+                    }
+                        .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The language switch: plain links to `/lang/{locale}`, which set the cookie on the server and
+/// send the reader back, so it works without JavaScript too.
+#[component]
+fn LangSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let back = move || {
+        let path = location.pathname.get();
+        format!("?next={}", urlencode_path(&path))
+    };
+    view! {
+        <div class="lang-switch" role="group" aria-label=move || t_string!(i18n, lang_label).to_string()>
+            <a
+                href=move || format!("/lang/zh-CN{}", back())
+                rel="external"
+                lang="zh-CN"
+                hreflang="zh-CN"
+                aria-current=move || (i18n.get_locale() == Locale::zh_CN).then_some("true")
+            >
+                "中文"
+            </a>
+            <a
+                href=move || format!("/lang/en{}", back())
+                rel="external"
+                lang="en"
+                hreflang="en"
+                aria-current=move || (i18n.get_locale() == Locale::en).then_some("true")
+            >
+                "English"
+            </a>
+        </div>
+    }
+}
+
+/// Percent-encode a path for a query value (only characters that matter in a query).
+fn urlencode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// The 404 page; sets the HTTP status on the server.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(http::StatusCode::NOT_FOUND);
+    }
+    let i18n = use_i18n();
+    view! {
+        <section class="page narrow">
+            <h1>{t!(i18n, not_found_title)}</h1>
+            <p>{t!(i18n, not_found_body)}</p>
+            <p>
+                <a class="button" href="/">{t!(i18n, back_home)}</a>
+            </p>
+        </section>
+    }
+}
+
+/// The error page shown inside error boundaries (the message is translated; no internals).
+#[component]
+pub fn ErrorPage(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(code) = http::StatusCode::from_u16(error.status_code()) {
+            resp.set_status(code);
+        }
+    }
+    let i18n = use_i18n();
+    let code = error_code(&error).to_string();
+    let login_hint = matches!(error, AppError::Unauthorized);
+    let enrol_hint = matches!(error, AppError::TotpEnrollmentRequired);
+    view! {
+        <section class="page narrow error-page">
+            <h1>{t!(i18n, error_title)}</h1>
+            <p role="alert">{move || error_text(i18n.get_locale(), &code)}</p>
+            {login_hint.then(|| view! { <p><a class="button" href="/login">{t!(i18n, nav_login)}</a></p> })}
+            {enrol_hint.then(|| view! { <p><a class="button" href="/account">{t!(i18n, account_totp_title)}</a></p> })}
+            <p>
+                <a href="/">{t!(i18n, back_home)}</a>
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,167 @@
+//! Typed configuration: built-in defaults, then an optional TOML file (`SW_CONFIG` or
+//! `--config`), then environment variables, which win. The README has the full table.
+use anyhow::{bail, Context};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::Path;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://path` or `postgres://…`.
+    pub database_url: String,
+    /// Address to listen on (port 0 picks a free port).
+    pub bind: SocketAddr,
+    pub db_max_connections: u32,
+    /// Send the session cookie only over HTTPS. Turn on behind TLS.
+    pub cookie_secure: bool,
+    pub session_idle_minutes: i64,
+    pub staff_totp_required: bool,
+    pub login_max_failures: i64,
+    pub login_lock_seconds: i64,
+    pub max_body_bytes: usize,
+    pub request_timeout_secs: u64,
+    /// Concurrent CPU-heavy jobs (argon2, image work); defaults to the number of cores.
+    pub cpu_workers: usize,
+    pub totp_issuer: String,
+    /// Log filter in `tracing_subscriber::EnvFilter` syntax.
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: "sqlite://data/safewhistle.db".into(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            db_max_connections: 8,
+            cookie_secure: false,
+            session_idle_minutes: 30,
+            staff_totp_required: false,
+            login_max_failures: 5,
+            login_lock_seconds: 900,
+            max_body_bytes: 2 * 1024 * 1024,
+            request_timeout_secs: 30,
+            cpu_workers: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            totp_issuer: "SafeWhistle".into(),
+            log: "info,safewhistle=info,tower_http=warn,sqlx=warn".into(),
+        }
+    }
+}
+
+/// (environment variable, config file key) pairs; the README table is generated from the same list.
+pub const ENV_KEYS: &[(&str, &str)] = &[
+    ("DATABASE_URL", "database_url"),
+    ("SW_BIND", "bind"),
+    ("SW_DB_MAX_CONNECTIONS", "db_max_connections"),
+    ("SW_COOKIE_SECURE", "cookie_secure"),
+    ("SW_SESSION_IDLE_MINUTES", "session_idle_minutes"),
+    ("SW_STAFF_TOTP_REQUIRED", "staff_totp_required"),
+    ("SW_LOGIN_MAX_FAILURES", "login_max_failures"),
+    ("SW_LOGIN_LOCK_SECONDS", "login_lock_seconds"),
+    ("SW_MAX_BODY_BYTES", "max_body_bytes"),
+    ("SW_REQUEST_TIMEOUT_SECS", "request_timeout_secs"),
+    ("SW_CPU_WORKERS", "cpu_workers"),
+    ("SW_TOTP_ISSUER", "totp_issuer"),
+    ("SW_LOG", "log"),
+];
+
+impl Config {
+    /// Load from an optional file and the process environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        Self::load_from(file, |k| std::env::var(k).ok())
+    }
+
+    pub fn load_from(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Config> {
+        let mut table = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("SW_CONFIG: cannot read config file {}", path.display()))?;
+                text.parse::<toml::Table>()
+                    .with_context(|| format!("SW_CONFIG: {} is not valid TOML", path.display()))?
+            }
+            None => toml::Table::new(),
+        };
+        for (var, key) in ENV_KEYS {
+            if let Some(value) = env(var) {
+                // Environment values are strings; give each the TOML type of its field.
+                let parsed = match *key {
+                    "cookie_secure" | "staff_totp_required" => match value.as_str() {
+                        "1" | "true" | "yes" | "on" => toml::Value::Boolean(true),
+                        "0" | "false" | "no" | "off" => toml::Value::Boolean(false),
+                        _ => bail!("{var}: expected true or false, got {value:?}"),
+                    },
+                    "db_max_connections" | "session_idle_minutes" | "login_max_failures"
+                    | "login_lock_seconds" | "max_body_bytes" | "request_timeout_secs" | "cpu_workers" => {
+                        toml::Value::Integer(
+                            value.trim().parse().with_context(|| format!("{var}: expected a whole number, got {value:?}"))?,
+                        )
+                    }
+                    _ => toml::Value::String(value),
+                };
+                table.insert((*key).to_string(), parsed);
+            }
+        }
+        let config: Config = toml::Value::Table(table)
+            .try_into()
+            .context("configuration: a setting has the wrong type or an unknown name")?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        if self.db_max_connections == 0 {
+            bail!("SW_DB_MAX_CONNECTIONS must be at least 1");
+        }
+        if self.cpu_workers == 0 {
+            bail!("SW_CPU_WORKERS must be at least 1");
+        }
+        if self.max_body_bytes < 1024 {
+            bail!("SW_MAX_BODY_BYTES must be at least 1024");
+        }
+        if self.session_idle_minutes < 1 {
+            bail!("SW_SESSION_IDLE_MINUTES must be at least 1");
+        }
+        if self.login_max_failures < 1 || self.login_lock_seconds < 1 {
+            bail!("SW_LOGIN_MAX_FAILURES and SW_LOGIN_LOCK_SECONDS must be at least 1");
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn defaults_use_sqlite_file() {
+        let c = Config::load_from(None, env(&[])).expect("defaults are valid");
+        assert_eq!(c.database_url, "sqlite://data/safewhistle.db");
+        assert_eq!(c.bind.port(), 3000);
+        assert!(!c.staff_totp_required);
+    }
+
+    #[test]
+    fn environment_overrides_file() {
+        let dir = std::env::temp_dir().join(format!("swcfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let file = dir.join("c.toml");
+        std::fs::write(&file, "bind = \"127.0.0.1:4000\"\nstaff_totp_required = true\n").expect("write");
+        let c = Config::load_from(Some(&file), env(&[("SW_BIND", "127.0.0.1:5000")])).expect("valid");
+        assert_eq!(c.bind.port(), 5000);
+        assert!(c.staff_totp_required);
+    }
+
+    #[test]
+    fn bad_values_name_the_setting() {
+        let err = Config::load_from(None, env(&[("SW_COOKIE_SECURE", "maybe")])).unwrap_err();
+        assert!(err.to_string().contains("SW_COOKIE_SECURE"), "{err}");
+        let err = Config::load_from(None, env(&[("SW_CPU_WORKERS", "two")])).unwrap_err();
+        assert!(format!("{err:#}").contains("SW_CPU_WORKERS"), "{err:#}");
+        let err = Config::load_from(None, env(&[("SW_CPU_WORKERS", "0")])).unwrap_err();
+        assert!(err.to_string().contains("SW_CPU_WORKERS"), "{err}");
+    }
+}

@@ -1,0 +1,140 @@
+//! The tower layers around every route. Order matters; from the outside in:
+//! observe (metrics, log line) → request id → security headers → compression → body limit →
+//! timeout → CSRF origin check → session. The log line never carries a client address or user
+//! agent: the anonymity of public routes depends on it.
+use crate::config::Config;
+use crate::metrics::{Metrics, RequestLabels, RouteLabels};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use std::time::{Duration, Instant};
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_sessions::{SessionManagerLayer, SessionStore};
+
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Used when a response did not set its own policy (Leptos pages set one with a nonce).
+const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+pub fn apply<S: SessionStore + Clone>(
+    router: Router,
+    config: &Config,
+    metrics: Metrics,
+    session_layer: SessionManagerLayer<S>,
+) -> Router {
+    let headers = [
+        (header::CONTENT_SECURITY_POLICY, DEFAULT_CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(self), payment=(), usb=(), interest-cohort=()",
+        ),
+        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+        (HeaderName::from_static("cross-origin-resource-policy"), "same-origin"),
+    ];
+    // `.layer` wraps like an onion: the last call is the outermost layer.
+    let mut router = router
+        .layer(middleware::from_fn(server_fn_error_status))
+        .layer(session_layer)
+        .layer(middleware::from_fn(csrf_origin_check))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(config.request_timeout_secs)))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(CompressionLayer::new());
+    for (name, value) in headers {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
+    }
+    router
+        .layer(PropagateRequestIdLayer::new(X_REQUEST_ID))
+        .layer(SetRequestIdLayer::new(X_REQUEST_ID, MakeRequestUuid))
+        .layer(middleware::from_fn_with_state(metrics, observe))
+}
+
+/// Count and time each request; log failures. Only method, route, status, latency and the
+/// request id are recorded.
+async fn observe(State(metrics): State<Metrics>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().to_string();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_else(|| "fallback".to_string());
+    let request_id = req
+        .headers()
+        .get(&X_REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let resp = next.run(req).await;
+    let elapsed = start.elapsed();
+    let status = resp.status();
+    metrics
+        .requests
+        .get_or_create(&RequestLabels {
+            method: method.clone(),
+            route: route.clone(),
+            status: format!("{}xx", status.as_u16() / 100),
+        })
+        .inc();
+    metrics.latency.get_or_create(&RouteLabels { route: route.clone() }).observe(elapsed.as_secs_f64());
+    let ms = elapsed.as_secs_f64() * 1000.0;
+    if status.is_server_error() {
+        tracing::warn!(%method, %route, status = status.as_u16(), ms, request_id, "request failed");
+    } else {
+        tracing::debug!(%method, %route, status = status.as_u16(), ms, request_id, "request");
+    }
+    resp
+}
+
+/// Server-function errors leave server_fn as status 500 with the `AppError` as JSON and a
+/// `serverfnerror` header; the status is corrected here, in one place, from the error itself
+/// (401, 403, 400, 429 …), so clients and logs see what really happened.
+async fn server_fn_error_status(req: Request, next: Next) -> Response {
+    let resp = next.run(req).await;
+    if resp.status() != StatusCode::INTERNAL_SERVER_ERROR || !resp.headers().contains_key("serverfnerror") {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<app::errors::AppError>(&bytes) {
+        if let Ok(status) = StatusCode::from_u16(err.status_code()) {
+            parts.status = status;
+        }
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// Refuse state-changing requests that a browser marks as coming from another site. Together with
+/// `SameSite=Strict` session cookies this is the CSRF protection.
+async fn csrf_origin_check(req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe {
+        let headers = req.headers();
+        let cross_site = headers
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v == "cross-site");
+        let origin_mismatch = match (headers.get(header::ORIGIN), headers.get(header::HOST)) {
+            (Some(origin), Some(host)) => {
+                let origin = origin.to_str().unwrap_or("");
+                let origin_host = origin.split("://").nth(1).unwrap_or("");
+                origin == "null" || origin_host != host.to_str().unwrap_or("")
+            }
+            _ => false,
+        };
+        if cross_site || origin_mismatch {
+            return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+        }
+    }
+    next.run(req).await
+}

@@ -1,0 +1,184 @@
+//! The `safewhistle` server: configuration, start-up, the router and its tower layers, routes
+//! outside Leptos (health, metrics, language switch), background jobs and the admin CLI.
+//! `build` is what both `main` and the integration tests call, so tests run the real app.
+pub mod cli;
+pub mod config;
+pub mod http_layers;
+pub mod metrics;
+pub mod seed;
+pub mod session_store;
+
+use anyhow::Context;
+use app::app::{shell, App};
+use app::db::Db;
+use app::state::{AppState, AuthSettings};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use config::Config;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use metrics::Metrics;
+use session_store::DbSessionStore;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+
+/// Router state: the app's state plus what only the server's own routes need.
+#[derive(Clone)]
+pub struct ServerState {
+    pub app: AppState,
+    pub metrics: Metrics,
+}
+
+impl axum::extract::FromRef<ServerState> for LeptosOptions {
+    fn from_ref(s: &ServerState) -> Self {
+        s.app.leptos_options.clone()
+    }
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    db: Db,
+}
+
+/// Open the database and run migrations (fails loudly, naming the setting).
+pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
+    let db = Db::connect(&config.database_url, config.db_max_connections).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+/// Build the whole application: database, migrations, state, router, listener.
+pub async fn build(config: Config) -> anyhow::Result<Application> {
+    let db = open_database(&config).await?;
+    let mut leptos_options = get_configuration(None)
+        .context("reading Leptos settings (LEPTOS_* environment variables)")?
+        .leptos_options;
+    leptos_options.site_addr = config.bind;
+    let state = AppState {
+        leptos_options,
+        db: db.clone(),
+        auth: Arc::new(AuthSettings {
+            staff_totp_required: config.staff_totp_required,
+            max_failures: config.login_max_failures,
+            lock_seconds: config.login_lock_seconds,
+            totp_issuer: config.totp_issuer.clone(),
+        }),
+        cpu_pool: Arc::new(Semaphore::new(config.cpu_workers)),
+    };
+    let router = router(state, &config);
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("SW_BIND: cannot listen on {}", config.bind))?;
+    Ok(Application { listener, router, db })
+}
+
+impl Application {
+    pub fn local_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serve until `shutdown` resolves, then finish in-flight requests.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        use tower_sessions::session_store::ExpiredDeletion;
+        let store = DbSessionStore::new(self.db.clone());
+        let cleanup = tokio::spawn(async move {
+            let mut every = tokio::time::interval(tokio::time::Duration::from_secs(300));
+            loop {
+                every.tick().await;
+                if let Err(e) = store.delete_expired().await {
+                    tracing::warn!(error = %e, "deleting expired sessions failed");
+                }
+            }
+        });
+        let result = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
+        cleanup.abort();
+        result.context("serving HTTP")
+    }
+}
+
+/// The router with every layer; also usable directly in tests.
+pub fn router(state: AppState, config: &Config) -> Router {
+    let leptos_options = state.leptos_options.clone();
+    let routes = generate_route_list(App);
+    let server_state = ServerState { app: state.clone(), metrics: Metrics::new() };
+
+    // Every Leptos render gets the state and a fresh CSP nonce.
+    let render_ctx = {
+        let state = state.clone();
+        move || {
+            provide_context(state.clone());
+            leptos::nonce::provide_nonce();
+        }
+    };
+    let session_layer = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name("sw_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_secure(config.cookie_secure)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(config.session_idle_minutes)));
+
+    let router = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_handler))
+        .route("/lang/{locale}", get(set_language))
+        // Also registers every server function under /api/… with the same context.
+        .leptos_routes_with_context(&server_state, routes, render_ctx.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(render_ctx, shell))
+        .with_state(server_state.clone());
+    http_layers::apply(router, config, server_state.metrics.clone(), session_layer)
+}
+
+/// Liveness and database reachability.
+async fn healthz(State(state): State<ServerState>) -> Response {
+    match sqlx::query_scalar::<_, i64>("select 1").fetch_one(&state.app.db.pool).await {
+        Ok(_) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+async fn metrics_handler(State(state): State<ServerState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct LangQuery {
+    next: Option<String>,
+}
+
+/// Remember the reader's language in a cookie and send them back to the page they were on.
+async fn set_language(Path(locale): Path<String>, Query(q): Query<LangQuery>) -> Response {
+    if !matches!(locale.as_str(), "zh-CN" | "en") {
+        return (StatusCode::NOT_FOUND, "unknown language").into_response();
+    }
+    // Only same-site paths: "/x" but not "//host" or "/\host" (open-redirect guard).
+    let next = q
+        .next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.contains(['\r', '\n']))
+        .unwrap_or_else(|| "/".into());
+    let cookie = format!("sw_lang={locale}; Path=/; Max-Age=31536000; SameSite=Lax");
+    let mut resp = StatusCode::SEE_OTHER.into_response();
+    if let (Ok(loc), Ok(c)) = (HeaderValue::from_str(&next), HeaderValue::from_str(&cookie)) {
+        resp.headers_mut().insert(header::LOCATION, loc);
+        resp.headers_mut().insert(header::SET_COOKIE, c);
+    }
+    resp
+}

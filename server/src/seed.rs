@@ -1,0 +1,131 @@
+//! `safewhistle seed-demo`: reference data and one account per role for a demo or a newcomer.
+//! It refuses to touch a database that already holds real (non-demo) accounts.
+use anyhow::{bail, Context};
+use app::accounts::ssr::{hash_password_blocking, insert_user, NewUser};
+use app::accounts::Role;
+use app::db::{now, Db};
+use rand::Rng;
+
+/// (code, 中文, English) — the typical district allocation of domain-rules §5.2.
+pub const DEPARTMENTS: &[(&str, &str, &str)] = &[
+    ("YJJ", "区应急管理局", "District Emergency Management Bureau"),
+    ("ZJJ", "区住房和城乡建设局", "District Housing and Construction Bureau"),
+    ("SCJGJ", "区市场监督管理局", "District Market Regulation Bureau"),
+    ("XFJY", "区消防救援大队", "District Fire and Rescue Brigade"),
+    ("JTJ", "区交通运输局", "District Transport Bureau"),
+    ("GAFJ", "公安分局", "District Public Security Sub-bureau"),
+    ("CGJ", "区城市管理局", "District Urban Management Bureau"),
+    ("WLJ", "区文化和旅游局", "District Culture and Tourism Bureau"),
+    ("JYJ", "区教育局", "District Education Bureau"),
+    ("WJW", "区卫生健康委员会", "District Health Commission"),
+    ("MZJ", "区民政局", "District Civil Affairs Bureau"),
+    ("NYJ", "区农业农村局", "District Agriculture and Rural Affairs Bureau"),
+    ("SLJ", "区水利局", "District Water Resources Bureau"),
+    ("AWB", "区安委会办公室", "District Work Safety Committee Office"),
+];
+
+/// (code, 中文, English, kind) — demo towns and streets.
+pub const TOWNS: &[(&str, &str, &str, &str)] = &[
+    ("JD01", "城关街道", "Chengguan Subdistrict", "street"),
+    ("JD02", "东城街道", "Dongcheng Subdistrict", "street"),
+    ("JD03", "西城街道", "Xicheng Subdistrict", "street"),
+    ("XZ01", "临湖镇", "Linhu Town", "town"),
+    ("XZ02", "双河镇", "Shuanghe Town", "town"),
+    ("YQ01", "经济开发区", "Economic Development Zone", "street"),
+];
+
+pub struct DemoAccount {
+    pub username: &'static str,
+    pub role: Role,
+    pub password: String,
+}
+
+fn demo_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY346789";
+    let mut rng = rand::thread_rng();
+    (0..16).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+}
+
+/// Seed the demo data. Returns `None` when demo data is already present.
+pub async fn seed_demo(db: &Db) -> anyhow::Result<Option<Vec<DemoAccount>>> {
+    let real: i64 = sqlx::query_scalar("select count(*) from users where is_demo = 0")
+        .fetch_one(&db.pool)
+        .await
+        .context("counting accounts")?;
+    if real > 0 {
+        bail!("refusing to seed demo data: this database already holds {real} real account(s)");
+    }
+    let demo: i64 = sqlx::query_scalar("select count(*) from users where is_demo = 1").fetch_one(&db.pool).await?;
+    if demo > 0 {
+        return Ok(None);
+    }
+    let ts = now();
+    let mut tx = db.pool.begin().await?;
+    for (code, zh, en) in DEPARTMENTS {
+        sqlx::query(
+            "insert into departments (code, name_zh, name_en, created_at) values ($1, $2, $3, $4) \
+             on conflict (code) do nothing",
+        )
+        .bind(code)
+        .bind(zh)
+        .bind(en)
+        .bind(ts)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (code, zh, en, kind) in TOWNS {
+        sqlx::query(
+            "insert into towns (code, name_zh, name_en, kind, created_at) values ($1, $2, $3, $4, $5) \
+             on conflict (code) do nothing",
+        )
+        .bind(code)
+        .bind(zh)
+        .bind(en)
+        .bind(kind)
+        .bind(ts)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "insert into enterprises (name, credit_code, town_id, created_at) \
+         select '临湖精细化工有限公司', '91340100MA2TEST01X', id, $1 from towns where code = 'XZ01' \
+         on conflict (credit_code) do nothing",
+    )
+    .bind(ts)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+
+    let dept: i64 = sqlx::query_scalar("select id from departments where code = 'ZJJ'").fetch_one(&db.pool).await?;
+    let ent: i64 = sqlx::query_scalar("select id from enterprises where credit_code = '91340100MA2TEST01X'")
+        .fetch_one(&db.pool)
+        .await?;
+    let plan: [(&str, &str, Role, Option<i64>, Option<i64>); 7] = [
+        ("demo.admin", "演示管理员", Role::Admin, None, None),
+        ("demo.intake", "演示受理员", Role::IntakeOfficer, None, None),
+        ("demo.handler", "演示承办人（住建）", Role::DepartmentHandler, Some(dept), None),
+        ("demo.reward", "演示奖励审核员", Role::RewardOfficer, None, None),
+        ("demo.training", "演示培训管理员", Role::TrainingAdmin, None, None),
+        ("demo.manager", "演示企业安全管理员", Role::EnterpriseManager, None, Some(ent)),
+        ("demo.employee", "演示从业人员", Role::Employee, None, Some(ent)),
+    ];
+    let mut accounts = Vec::new();
+    for (username, name, role, department_id, enterprise_id) in plan {
+        let password = demo_password();
+        let pw = password.clone();
+        let hash = tokio::task::spawn_blocking(move || hash_password_blocking(&pw))
+            .await?
+            .map_err(|e| anyhow::anyhow!("hashing a demo password: {e}"))?;
+        let user = NewUser {
+            username: username.into(),
+            display_name: name.into(),
+            role,
+            department_id,
+            enterprise_id,
+            is_demo: true,
+        };
+        insert_user(db, &user, &hash).await.map_err(|e| anyhow::anyhow!("creating {username}: {e}"))?;
+        accounts.push(DemoAccount { username, role, password });
+    }
+    Ok(Some(accounts))
+}

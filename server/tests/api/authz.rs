@@ -1,0 +1,130 @@
+//! The authorization matrix: every registered server function against anonymous visitors and
+//! every role. A server function missing from the table fails the test, so new ones must be
+//! classified here before they can ship.
+use crate::both_backends;
+use crate::helpers::{new_client, spawn, Backend};
+use app::accounts::Role;
+
+const PW: &str = "matrix password 123";
+
+/// Who may call a server function.
+enum Access {
+    /// Anyone, anonymous included (the function itself decides what to reveal).
+    Public,
+    /// Only these roles; anonymous visitors get 401 and other roles 403.
+    Roles(&'static [Role]),
+}
+
+const STAFF: &[Role] = &[
+    Role::Admin,
+    Role::IntakeOfficer,
+    Role::DepartmentHandler,
+    Role::RewardOfficer,
+    Role::TrainingAdmin,
+];
+const EVERY_ROLE: &[Role] = &[
+    Role::Admin,
+    Role::IntakeOfficer,
+    Role::DepartmentHandler,
+    Role::RewardOfficer,
+    Role::TrainingAdmin,
+    Role::EnterpriseManager,
+    Role::Employee,
+];
+
+/// (endpoint, access, well-formed arguments)
+fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
+    vec![
+        ("/api/current_user", Access::Public, vec![]),
+        ("/api/login", Access::Public, vec![("username", "x.y.z"), ("password", "not the password")]),
+        ("/api/staff_home", Access::Roles(STAFF), vec![]),
+        ("/api/list_departments", Access::Roles(STAFF), vec![]),
+        ("/api/list_users", Access::Roles(&[Role::Admin]), vec![]),
+        (
+            "/api/create_user",
+            Access::Roles(&[Role::Admin]),
+            vec![
+                ("username", "made.by.matrix"),
+                ("display_name", "矩阵"),
+                ("role", "employee"),
+                ("password", "short"),
+            ],
+        ),
+        ("/api/totp_begin", Access::Roles(EVERY_ROLE), vec![]),
+        ("/api/totp_confirm", Access::Roles(EVERY_ROLE), vec![("code", "123456")]),
+        // Last: it ends the session the other calls use.
+        ("/api/logout", Access::Public, vec![]),
+    ]
+}
+
+async fn authorization_matrix(backend: Backend) {
+    let app = spawn(backend).await;
+    let table = table();
+
+    // Every registered server function is in the table, and nothing in the table is unregistered.
+    let mut registered: Vec<String> = server_fn::axum::server_fn_paths().map(|(p, _)| p.to_string()).collect();
+    registered.sort();
+    let mut listed: Vec<String> = table.iter().map(|(p, _, _)| p.to_string()).collect();
+    listed.sort();
+    assert_eq!(registered, listed, "every server function must be classified in the matrix");
+
+    let mut subjects: Vec<(String, Option<Role>)> = vec![("anonymous".into(), None)];
+    for role in EVERY_ROLE {
+        let name = format!("m.{}", role.as_str().replace('_', "-"));
+        app.create_user(&name, *role, PW).await;
+        subjects.push((name, Some(*role)));
+    }
+
+    for (name, role) in &subjects {
+        let client = match role {
+            None => new_client(),
+            Some(_) => app.login(name, PW).await,
+        };
+        for (path, access, args) in &table {
+            let resp = client
+                .post(app.url(path))
+                .header("accept", "application/json")
+                .form(args)
+                .send()
+                .await
+                .expect("call");
+            let status = resp.status().as_u16();
+            let body = resp.text().await.unwrap_or_default();
+            assert_ne!(status, 500, "{path} as {name}: internal error {body}");
+            match access {
+                Access::Public => assert!(
+                    !body.contains("Forbidden") && !body.contains("Unauthorized"),
+                    "{path} must be public, {name} got {status} {body}"
+                ),
+                Access::Roles(allowed) => {
+                    let expect_allowed = role.is_some_and(|r| allowed.contains(&r));
+                    if expect_allowed {
+                        assert!(status != 401 && status != 403, "{path} should allow {name}, got {status} {body}");
+                    } else if role.is_none() {
+                        assert_eq!(status, 401, "{path} must refuse anonymous visitors: {body}");
+                    } else {
+                        assert_eq!(status, 403, "{path} must refuse {name}: {body}");
+                    }
+                }
+            }
+        }
+    }
+}
+both_backends!(authorization_matrix);
+
+/// Staff pages refuse anonymous visitors and the wrong roles when rendered on the server too.
+async fn staff_pages_refuse_without_role(backend: Backend) {
+    let app = spawn(backend).await;
+    app.create_user("emp.zhou", Role::Employee, PW).await;
+    app.create_user("boss.admin", Role::Admin, PW).await;
+    let resp = app.get("/staff").await;
+    assert_eq!(resp.status(), 401);
+    assert!(resp.text().await.expect("body").contains("请先登录"));
+    let employee = app.login("emp.zhou", PW).await;
+    let resp = employee.get(app.url("/admin/users")).send().await.expect("get");
+    assert_eq!(resp.status(), 403);
+    let body = resp.text().await.expect("body");
+    assert!(body.contains("您没有权限进行此操作"));
+    assert!(!body.contains("boss.admin"), "no other account's data leaks into the refusal");
+}
+both_backends!(staff_pages_refuse_without_role);

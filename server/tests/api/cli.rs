@@ -1,0 +1,125 @@
+//! The `safewhistle` binary: admin CLI, seed-demo, bad configuration, and what it logs.
+use crate::helpers::{fresh_database, Backend};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_safewhistle"));
+    c.env_remove("SW_CONFIG");
+    c
+}
+
+fn run(db: &str, args: &[&str], stdin: &str) -> (bool, String) {
+    let mut child = bin()
+        .args(args)
+        .env("DATABASE_URL", db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn safewhistle");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
+#[tokio::test]
+async fn create_user_and_seed_demo_on_sqlite() {
+    let db = fresh_database(Backend::Sqlite).await;
+    let (ok, out) = run(&db, &["migrate"], "");
+    assert!(ok, "{out}");
+
+    // seed-demo on an empty database prints one account per role.
+    let (ok, out) = run(&db, &["seed-demo"], "");
+    assert!(ok, "{out}");
+    for user in ["demo.admin", "demo.intake", "demo.handler", "demo.reward", "demo.training", "demo.manager", "demo.employee"] {
+        assert!(out.contains(user), "{user} missing from {out}");
+    }
+    let (ok, out) = run(&db, &["seed-demo"], "");
+    assert!(ok && out.contains("already present"), "{out}");
+
+    // A real account; then seed-demo refuses.
+    let (ok, out) = run(&db, &["admin", "create-user", "--role", "intake_officer", "--name", "li.intake"], "a good long password\n");
+    assert!(ok, "{out}");
+    let (ok, out) = run(&db, &["admin", "create-user", "--role", "intake_officer", "--name", "li.intake"], "a good long password\n");
+    assert!(!ok && out.contains("username_taken"), "{out}");
+    let (ok, out) = run(&db, &["admin", "create-user", "--role", "wizard", "--name", "x.y"], "a good long password\n");
+    assert!(!ok && out.contains("--role"), "{out}");
+    let (ok, out) = run(&db, &["admin", "create-user", "--role", "department_handler", "--name", "h.x"], "a good long password\n");
+    assert!(!ok && out.contains("department_required"), "{out}");
+    let (ok, out) = run(&db, &["admin", "create-user", "--role", "department_handler", "--name", "h.x", "--department", "ZJJ"], "a good long password\n");
+    assert!(ok, "{out}");
+
+    let fresh = fresh_database(Backend::Sqlite).await;
+    run(&fresh, &["admin", "create-user", "--role", "admin", "--name", "real.admin"], "a good long password\n");
+    let (ok, out) = run(&fresh, &["seed-demo"], "");
+    assert!(!ok && out.contains("refusing"), "{out}");
+}
+
+#[test]
+fn unusable_database_url_names_the_setting() {
+    let (ok, out) = run("mysql://localhost/x", &["migrate"], "");
+    assert!(!ok);
+    assert!(out.contains("DATABASE_URL"), "{out}");
+    let (ok, out) = run("sqlite:///proc/definitely/not/here/x.db", &["migrate"], "");
+    assert!(!ok);
+    assert!(out.contains("DATABASE_URL"), "{out}");
+    let (ok, out) = run("postgres://nobody@127.0.0.1:1/none", &["migrate"], "");
+    assert!(!ok);
+    assert!(out.contains("DATABASE_URL"), "{out}");
+}
+
+#[tokio::test]
+async fn logs_hold_no_client_address_or_user_agent() {
+    let db = fresh_database(Backend::Sqlite).await;
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let child = bin()
+        .env("DATABASE_URL", &db)
+        .env("SW_BIND", format!("127.0.0.1:{port}"))
+        .env("SW_LOG", "trace")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let client = reqwest::Client::new();
+    let url = format!("http://127.0.0.1:{port}");
+    let mut up = false;
+    for _ in 0..100 {
+        if client.get(format!("{url}/healthz")).send().await.is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(up, "server did not start");
+    for path in ["/", "/report", "/nope"] {
+        client
+            .get(format!("{url}{path}"))
+            .header("user-agent", "SecretAgent/9.9 (fingerprint-marker)")
+            .header("x-forwarded-for", "203.0.113.77")
+            .send()
+            .await
+            .expect("get");
+    }
+    client
+        .post(format!("{url}/api/login"))
+        .header("user-agent", "SecretAgent/9.9 (fingerprint-marker)")
+        .header("x-forwarded-for", "203.0.113.77")
+        .form(&[("username", "u.v.w"), ("password", "p")])
+        .send()
+        .await
+        .expect("post");
+    // SIGTERM: graceful shutdown.
+    let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+    let out = child.wait_with_output().expect("output");
+    let status = out.status;
+    let logs = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(status.success(), "graceful shutdown exits 0: {logs}");
+    assert!(logs.contains("request"), "trace logging was on: {logs}");
+    assert!(!logs.contains("fingerprint-marker"), "user agent in logs: {logs}");
+    assert!(!logs.contains("203.0.113.77"), "client address in logs: {logs}");
+}

@@ -1,0 +1,187 @@
+//! Test harness: start the real application on port 0 against a fresh SQLite file or a fresh
+//! PostgreSQL database, and talk to it over HTTP like a browser without JavaScript would.
+use app::accounts::Role;
+use safewhistle::config::Config;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique(prefix: &str) -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("{prefix}_{}_{n}_{nanos}", std::process::id())
+}
+
+/// A fresh, empty database URL for `backend`.
+pub async fn fresh_database(backend: Backend) -> String {
+    match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(unique("sw_test"));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            format!("sqlite://{}/test.db", dir.display())
+        }
+        Backend::Postgres => {
+            let admin = std::env::var("SW_TEST_POSTGRES_URL").expect(
+                "SW_TEST_POSTGRES_URL is not set: the PostgreSQL tests need a server \
+                 (scripts/test.sh starts one); set SW_TEST_SKIP_POSTGRES=1 to skip them explicitly",
+            );
+            use sqlx::Connection;
+            let name = unique("sw_test");
+            let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to test PostgreSQL");
+            sqlx::query(&format!("create database {name}")).execute(&mut conn).await.expect("create database");
+            let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).expect("URL with a database name");
+            format!("{base}/{name}")
+        }
+    }
+}
+
+pub fn skip_postgres() -> bool {
+    std::env::var("SW_TEST_SKIP_POSTGRES").is_ok_and(|v| v == "1")
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub config: Config,
+    pub client: reqwest::Client,
+}
+
+pub fn test_config(database_url: String) -> Config {
+    Config {
+        database_url,
+        bind: "127.0.0.1:0".parse().expect("addr"),
+        cpu_workers: 2,
+        ..Config::default()
+    }
+}
+
+pub async fn spawn_with(config: Config) -> TestApp {
+    let app = safewhistle::build(config.clone()).await.expect("build app");
+    let addr = app.local_addr().expect("local addr");
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    TestApp { addr, config, client: new_client() }
+}
+
+pub async fn spawn(backend: Backend) -> TestApp {
+    spawn_with(test_config(fresh_database(backend).await)).await
+}
+
+/// A client with its own cookie jar that does not follow redirects (so tests can see them).
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// Call a server function the way the WASM app does (form-encoded in, JSON out).
+    pub async fn call(&self, client: &reqwest::Client, name: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/{name}")))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("server fn call")
+    }
+
+    /// Create an account directly through the app's account service.
+    pub async fn create_user(&self, username: &str, role: Role, password: &str) {
+        let db = safewhistle::open_database(&self.config).await.expect("db");
+        let (department_id, enterprise_id) = ensure_scopes(&db, role).await;
+        let hash = app::accounts::ssr::hash_password_blocking(password).expect("hash");
+        let user = app::accounts::ssr::NewUser {
+            username: username.into(),
+            display_name: format!("{username} 测试"),
+            role,
+            department_id,
+            enterprise_id,
+            is_demo: false,
+        };
+        app::accounts::ssr::insert_user(&db, &user, &hash).await.expect("insert user");
+    }
+
+    /// A client logged in as `username`.
+    pub async fn login(&self, username: &str, password: &str) -> reqwest::Client {
+        let client = new_client();
+        let resp = self.call(&client, "login", &[("username", username), ("password", password), ("totp_code", "")]).await;
+        assert!(resp.status().is_success(), "login of {username} failed: {}", resp.status());
+        client
+    }
+}
+
+/// Departments/enterprises that scoped roles need.
+async fn ensure_scopes(db: &app::db::Db, role: Role) -> (Option<i64>, Option<i64>) {
+    let ts = app::db::now();
+    if role.needs_department() {
+        sqlx::query(
+            "insert into departments (code, name_zh, name_en, created_at) values ('T1', '测试部门', 'Test dept', $1) \
+             on conflict (code) do nothing",
+        )
+        .bind(ts)
+        .execute(&db.pool)
+        .await
+        .expect("department");
+        let id: i64 = sqlx::query_scalar("select id from departments where code = 'T1'")
+            .fetch_one(&db.pool)
+            .await
+            .expect("department id");
+        return (Some(id), None);
+    }
+    if role.needs_enterprise() {
+        sqlx::query(
+            "insert into enterprises (name, credit_code, created_at) values ('测试企业', 'TESTCODE1', $1) \
+             on conflict (credit_code) do nothing",
+        )
+        .bind(ts)
+        .execute(&db.pool)
+        .await
+        .expect("enterprise");
+        let id: i64 = sqlx::query_scalar("select id from enterprises where credit_code = 'TESTCODE1'")
+            .fetch_one(&db.pool)
+            .await
+            .expect("enterprise id");
+        return (None, Some(id));
+    }
+    (None, None)
+}
+
+/// Run a test body on both backends.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if $crate::helpers::skip_postgres() {
+                    eprintln!("PostgreSQL skipped by SW_TEST_SKIP_POSTGRES=1");
+                    return;
+                }
+                super::$name($crate::helpers::Backend::Postgres).await;
+            }
+        }
+    };
+}

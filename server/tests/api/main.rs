@@ -1,0 +1,7 @@
+//! Integration tests: the real app on port 0, against SQLite and PostgreSQL.
+mod helpers;
+
+mod auth;
+mod authz;
+mod cli;
+mod shell;

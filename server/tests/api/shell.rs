@@ -1,0 +1,125 @@
+//! The app shell over HTTP: languages, 404, security headers, health, metrics, body limits, CSRF.
+use crate::both_backends;
+use crate::helpers::{spawn, Backend};
+
+fn header<'a>(resp: &'a reqwest::Response, name: &str) -> &'a str {
+    resp.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+}
+
+async fn home_in_both_languages(backend: Backend) {
+    let app = spawn(backend).await;
+    // No cookie and no Accept-Language: Simplified Chinese.
+    let resp = app.get("/").await;
+    assert_eq!(resp.status(), 200);
+    let body = resp.text().await.expect("body");
+    assert!(body.contains("lang=\"zh-CN\""), "html lang should be zh-CN");
+    assert!(body.contains("发现安全隐患，请告诉我们"));
+    assert!(body.contains("我要举报") && body.contains("举报查询") && body.contains("安全答题") && body.contains("培训记录"));
+
+    // The language switch sets a cookie and redirects back to a local path only.
+    let resp = app.get("/lang/en?next=/report").await;
+    assert_eq!(resp.status(), 303);
+    assert_eq!(header(&resp, "location"), "/report");
+    assert!(header(&resp, "set-cookie").starts_with("sw_lang=en"));
+    let body = app.get("/report").await.text().await.expect("body");
+    assert!(body.contains("lang=\"en\""), "html lang should follow the cookie");
+    assert!(body.contains("Before you report"));
+    assert!(!body.contains("举报须知"));
+
+    let resp = app.get("/lang/en?next=//evil.example/").await;
+    assert_eq!(header(&resp, "location"), "/", "open redirect must be refused");
+    assert_eq!(app.get("/lang/fr").await.status(), 404);
+
+    let resp = app.get("/lang/zh-CN?next=/").await;
+    assert_eq!(resp.status(), 303);
+    let body = app.get("/").await.text().await.expect("body");
+    assert!(body.contains("lang=\"zh-CN\""));
+}
+both_backends!(home_in_both_languages);
+
+async fn unknown_route_is_404_page(backend: Backend) {
+    let app = spawn(backend).await;
+    let resp = app.get("/no/such/page").await;
+    assert_eq!(resp.status(), 404);
+    let body = resp.text().await.expect("body");
+    assert!(body.contains("页面不存在"));
+}
+both_backends!(unknown_route_is_404_page);
+
+async fn security_headers_and_nonce(backend: Backend) {
+    let app = spawn(backend).await;
+    let resp = app.get("/").await;
+    let csp = header(&resp, "content-security-policy").to_string();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(header(&resp, "referrer-policy"), "same-origin");
+    assert_eq!(header(&resp, "x-content-type-options"), "nosniff");
+    assert!(header(&resp, "permissions-policy").contains("camera=()"));
+    assert!(!header(&resp, "x-request-id").is_empty());
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("script-src carries a nonce")
+        .to_string();
+    let body = resp.text().await.expect("body");
+    assert!(body.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry the response's nonce");
+    // A new nonce for every response.
+    let csp2 = header(&app.get("/").await, "content-security-policy").to_string();
+    assert_ne!(csp, csp2);
+    // Responses outside Leptos get a strict default policy.
+    let resp = app.get("/healthz").await;
+    assert!(header(&resp, "content-security-policy").starts_with("default-src 'none'"));
+}
+both_backends!(security_headers_and_nonce);
+
+async fn health_and_metrics(backend: Backend) {
+    let app = spawn(backend).await;
+    let resp = app.get("/healthz").await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.text().await.expect("body"), "ok");
+    app.get("/").await;
+    let metrics = app.get("/metrics").await.text().await.expect("metrics");
+    assert!(metrics.contains("safewhistle_http_requests_total"), "{metrics}");
+    assert!(metrics.contains("route=\"/\""), "{metrics}");
+    assert!(metrics.contains("safewhistle_http_request_duration_seconds"), "{metrics}");
+}
+both_backends!(health_and_metrics);
+
+async fn oversized_body_is_413(backend: Backend) {
+    let app = spawn(backend).await;
+    let big = "x".repeat(app.config.max_body_bytes + 1);
+    let resp = app
+        .client
+        .post(app.url("/api/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("username={big}&password=x"))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), 413);
+}
+both_backends!(oversized_body_is_413);
+
+async fn cross_site_posts_are_refused(backend: Backend) {
+    let app = spawn(backend).await;
+    let resp = app
+        .client
+        .post(app.url("/api/login"))
+        .header("origin", "http://evil.example")
+        .form(&[("username", "a"), ("password", "b")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), 403);
+    let resp = app
+        .client
+        .post(app.url("/api/login"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("username", "a"), ("password", "b")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), 403);
+}
+both_backends!(cross_site_posts_are_refused);
