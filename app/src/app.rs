@@ -56,6 +56,14 @@ fn set_csp_header() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Effects run only in the browser: mark the page once the WebAssembly app has taken over
+    // (end-to-end tests wait for it; styles may use it for enhancement-only controls).
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <I18nContextProvider cookie_name="sw_lang">
             <Stylesheet id="leptos" href="/pkg/safewhistle.css" />

@@ -136,7 +136,9 @@ fn NavLink(href: &'static str, children: Children) -> impl IntoView {
 fn UserNav() -> impl IntoView {
     let i18n = use_i18n();
     let logout = ServerAction::<Logout>::new();
-    let user = Resource::new(move || logout.version().get(), |_| get_current_user());
+    let location = use_location();
+    // Re-read on every navigation: logging in or out in the hydrated app navigates client-side.
+    let user = Resource::new(move || (logout.version().get(), location.pathname.get()), |_| get_current_user());
     view! {
         <Suspense fallback=move || view! { <li><a href="/login">{t!(i18n, nav_login)}</a></li> }>
             {move || Suspend::new(async move {

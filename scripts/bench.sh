@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Benchmarks for docs/benchmarks.md: release bundle sizes, and home-page server-rendering
+# throughput/latency under wrk on loopback next to a bare axum handler measured in the same run.
+# Usage: scripts/bench.sh [seconds per load run, default 15]
+source "$(dirname "$0")/common.sh"
+DURATION=${1:-15}
+"$ROOT/scripts/setup.sh"
+apt_install wrk brotli
+
+step "release build"
+cargo leptos build --release "${LIB_ARGS[@]}"
+cargo build --release --example bare_axum -p server
+
+step "bundle sizes (bytes: raw / gzip -9 / brotli -q 11)"
+for f in target/site/pkg/safewhistle.wasm target/site/pkg/safewhistle.js target/site/pkg/safewhistle.css; do
+  raw=$(stat -c %s "$f"); gz=$(gzip -9 -c "$f" | wc -c); br=$(brotli -q 11 -c "$f" | wc -c)
+  printf '%-40s %9d %9d %9d\n' "$f" "$raw" "$gz" "$br"
+done
+
+WORK=$(mktemp -d); PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$WORK"' EXIT
+PORT=$(free_port)
+DATABASE_URL="sqlite://$WORK/bench.db" SW_BIND="127.0.0.1:$PORT" SW_LOG=warn "$BIN" >"$WORK/server.log" 2>&1 &
+PIDS+=($!); SPID=$!
+BPORT=$(free_port)
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+HOME_BYTES=$(curl -fsS "http://127.0.0.1:$PORT/" | wc -c)
+BARE_BIND="127.0.0.1:$BPORT" BARE_SIZE="$HOME_BYTES" "$CARGO_TARGET_DIR/release/examples/bare_axum" &
+PIDS+=($!)
+sleep 1
+echo "home page: $HOME_BYTES bytes uncompressed"
+rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$1/status"; }
+echo "server RSS before load: $(rss $SPID)"
+for target in "SafeWhistle home (SSR) http://127.0.0.1:$PORT/" "bare axum handler http://127.0.0.1:$BPORT/"; do
+  url=${target##* }
+  step "wrk -t2 -c32 -d${DURATION}s --latency: ${target% *}"
+  wrk -t2 -c32 -d"${DURATION}s" --latency "$url" | grep -E "Requests/sec|Transfer/sec|50%|90%|99%|Non-2xx|Socket errors"
+done
+echo "server RSS after load: $(rss $SPID)"

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh Debian machine: installs what is missing, then
+#  1. unit and integration tests (cargo test) against SQLite and a throwaway PostgreSQL cluster,
+#  2. the release build (server + WebAssembly bundle) with cargo-leptos,
+#  3. Playwright end-to-end tests in Debian's Chromium, with JavaScript off and hydrated,
+#     against the release server on a fresh SQLite database.
+source "$(dirname "$0")/common.sh"
+"$ROOT/scripts/setup.sh" --test
+
+WORK=$(mktemp -d)
+SERVER_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  "$ROOT/scripts/pg.sh" stop "$WORK/pg" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+step "starting a throwaway PostgreSQL cluster"
+export SW_TEST_POSTGRES_URL=$("$ROOT/scripts/pg.sh" start "$WORK/pg")
+echo "PostgreSQL at $SW_TEST_POSTGRES_URL"
+
+step "unit and integration tests (SQLite and PostgreSQL)"
+cargo test --workspace --locked
+
+step "release build: server and WebAssembly bundle (cargo-leptos)"
+cargo leptos build --release "${LIB_ARGS[@]}"
+
+step "end-to-end tests (Playwright in Debian's Chromium; JavaScript off, then hydrated)"
+PORT=$(free_port)
+export DATABASE_URL="sqlite://$WORK/e2e/safewhistle.db"
+export SW_BIND="127.0.0.1:$PORT"
+export SW_E2E_ADMIN=e2e.admin
+export SW_E2E_ADMIN_PASSWORD="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+"$BIN" migrate
+printf '%s\n' "$SW_E2E_ADMIN_PASSWORD" | "$BIN" admin create-user --role admin --name "$SW_E2E_ADMIN" --display-name "端到端管理员"
+"$BIN" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+  curl -fsS "http://$SW_BIND/healthz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+curl -fsS "http://$SW_BIND/healthz" >/dev/null || { cat "$WORK/server.log"; exit 1; }
+export SW_BASE_URL="http://$SW_BIND"
+if ! (cd end2end && npx playwright test); then
+  echo "--- server log ---"; tail -n 50 "$WORK/server.log"
+  exit 1
+fi
+
+step "all tests passed"
