@@ -9,7 +9,6 @@ apt_install wrk brotli
 
 step "release build"
 cargo leptos build --release "${LIB_ARGS[@]}"
-cargo build --release --example bare_axum -p server
 
 step "bundle sizes (bytes: raw / gzip -9 / brotli -q 11)"
 for f in target/site/pkg/safewhistle.wasm target/site/pkg/safewhistle.js target/site/pkg/safewhistle.css; do
@@ -25,7 +24,7 @@ PIDS+=($!); SPID=$!
 BPORT=$(free_port)
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 HOME_BYTES=$(curl -fsS "http://127.0.0.1:$PORT/" | wc -c)
-BARE_BIND="127.0.0.1:$BPORT" BARE_SIZE="$HOME_BYTES" "$CARGO_TARGET_DIR/release/examples/bare_axum" &
+"$BIN" bench-baseline --bind "127.0.0.1:$BPORT" --size "$HOME_BYTES" &
 PIDS+=($!)
 sleep 1
 echo "home page: $HOME_BYTES bytes uncompressed"

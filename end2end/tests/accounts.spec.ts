@@ -1,7 +1,7 @@
 import { test, expect, zh, admin, waitForHydration } from "./fixtures";
 
 test("an administrator creates an account, with errors beside the fields first", async ({ page, visit, checkA11y, jsEnabled }, testInfo) => {
-  const username = `e2e.made.${testInfo.project.name}`;
+  const username = `e2e.${testInfo.project.name}.${Date.now() % 1000000}`;
   await visit("/login");
   await page.getByLabel(zh.login_username).fill(admin.username);
   await page.getByLabel(zh.login_password, { exact: true }).fill(admin.password);
@@ -26,8 +26,10 @@ test("an administrator creates an account, with errors beside the fields first",
   await page.getByLabel(zh.account_role).selectOption("intake_officer");
   await page.getByLabel(zh.login_password).fill("a long enough password");
   await page.getByRole("button", { name: zh.admin_create_submit }).click();
-  await expect(page.getByRole("cell", { name: username, exact: true })).toBeVisible();
+  const row = page.getByRole("row").filter({ has: page.getByRole("cell", { name: username, exact: true }) });
+  await expect(row).toHaveCount(1);
   // Markup typed into a field is shown as text.
-  await expect(page.getByRole("cell", { name: "<b>张三</b>", exact: true })).toBeVisible();
+  await expect(row.getByRole("cell", { name: "<b>张三</b>", exact: true })).toBeVisible();
+  await expect(row.getByRole("cell", { name: zh.role_intake_officer, exact: true })).toBeVisible();
   await checkA11y();
 });

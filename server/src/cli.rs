@@ -28,6 +28,14 @@ pub enum Command {
     Migrate,
     /// Load departments, towns/streets and one demo account per role (refuses on real data).
     SeedDemo,
+    /// Benchmark baseline: serve a bare axum handler returning SIZE bytes of static HTML (no
+    /// layers, no database), to compare the portal's rendering throughput against (docs/benchmarks.md).
+    BenchBaseline {
+        #[arg(long, default_value = "127.0.0.1:3900")]
+        bind: std::net::SocketAddr,
+        #[arg(long, default_value_t = 8000)]
+        size: usize,
+    },
     /// Administration commands.
     Admin {
         #[command(subcommand)]
@@ -133,4 +141,14 @@ pub async fn create_user_cmd(config: &Config, cmd: AdminCommand) -> anyhow::Resu
         }
         Err(e) => bail!("account not created: {e}"),
     }
+}
+
+pub async fn bench_baseline(bind: std::net::SocketAddr, size: usize) -> anyhow::Result<()> {
+    use axum::{response::Html, routing::get, Router};
+    let body: &'static str =
+        Box::leak(format!("<!DOCTYPE html><html><body>{}</body></html>", "x".repeat(size)).into_boxed_str());
+    let app = Router::new().route("/", get(move || async move { Html(body) }));
+    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("binding {bind}"))?;
+    println!("bare axum baseline on http://{bind}/");
+    axum::serve(listener, app).await.context("serving")
 }
