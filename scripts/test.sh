@@ -8,6 +8,7 @@ source "$(dirname "$0")/common.sh"
 "$ROOT/scripts/setup.sh" --test
 
 WORK=$(mktemp -d)
+chmod 755 "$WORK"   # the postgres user must reach the cluster directory inside
 SERVER_PID=""
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
@@ -17,7 +18,8 @@ cleanup() {
 trap cleanup EXIT
 
 step "starting a throwaway PostgreSQL cluster"
-export SW_TEST_POSTGRES_URL=$("$ROOT/scripts/pg.sh" start "$WORK/pg")
+SW_TEST_POSTGRES_URL=$("$ROOT/scripts/pg.sh" start "$WORK/pg")
+export SW_TEST_POSTGRES_URL
 echo "PostgreSQL at $SW_TEST_POSTGRES_URL"
 
 step "unit and integration tests (SQLite and PostgreSQL)"
