@@ -19,7 +19,7 @@ done
 WORK=$(mktemp -d); PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$WORK"' EXIT
 PORT=$(free_port)
-DATABASE_URL="sqlite://$WORK/bench.db" SW_BIND="127.0.0.1:$PORT" SW_LOG=warn "$BIN" >"$WORK/server.log" 2>&1 &
+SW_DATA_KEY=$("$BIN" gen-key) DATABASE_URL="sqlite://$WORK/bench.db" SW_BIND="127.0.0.1:$PORT" SW_LOG=warn "$BIN" >"$WORK/server.log" 2>&1 &
 PIDS+=($!); SPID=$!
 BPORT=$(free_port)
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done

@@ -8,9 +8,16 @@ step "release build: server and WebAssembly bundle (cargo-leptos)"
 cargo leptos build --release "${LIB_ARGS[@]}"
 
 export DATABASE_URL=${DATABASE_URL:-sqlite://data/safewhistle.db}
+mkdir -p data
+if [ -z "${SW_DATA_KEY:-}" ] && [ -z "${SW_DATA_KEY_FILE:-}" ]; then
+  if [ ! -f data/data.key ]; then
+    step "creating the data encryption key data/data.key (keep it out of database backups; losing it loses the encrypted fields)"
+    (umask 077; "$BIN" gen-key > data/data.key)
+  fi
+  export SW_DATA_KEY_FILE="$ROOT/data/data.key"
+fi
 step "database migrations and demo data ($DATABASE_URL)"
 "$BIN" migrate
-mkdir -p data
 if out=$("$BIN" seed-demo); then
   echo "$out"
   if grep -q "demo accounts" <<<"$out"; then

@@ -32,6 +32,7 @@ step "end-to-end tests (Playwright in Debian's Chromium; JavaScript off, then hy
 PORT=$(free_port)
 export DATABASE_URL="sqlite://$WORK/e2e/safewhistle.db"
 export SW_BIND="127.0.0.1:$PORT"
+export SW_DATA_KEY=$("$BIN" gen-key)
 export SW_E2E_ADMIN=e2e.admin
 export SW_E2E_ADMIN_PASSWORD="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 "$BIN" migrate

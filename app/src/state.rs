@@ -32,6 +32,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub auth: Arc<AuthSettings>,
+    /// Key for secrets stored encrypted (TOTP secrets; later reporter identity).
+    pub data_key: Arc<crate::crypto::DataKey>,
     /// Bounds CPU-heavy work (argon2) so it cannot starve request handling on a 2-core machine.
     pub cpu_pool: Arc<Semaphore>,
 }

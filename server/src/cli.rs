@@ -28,6 +28,8 @@ pub enum Command {
     Migrate,
     /// Load departments, towns/streets and one demo account per role (refuses on real data).
     SeedDemo,
+    /// Print a new random key for SW_DATA_KEY / SW_DATA_KEY_FILE.
+    GenKey,
     /// Benchmark baseline: serve a bare axum handler returning SIZE bytes of static HTML (no
     /// layers, no database), to compare the portal's rendering throughput against (docs/benchmarks.md).
     BenchBaseline {
@@ -121,6 +123,7 @@ pub async fn create_user_cmd(config: &Config, cmd: AdminCommand) -> anyhow::Resu
         db,
         auth: Arc::new(AuthSettings::default()),
         cpu_pool: Arc::new(tokio::sync::Semaphore::new(1)),
+        data_key: Arc::new(config.data_key()?),
     };
     let user = NewUser {
         display_name: display_name.unwrap_or_else(|| name.clone()),

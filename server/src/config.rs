@@ -26,6 +26,10 @@ pub struct Config {
     pub totp_issuer: String,
     /// Log filter in `tracing_subscriber::EnvFilter` syntax.
     pub log: String,
+    /// Key for data encrypted at rest: base64 of 32 random bytes (prefer `data_key_file`).
+    pub data_key: Option<String>,
+    /// File holding the key (mode 600, outside the database and its backups).
+    pub data_key_file: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -44,6 +48,8 @@ impl Default for Config {
             cpu_workers: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             totp_issuer: "SafeWhistle".into(),
             log: "info,safewhistle=info,tower_http=warn,sqlx=warn".into(),
+            data_key: None,
+            data_key_file: None,
         }
     }
 }
@@ -63,6 +69,8 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("SW_CPU_WORKERS", "cpu_workers"),
     ("SW_TOTP_ISSUER", "totp_issuer"),
     ("SW_LOG", "log"),
+    ("SW_DATA_KEY", "data_key"),
+    ("SW_DATA_KEY_FILE", "data_key_file"),
 ];
 
 impl Config {
@@ -106,6 +114,20 @@ impl Config {
             .context("configuration: a setting has the wrong type or an unknown name")?;
         config.validate()?;
         Ok(config)
+    }
+
+    /// The key for encrypted columns; start-up fails without a valid one.
+    pub fn data_key(&self) -> anyhow::Result<app::crypto::DataKey> {
+        let text = match (&self.data_key, &self.data_key_file) {
+            (Some(k), _) => k.clone(),
+            (None, Some(path)) => std::fs::read_to_string(path)
+                .with_context(|| format!("SW_DATA_KEY_FILE: cannot read {}", path.display()))?,
+            (None, None) => bail!(
+                "SW_DATA_KEY_FILE (or SW_DATA_KEY) must be set: the key for data encrypted at rest \
+                 (create one with `safewhistle gen-key > data.key`)"
+            ),
+        };
+        app::crypto::DataKey::from_base64(&text).map_err(|e| anyhow::anyhow!("SW_DATA_KEY / SW_DATA_KEY_FILE: {e}"))
     }
 
     fn validate(&self) -> anyhow::Result<()> {
@@ -153,6 +175,17 @@ mod tests {
         let c = Config::load_from(Some(&file), env(&[("SW_BIND", "127.0.0.1:5000")])).expect("valid");
         assert_eq!(c.bind.port(), 5000);
         assert!(c.staff_totp_required);
+    }
+
+    #[test]
+    fn data_key_is_required_and_checked() {
+        let c = Config::load_from(None, env(&[])).expect("valid");
+        assert!(c.data_key().unwrap_err().to_string().contains("SW_DATA_KEY_FILE"));
+        let c = Config::load_from(None, env(&[("SW_DATA_KEY", "short")])).expect("valid");
+        assert!(c.data_key().unwrap_err().to_string().contains("SW_DATA_KEY"));
+        let key = app::crypto::DataKey::generate_base64();
+        let c = Config::load_from(None, env(&[("SW_DATA_KEY", &key)])).expect("valid");
+        assert!(c.data_key().is_ok());
     }
 
     #[test]

@@ -55,6 +55,7 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
 
 /// Build the whole application: database, migrations, state, router, listener.
 pub async fn build(config: Config) -> anyhow::Result<Application> {
+    let data_key = config.data_key()?;
     let db = open_database(&config).await?;
     let mut leptos_options = get_configuration(None)
         .context("reading Leptos settings (LEPTOS_* environment variables)")?
@@ -70,6 +71,7 @@ pub async fn build(config: Config) -> anyhow::Result<Application> {
             totp_issuer: config.totp_issuer.clone(),
         }),
         cpu_pool: Arc::new(Semaphore::new(config.cpu_workers)),
+        data_key: Arc::new(data_key),
     };
     let router = router(state, &config);
     let listener = TcpListener::bind(config.bind)

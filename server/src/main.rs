@@ -23,6 +23,10 @@ async fn main() -> ExitCode {
         Command::Serve => serve(config).await,
         Command::Migrate => cli::migrate(&config).await,
         Command::SeedDemo => cli::seed_demo(&config).await,
+        Command::GenKey => {
+            println!("{}", app::crypto::DataKey::generate_base64());
+            Ok(())
+        }
         Command::BenchBaseline { bind, size } => cli::bench_baseline(bind, size).await,
         Command::Admin { command } => cli::create_user_cmd(&config, command).await,
     };

@@ -104,7 +104,7 @@ pub async fn totp_confirm(code: String) -> Result<(), AppError> {
     if !ssr::verify_totp(&pending, &user.username, &state.auth.totp_issuer, &code) {
         return Err(AppError::field("code", "totp_wrong"));
     }
-    ssr::set_totp_secret(&state.db, user.id, Some(&pending)).await?;
+    ssr::set_totp_secret(&state, user.id, Some(&pending)).await?;
     session
         .remove::<String>(ssr::SESSION_TOTP_PENDING)
         .await

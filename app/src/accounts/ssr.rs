@@ -299,7 +299,10 @@ pub async fn authenticate(
         Some(u) if password_ok && u.active == 1 => {
             let totp_ok = match &u.totp_secret {
                 None => true,
-                Some(secret) => verify_totp(secret, &u.username, &state.auth.totp_issuer, totp_code),
+                Some(stored) => match open_totp_secret(state, u.id, stored) {
+                    Some(secret) => verify_totp(&secret, &u.username, &state.auth.totp_issuer, totp_code),
+                    None => false,
+                },
             };
             totp_ok.then_some(u)
         }
@@ -337,12 +340,29 @@ pub fn new_totp_secret() -> String {
     totp_rs::Secret::generate_secret().to_encoded().to_string()
 }
 
-pub async fn set_totp_secret(db: &Db, user_id: i64, secret: Option<&str>) -> Result<(), AppError> {
+fn totp_context(user_id: i64) -> String {
+    format!("users.totp_secret:{user_id}")
+}
+
+/// Decrypt a stored TOTP secret; `None` (and a log line) if it cannot be opened with this key.
+pub fn open_totp_secret(state: &AppState, user_id: i64, stored: &str) -> Option<String> {
+    match state.data_key.decrypt(stored, &totp_context(user_id)) {
+        Ok(bytes) => String::from_utf8(bytes).ok(),
+        Err(e) => {
+            tracing::error!(user_id, error = %e, "cannot decrypt TOTP secret (wrong SW_DATA_KEY?)");
+            None
+        }
+    }
+}
+
+/// Store (encrypted) or clear a user's TOTP secret.
+pub async fn set_totp_secret(state: &AppState, user_id: i64, secret: Option<&str>) -> Result<(), AppError> {
+    let sealed = secret.map(|s| state.data_key.encrypt(s.as_bytes(), &totp_context(user_id)));
     sqlx::query("update users set totp_secret = $2, updated_at = $3 where id = $1")
         .bind(user_id)
-        .bind(secret)
+        .bind(sealed)
         .bind(now())
-        .execute(&db.pool)
+        .execute(&state.db.pool)
         .await?;
     Ok(())
 }

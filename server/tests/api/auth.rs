@@ -167,6 +167,13 @@ async fn totp_enrolment_and_enforcement(backend: Backend) {
     }
     let resp = app.call(&client, "totp_confirm", &[("code", &right)]).await;
     assert!(resp.status().is_success(), "{}", resp.status());
+    // Stored encrypted, never as the secret itself.
+    let db = safewhistle::open_database(&app.config).await.expect("db");
+    let stored: String = sqlx::query_scalar("select totp_secret from users where username = 'reward.chen'")
+        .fetch_one(&db.pool)
+        .await
+        .expect("stored secret");
+    assert!(stored.starts_with("v1:") && !stored.contains(&secret), "{stored}");
     assert_eq!(app.call(&client, "staff_home", &[]).await.status(), 200);
 
     // From now on the password alone is not enough, and the answer is the generic one.

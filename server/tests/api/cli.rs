@@ -5,7 +5,8 @@ use std::process::{Command, Stdio};
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_safewhistle"));
-    c.env_remove("SW_CONFIG");
+    c.env_remove("SW_CONFIG").env_remove("SW_DATA_KEY_FILE");
+    c.env("SW_DATA_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
     c
 }
 
@@ -55,6 +56,22 @@ async fn create_user_and_seed_demo_on_sqlite() {
     run(&fresh, &["admin", "create-user", "--role", "admin", "--name", "real.admin"], "a good long password\n");
     let (ok, out) = run(&fresh, &["seed-demo"], "");
     assert!(!ok && out.contains("refusing"), "{out}");
+}
+
+#[test]
+fn missing_data_key_stops_the_server_with_the_setting_named() {
+    let out = Command::new(env!("CARGO_BIN_EXE_safewhistle"))
+        .env_remove("SW_DATA_KEY")
+        .env_remove("SW_DATA_KEY_FILE")
+        .env("DATABASE_URL", "sqlite::memory:")
+        .env("SW_BIND", "127.0.0.1:0")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SW_DATA_KEY_FILE"));
+    let (ok, key) = run("sqlite::memory:", &["gen-key"], "");
+    assert!(ok);
+    assert!(app::crypto::DataKey::from_base64(key.trim()).is_ok(), "{key}");
 }
 
 #[test]

@@ -60,6 +60,7 @@ pub fn test_config(database_url: String) -> Config {
         database_url,
         bind: "127.0.0.1:0".parse().expect("addr"),
         cpu_workers: 2,
+        data_key: Some(app::crypto::DataKey::generate_base64()),
         ..Config::default()
     }
 }
