@@ -30,9 +30,12 @@ sleep 1
 echo "home page: $HOME_BYTES bytes uncompressed"
 rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$1/status"; }
 echo "server RSS before load: $(rss $SPID)"
-for target in "SafeWhistle home (SSR) http://127.0.0.1:$PORT/" "bare axum handler http://127.0.0.1:$BPORT/"; do
-  url=${target##* }
-  step "wrk -t2 -c32 -d${DURATION}s --latency: ${target% *}"
-  wrk -t2 -c32 -d"${DURATION}s" --latency "$url" | grep -E "Requests/sec|Transfer/sec|50%|90%|99%|Non-2xx|Socket errors"
-done
-echo "server RSS after load: $(rss $SPID)"
+load() {
+  step "wrk -t2 -c32 -d${DURATION}s --latency: $1"
+  wrk -t2 -c32 -d"${DURATION}s" --latency "$2" | grep -E "Requests/sec|Transfer/sec|50%|90%|99%|Non-2xx|Socket errors"
+}
+load "SafeWhistle home (SSR)" "http://127.0.0.1:$PORT/"
+echo "server RSS after run 1: $(rss $SPID)"
+load "bare axum handler" "http://127.0.0.1:$BPORT/"
+load "SafeWhistle home (SSR), again (memory should stay flat)" "http://127.0.0.1:$PORT/"
+echo "server RSS after run 2: $(rss $SPID)"

@@ -101,7 +101,14 @@ impl Application {
                 }
             }
         });
-        let result = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
+        // Streaming SSR writes a page in several chunks; without TCP_NODELAY, Nagle's algorithm
+        // and delayed ACKs hold each page for ~40 ms (measured: docs/benchmarks.md).
+        let listener = axum::serve::ListenerExt::tap_io(self.listener, |tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "TCP_NODELAY not set");
+            }
+        });
+        let result = axum::serve(listener, self.router).with_graceful_shutdown(shutdown).await;
         cleanup.abort();
         result.context("serving HTTP")
     }
