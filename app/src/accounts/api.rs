@@ -101,10 +101,12 @@ pub async fn totp_confirm(code: String) -> Result<(), AppError> {
         .await
         .map_err(|e| AppError::internal("session", e))?
         .ok_or_else(|| AppError::field("code", "totp_not_started"))?;
-    if !ssr::verify_totp(&pending, &user.username, &state.auth.totp_issuer, &code) {
+    let Some(step) = ssr::totp_step(&pending, &user.username, &state.auth.totp_issuer, &code) else {
         return Err(AppError::field("code", "totp_wrong"));
-    }
+    };
     ssr::set_totp_secret(&state, user.id, Some(&pending)).await?;
+    // The confirming code is spent: it cannot also be used to log in.
+    ssr::claim_totp_step(&state.db, user.id, step).await?;
     session
         .remove::<String>(ssr::SESSION_TOTP_PENDING)
         .await

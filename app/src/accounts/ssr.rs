@@ -299,8 +299,11 @@ pub async fn authenticate(
         Some(u) if password_ok && u.active == 1 => {
             let totp_ok = match &u.totp_secret {
                 None => true,
-                Some(stored) => match open_totp_secret(state, u.id, stored) {
-                    Some(secret) => verify_totp(&secret, &u.username, &state.auth.totp_issuer, totp_code),
+                Some(stored) => match open_totp_secret(state, u.id, stored)
+                    .and_then(|secret| totp_step(&secret, &u.username, &state.auth.totp_issuer, totp_code))
+                {
+                    // A code is good once: its time step must be newer than the last one used.
+                    Some(step) => claim_totp_step(db, u.id, step).await?,
                     None => false,
                 },
             };
@@ -328,12 +331,31 @@ pub fn build_totp(secret_base32: &str, account: &str, issuer: &str) -> Option<to
         .ok()
 }
 
-pub fn verify_totp(secret_base32: &str, account: &str, issuer: &str, code: &str) -> bool {
+/// The 30-second time step whose code `code` is (current step ±1 for clock skew), if any.
+pub fn totp_step(secret_base32: &str, account: &str, issuer: &str, code: &str) -> Option<i64> {
     let code = code.trim();
     if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
-        return false;
+        return None;
     }
-    build_totp(secret_base32, account, issuer).is_some_and(|t| t.check_current(code).unwrap_or(false))
+    let totp = build_totp(secret_base32, account, issuer)?;
+    let now = u64::try_from(now()).ok()?;
+    [now.saturating_sub(30), now, now + 30]
+        .into_iter()
+        .find(|t| totp.generate(*t) == code)
+        .and_then(|t| i64::try_from(t / 30).ok())
+}
+
+/// Record `step` as the user's last used TOTP step; false if it (or a later one) was used already.
+/// The conditional update makes two concurrent logins with one code race safely: one wins.
+pub async fn claim_totp_step(db: &Db, user_id: i64, step: i64) -> Result<bool, AppError> {
+    let res = sqlx::query(
+        "update users set totp_last_step = $2 where id = $1 and (totp_last_step is null or totp_last_step < $2)",
+    )
+    .bind(user_id)
+    .bind(step)
+    .execute(&db.pool)
+    .await?;
+    Ok(res.rows_affected() == 1)
 }
 
 pub fn new_totp_secret() -> String {

@@ -135,10 +135,13 @@ async fn form_post_without_javascript_redirects(backend: Backend) {
 both_backends!(form_post_without_javascript_redirects);
 
 fn totp_code(secret: &str, username: &str) -> String {
-    app::accounts::ssr::build_totp(secret, username, "SafeWhistle")
-        .expect("totp")
-        .generate_current()
-        .expect("code")
+    totp_code_at(secret, username, 0)
+}
+
+/// The code `ahead` seconds from now.
+fn totp_code_at(secret: &str, username: &str, ahead: u64) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs();
+    app::accounts::ssr::build_totp(secret, username, "SafeWhistle").expect("totp").generate(now + ahead)
 }
 
 async fn totp_enrolment_and_enforcement(backend: Backend) {
@@ -181,11 +184,17 @@ async fn totp_enrolment_and_enforcement(backend: Backend) {
     let resp = app.call(&other, "login", &[("username", "reward.chen"), ("password", PW), ("totp_code", "")]).await;
     assert_eq!(resp.status(), 401);
     assert!(resp.text().await.expect("body").contains("InvalidCredentials"));
-    let resp = app
-        .call(&other, "login", &[("username", "reward.chen"), ("password", PW), ("totp_code", &totp_code(&secret, "reward.chen"))])
-        .await;
-    assert!(resp.status().is_success());
+    // The code that confirmed enrolment is spent: replaying it fails.
+    let resp = app.call(&other, "login", &[("username", "reward.chen"), ("password", PW), ("totp_code", &right)]).await;
+    assert_eq!(resp.status(), 401, "a used TOTP code must not log in again");
+    // A fresh code (next time step, within the allowed clock skew) works once.
+    let next = totp_code_at(&secret, "reward.chen", 30);
+    let resp = app.call(&other, "login", &[("username", "reward.chen"), ("password", PW), ("totp_code", &next)]).await;
+    assert!(resp.status().is_success(), "{}", resp.status());
     assert_eq!(app.call(&other, "staff_home", &[]).await.status(), 200);
+    let third = new_client();
+    let resp = app.call(&third, "login", &[("username", "reward.chen"), ("password", PW), ("totp_code", &next)]).await;
+    assert_eq!(resp.status(), 401, "the same code twice is refused");
     let _ = Duration::ZERO;
 }
 both_backends!(totp_enrolment_and_enforcement);
