@@ -2,7 +2,6 @@
 use crate::both_backends;
 use crate::helpers::{new_client, spawn, spawn_with, test_config, fresh_database, Backend};
 use app::accounts::Role;
-use std::time::{Duration, Instant};
 
 const PW: &str = "correct horse battery";
 
@@ -70,18 +69,14 @@ async fn failures_do_not_reveal_accounts(backend: Backend) {
     app.create_user("handler.li", Role::DepartmentHandler, PW).await;
     let client = new_client();
 
-    let t = Instant::now();
+    // (Both paths also cost one argon2 verification — a dummy hash for unknown names; timing is
+    // not asserted here, see docs/decisions.md D7.)
     let wrong_pw = app.call(&client, "login", &[("username", "handler.li"), ("password", "wrong password 1")]).await;
-    let t_known = t.elapsed();
     let (s1, b1) = (wrong_pw.status(), wrong_pw.text().await.expect("body"));
-    let t = Instant::now();
     let no_user = app.call(&client, "login", &[("username", "nobody.here"), ("password", "wrong password 1")]).await;
-    let t_unknown = t.elapsed();
     let (s2, b2) = (no_user.status(), no_user.text().await.expect("body"));
     assert_eq!((s1, &b1), (s2, &b2), "same answer for a wrong password and an unknown account");
     assert!(b1.contains("InvalidCredentials"), "{b1}");
-    // Both paths do one argon2 verification; a missing account must not answer instantly.
-    assert!(t_unknown >= t_known / 4, "unknown {t_unknown:?} vs known {t_known:?}");
 
     // After the limit both names are locked in the same way, and even the right password is refused.
     for _ in 0..3 {
@@ -195,7 +190,6 @@ async fn totp_enrolment_and_enforcement(backend: Backend) {
     let third = new_client();
     let resp = app.call(&third, "login", &[("username", "reward.chen"), ("password", PW), ("totp_code", &next)]).await;
     assert_eq!(resp.status(), 401, "the same code twice is refused");
-    let _ = Duration::ZERO;
 }
 both_backends!(totp_enrolment_and_enforcement);
 
