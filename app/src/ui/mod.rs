@@ -31,6 +31,7 @@ pub fn error_text(locale: Locale, code: &str) -> String {
         "totp_not_started" => td_string!(locale, err_totp_not_started),
         "totp_wrong" => td_string!(locale, err_totp_wrong),
         "network" => td_string!(locale, err_network),
+        "bad_arguments" => td_string!(locale, err_bad_arguments),
         "validation" => td_string!(locale, err_validation),
         _ => td_string!(locale, err_internal),
     };
