@@ -2,7 +2,8 @@
 use crate::accounts::pages::{AccountPage, AdminUsersPage, LoginPage, StaffPage};
 use crate::home::HomePage;
 use crate::i18n::*;
-use crate::portal::{LookupInfoPage, QuizInfoPage, ReportInfoPage, TrainingInfoPage};
+use crate::portal::{QuizInfoPage, ReportInfoPage, TrainingInfoPage};
+use crate::reports::pages::{CasePage, LookupPage, ReceiptPage, ReportNewPage};
 use crate::ui::{Layout, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -73,7 +74,10 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=|| view! { <NotFound /> }>
                         <Route path=path!("/") view=HomePage />
                         <Route path=path!("/report") view=ReportInfoPage />
-                        <Route path=path!("/lookup") view=LookupInfoPage />
+                        <Route path=path!("/report/new") view=ReportNewPage ssr=SsrMode::Async />
+                        <Route path=path!("/report/receipt") view=ReceiptPage ssr=SsrMode::Async />
+                        <Route path=path!("/lookup") view=LookupPage />
+                        <Route path=path!("/lookup/case") view=CasePage ssr=SsrMode::Async />
                         <Route path=path!("/quiz") view=QuizInfoPage />
                         <Route path=path!("/training") view=TrainingInfoPage />
                         <Route path=path!("/login") view=LoginPage />

@@ -12,7 +12,11 @@ use rand::RngCore;
 const PREFIX: &str = "v1:";
 
 #[derive(Clone)]
-pub struct DataKey(XChaCha20Poly1305);
+pub struct DataKey {
+    cipher: XChaCha20Poly1305,
+    /// A separate key for MACs (form tokens), derived from the data key with a fixed label.
+    mac: hmac::Hmac<sha2::Sha256>,
+}
 
 impl std::fmt::Debug for DataKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -34,7 +38,22 @@ impl DataKey {
         if bytes.len() != 32 {
             return Err(KeyError::BadKey);
         }
-        XChaCha20Poly1305::new_from_slice(&bytes).map(DataKey).map_err(|_| KeyError::BadKey)
+        let cipher = XChaCha20Poly1305::new_from_slice(&bytes).map_err(|_| KeyError::BadKey)?;
+        use sha2::Digest as _;
+        let mut h = sha2::Sha256::new();
+        h.update(b"safewhistle mac key v1\0");
+        h.update(&bytes);
+        let mac_key: [u8; 32] = h.finalize().into();
+        let mac = <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(&mac_key).map_err(|_| KeyError::BadKey)?;
+        Ok(DataKey { cipher, mac })
+    }
+
+    /// HMAC-SHA256 of `message` under the derived MAC key.
+    pub fn mac(&self, message: &[u8]) -> [u8; 32] {
+        use hmac::Mac as _;
+        let mut m = self.mac.clone();
+        m.update(message);
+        m.finalize().into_bytes().into()
     }
 
     /// A new random key, base64-encoded.
@@ -51,7 +70,7 @@ impl DataKey {
         // Encryption with a valid key and in-memory buffers cannot fail; an empty ciphertext would
         // simply never decrypt, so no panic path is needed.
         let sealed = self
-            .0
+            .cipher
             .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: context.as_bytes() })
             .unwrap_or_default();
         let mut out = Vec::with_capacity(24 + sealed.len());
@@ -67,7 +86,7 @@ impl DataKey {
             return Err(KeyError::Decrypt);
         }
         let (nonce, sealed) = raw.split_at(24);
-        self.0
+        self.cipher
             .decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad: context.as_bytes() })
             .map_err(|_| KeyError::Decrypt)
     }

@@ -10,6 +10,7 @@ pub mod app;
 pub mod errors;
 pub mod home;
 pub mod portal;
+pub mod reports;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

@@ -29,24 +29,7 @@ pub fn ReportInfoPage() -> impl IntoView {
             <p>{t!(i18n, report_anon_body)}</p>
             <h2>{t!(i18n, report_how_title)}</h2>
             <p>{t!(i18n, report_how_body)}</p>
-        </article>
-    }
-}
-
-#[component]
-pub fn LookupInfoPage() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <article class="page">
-            <h1>{t!(i18n, lookup_title)}</h1>
-            <p class="lead">{t!(i18n, lookup_lead)}</p>
-            <h2>{t!(i18n, lookup_deadlines_title)}</h2>
-            <ul>
-                <li>{t!(i18n, lookup_deadline_accept)}</li>
-                <li>{t!(i18n, lookup_deadline_verify)}</li>
-                <li>{t!(i18n, lookup_deadline_objection)}</li>
-            </ul>
-            <p>{t!(i18n, lookup_code_note)}</p>
+            <p><a class="button" href="/report/new">{t!(i18n, report_start)}</a></p>
         </article>
     }
 }

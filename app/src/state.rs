@@ -36,6 +36,10 @@ pub struct AppState {
     pub data_key: Arc<crate::crypto::DataKey>,
     /// Bounds CPU-heavy work (argon2) so it cannot starve request handling on a 2-core machine.
     pub cpu_pool: Arc<Semaphore>,
+    /// Limits and deadlines of the public tip-off.
+    pub reports: Arc<crate::reports::ssr::ReportSettings>,
+    /// In-memory per-client rate limits (never persisted).
+    pub limiter: Arc<crate::reports::abuse::RateLimiter>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -124,6 +124,8 @@ pub async fn create_user_cmd(config: &Config, cmd: AdminCommand) -> anyhow::Resu
         auth: Arc::new(AuthSettings::default()),
         cpu_pool: Arc::new(tokio::sync::Semaphore::new(1)),
         data_key: Arc::new(config.data_key()?),
+        reports: Arc::new(config.report_settings()),
+        limiter: Arc::new(app::reports::abuse::RateLimiter::default()),
     };
     let user = NewUser {
         display_name: display_name.unwrap_or_else(|| name.clone()),

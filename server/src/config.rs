@@ -30,6 +30,23 @@ pub struct Config {
     pub data_key: Option<String>,
     /// File holding the key (mode 600, outside the database and its backups).
     pub data_key_file: Option<std::path::PathBuf>,
+    /// Attachments per report or message, and the size of each.
+    pub upload_max_files: usize,
+    pub upload_max_file_bytes: usize,
+    /// Days to the acceptance decision, the objection window and the reward claim window.
+    pub report_acceptance_days: i64,
+    pub report_objection_days: i64,
+    pub reward_claim_days: i64,
+    /// Proof-of-work difficulty (leading zero bits) and the delay that replaces it without JavaScript.
+    pub pow_bits: u32,
+    pub nojs_delay_ms: u64,
+    /// Per-client limits (held in memory only).
+    pub report_submits_per_hour: u32,
+    pub case_lookups_per_hour: u32,
+    pub case_messages_per_hour: u32,
+    /// Wrong access codes per case number before it is locked, and for how long.
+    pub case_max_failures: i64,
+    pub case_lock_seconds: i64,
 }
 
 impl Default for Config {
@@ -50,6 +67,18 @@ impl Default for Config {
             log: "info,safewhistle=info,tower_http=warn,sqlx=warn".into(),
             data_key: None,
             data_key_file: None,
+            upload_max_files: 6,
+            upload_max_file_bytes: 10 * 1024 * 1024,
+            report_acceptance_days: 7,
+            report_objection_days: 10,
+            reward_claim_days: 60,
+            pow_bits: 18,
+            nojs_delay_ms: 2000,
+            report_submits_per_hour: 10,
+            case_lookups_per_hour: 60,
+            case_messages_per_hour: 30,
+            case_max_failures: 5,
+            case_lock_seconds: 3600,
         }
     }
 }
@@ -71,6 +100,18 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("SW_LOG", "log"),
     ("SW_DATA_KEY", "data_key"),
     ("SW_DATA_KEY_FILE", "data_key_file"),
+    ("SW_UPLOAD_MAX_FILES", "upload_max_files"),
+    ("SW_UPLOAD_MAX_FILE_BYTES", "upload_max_file_bytes"),
+    ("SW_REPORT_ACCEPTANCE_DAYS", "report_acceptance_days"),
+    ("SW_REPORT_OBJECTION_DAYS", "report_objection_days"),
+    ("SW_REWARD_CLAIM_DAYS", "reward_claim_days"),
+    ("SW_POW_BITS", "pow_bits"),
+    ("SW_NOJS_DELAY_MS", "nojs_delay_ms"),
+    ("SW_REPORT_SUBMITS_PER_HOUR", "report_submits_per_hour"),
+    ("SW_CASE_LOOKUPS_PER_HOUR", "case_lookups_per_hour"),
+    ("SW_CASE_MESSAGES_PER_HOUR", "case_messages_per_hour"),
+    ("SW_CASE_MAX_FAILURES", "case_max_failures"),
+    ("SW_CASE_LOCK_SECONDS", "case_lock_seconds"),
 ];
 
 impl Config {
@@ -99,7 +140,11 @@ impl Config {
                         _ => bail!("{var}: expected true or false, got {value:?}"),
                     },
                     "db_max_connections" | "session_idle_minutes" | "login_max_failures"
-                    | "login_lock_seconds" | "max_body_bytes" | "request_timeout_secs" | "cpu_workers" => {
+                    | "login_lock_seconds" | "max_body_bytes" | "request_timeout_secs" | "cpu_workers"
+                    | "upload_max_files" | "upload_max_file_bytes" | "report_acceptance_days"
+                    | "report_objection_days" | "reward_claim_days" | "pow_bits" | "nojs_delay_ms"
+                    | "report_submits_per_hour" | "case_lookups_per_hour" | "case_messages_per_hour"
+                    | "case_max_failures" | "case_lock_seconds" => {
                         toml::Value::Integer(
                             value.trim().parse().with_context(|| format!("{var}: expected a whole number, got {value:?}"))?,
                         )
@@ -146,7 +191,43 @@ impl Config {
         if self.login_max_failures < 1 || self.login_lock_seconds < 1 {
             bail!("SW_LOGIN_MAX_FAILURES and SW_LOGIN_LOCK_SECONDS must be at least 1");
         }
+        if self.upload_max_files > 50 || self.upload_max_file_bytes < 1024 || self.upload_max_file_bytes > 512 * 1024 * 1024 {
+            bail!("SW_UPLOAD_MAX_FILES must be at most 50 and SW_UPLOAD_MAX_FILE_BYTES between 1 KiB and 512 MiB");
+        }
+        if self.pow_bits > 28 {
+            bail!("SW_POW_BITS must be at most 28 (phones must solve it in seconds)");
+        }
+        for (name, v) in [
+            ("SW_REPORT_ACCEPTANCE_DAYS", self.report_acceptance_days),
+            ("SW_REPORT_OBJECTION_DAYS", self.report_objection_days),
+            ("SW_REWARD_CLAIM_DAYS", self.reward_claim_days),
+            ("SW_CASE_MAX_FAILURES", self.case_max_failures),
+            ("SW_CASE_LOCK_SECONDS", self.case_lock_seconds),
+        ] {
+            if !(1..=3650 * 86_400).contains(&v) {
+                bail!("{name} must be a positive number");
+            }
+        }
         Ok(())
+    }
+
+    /// The tip-off settings the app logic uses.
+    pub fn report_settings(&self) -> app::reports::ssr::ReportSettings {
+        app::reports::ssr::ReportSettings {
+            max_files: self.upload_max_files,
+            max_file_bytes: self.upload_max_file_bytes,
+            acceptance_days: self.report_acceptance_days,
+            objection_days: self.report_objection_days,
+            claim_days: self.reward_claim_days,
+            pow_bits: self.pow_bits,
+            nojs_delay_ms: self.nojs_delay_ms,
+            submits_per_hour: self.report_submits_per_hour,
+            lookups_per_hour: self.case_lookups_per_hour,
+            messages_per_hour: self.case_messages_per_hour,
+            case_max_failures: self.case_max_failures,
+            case_lock_seconds: self.case_lock_seconds,
+            ..Default::default()
+        }
     }
 }
 

@@ -11,7 +11,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use std::time::{Duration, Instant};
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -46,7 +45,10 @@ pub fn apply<S: SessionStore + Clone>(
         .layer(session_layer)
         .layer(middleware::from_fn(csrf_origin_check))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(config.request_timeout_secs)))
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(middleware::from_fn_with_state(
+            BodyLimits { normal: config.max_body_bytes, upload: config.report_settings().upload_body_limit() },
+            body_limit,
+        ))
         .layer(CompressionLayer::new());
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
@@ -136,5 +138,29 @@ async fn csrf_origin_check(req: Request, next: Next) -> Response {
             return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
         }
     }
+    next.run(req).await
+}
+
+/// Paths that take file uploads and so a larger body.
+const UPLOAD_PATHS: [&str; 2] = ["/report/submit", "/lookup/message"];
+
+#[derive(Clone, Copy)]
+struct BodyLimits {
+    normal: usize,
+    upload: usize,
+}
+
+/// Refuse bodies over the limit up front (413 from Content-Length) and cap the rest while read.
+async fn body_limit(State(limits): State<BodyLimits>, req: Request, next: Next) -> Response {
+    let limit = if UPLOAD_PATHS.contains(&req.uri().path()) { limits.upload } else { limits.normal };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
+    }
+    let req = req.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit)));
     next.run(req).await
 }

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod http_layers;
 pub mod metrics;
+pub mod public_forms;
 pub mod seed;
 pub mod session_store;
 
@@ -72,6 +73,8 @@ pub async fn build(config: Config) -> anyhow::Result<Application> {
         }),
         cpu_pool: Arc::new(Semaphore::new(config.cpu_workers)),
         data_key: Arc::new(data_key),
+        reports: Arc::new(config.report_settings()),
+        limiter: Arc::new(app::reports::abuse::RateLimiter::default()),
     };
     let router = router(state, &config);
     let listener = TcpListener::bind(config.bind)
@@ -81,6 +84,11 @@ pub async fn build(config: Config) -> anyhow::Result<Application> {
 }
 
 impl Application {
+    /// The application's database pool (tests and the CLI share it instead of opening another).
+    pub fn db(&self) -> Db {
+        self.db.clone()
+    }
+
     pub fn local_addr(&self) -> std::io::Result<std::net::SocketAddr> {
         self.listener.local_addr()
     }
@@ -92,12 +100,16 @@ impl Application {
     ) -> anyhow::Result<()> {
         use tower_sessions::session_store::ExpiredDeletion;
         let store = DbSessionStore::new(self.db.clone());
+        let db = self.db.clone();
         let cleanup = tokio::spawn(async move {
             let mut every = tokio::time::interval(tokio::time::Duration::from_secs(300));
             loop {
                 every.tick().await;
                 if let Err(e) = store.delete_expired().await {
                     tracing::warn!(error = %e, "deleting expired sessions failed");
+                }
+                if let Err(e) = app::reports::abuse::delete_expired_tokens(&db).await {
+                    tracing::warn!(error = ?e, "deleting spent form tokens failed");
                 }
             }
         });
@@ -108,7 +120,9 @@ impl Application {
                 tracing::debug!(error = %e, "TCP_NODELAY not set");
             }
         });
-        let result = axum::serve(listener, self.router).with_graceful_shutdown(shutdown).await;
+        // The peer address reaches the in-memory rate limits only; it is never stored or logged.
+        let service = self.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let result = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
         cleanup.abort();
         result.context("serving HTTP")
     }
@@ -139,6 +153,15 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_handler))
         .route("/lang/{locale}", get(set_language))
+        .route(
+            "/report/submit",
+            axum::routing::post(public_forms::submit_report).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/lookup/message",
+            axum::routing::post(public_forms::reporter_message).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/staff/attachments/{id}", get(public_forms::staff_attachment))
         // Also registers every server function under /api/… with the same context.
         .leptos_routes_with_context(&server_state, routes, render_ctx.clone(), {
             let options = leptos_options.clone();

@@ -59,6 +59,12 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<Option<Vec<DemoAccount>>> {
     if demo > 0 {
         return Ok(None);
     }
+    seed_reference(db).await?;
+    seed_accounts(db).await.map(Some)
+}
+
+/// Departments, towns/streets and the demo enterprise (idempotent).
+pub async fn seed_reference(db: &Db) -> anyhow::Result<()> {
     let ts = now();
     let mut tx = db.pool.begin().await?;
     for (code, zh, en) in DEPARTMENTS {
@@ -95,7 +101,10 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<Option<Vec<DemoAccount>>> {
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    Ok(())
+}
 
+async fn seed_accounts(db: &Db) -> anyhow::Result<Vec<DemoAccount>> {
     let dept: i64 = sqlx::query_scalar("select id from departments where code = 'ZJJ'").fetch_one(&db.pool).await?;
     let ent: i64 = sqlx::query_scalar("select id from enterprises where credit_code = '91340100MA2TEST01X'")
         .fetch_one(&db.pool)
@@ -127,5 +136,5 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<Option<Vec<DemoAccount>>> {
         insert_user(db, &user, &hash).await.map_err(|e| anyhow::anyhow!("creating {username}: {e}"))?;
         accounts.push(DemoAccount { username, role, password });
     }
-    Ok(Some(accounts))
+    Ok(accounts)
 }

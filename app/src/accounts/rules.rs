@@ -24,6 +24,9 @@ pub enum Permission {
     ReadReferenceData,
     /// Manage one's own second factor.
     ManageOwnTotp,
+    /// Read reports, their attachments and messages, and write to reporters (bureau intake and
+    /// reward staff; department handlers get their own scoped permission with the triage work).
+    ReadReports,
 }
 
 impl Role {
@@ -73,6 +76,7 @@ impl Role {
             ManageOwnTotp => true,
             StaffWorkbench | ReadReferenceData => self.is_bureau_staff(),
             ManageUsers => self == Role::Admin,
+            ReadReports => matches!(self, Role::IntakeOfficer | Role::RewardOfficer),
         }
     }
 }

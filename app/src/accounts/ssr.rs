@@ -18,7 +18,7 @@ pub const SESSION_TOTP_PENDING: &str = "auth.totp_pending";
 /// one for a known account.
 static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
-fn dummy_hash() -> String {
+pub fn dummy_hash() -> String {
     DUMMY_HASH
         .get_or_init(|| {
             let salt = SaltString::generate(&mut OsRng);
@@ -237,16 +237,28 @@ fn throttle_key(username: &str) -> String {
 }
 
 pub async fn is_locked(db: &Db, username: &str) -> Result<bool, AppError> {
+    key_locked(db, &throttle_key(username)).await
+}
+
+pub async fn record_failure(db: &Db, username: &str, max_failures: i64, lock_seconds: i64) -> Result<(), AppError> {
+    key_record_failure(db, &throttle_key(username), max_failures, lock_seconds).await
+}
+
+pub async fn clear_failures(db: &Db, username: &str) -> Result<(), AppError> {
+    key_clear(db, &throttle_key(username)).await
+}
+
+/// Whether a throttle key (an account name, a case number …) is locked now.
+pub async fn key_locked(db: &Db, key: &str) -> Result<bool, AppError> {
     let until: Option<i64> = sqlx::query_scalar("select locked_until from login_throttle where key = $1")
-        .bind(throttle_key(username))
+        .bind(key)
         .fetch_optional(&db.pool)
         .await?;
     Ok(until.is_some_and(|t| t > now()))
 }
 
-pub async fn record_failure(db: &Db, username: &str, max_failures: i64, lock_seconds: i64) -> Result<(), AppError> {
+pub async fn key_record_failure(db: &Db, key: &str, max_failures: i64, lock_seconds: i64) -> Result<(), AppError> {
     let ts = now();
-    let key = throttle_key(username);
     // Failures count within one lock window; the window restarts once it has passed.
     sqlx::query(
         "insert into login_throttle (key, failures, window_start, locked_until) values ($1, 1, $2, 0) \
@@ -254,13 +266,13 @@ pub async fn record_failure(db: &Db, username: &str, max_failures: i64, lock_sec
            failures = case when login_throttle.window_start < $3 then 1 else login_throttle.failures + 1 end, \
            window_start = case when login_throttle.window_start < $3 then $2 else login_throttle.window_start end",
     )
-    .bind(&key)
+    .bind(key)
     .bind(ts)
     .bind(ts - lock_seconds)
     .execute(&db.pool)
     .await?;
     sqlx::query("update login_throttle set locked_until = $2 where key = $1 and failures >= $3")
-        .bind(&key)
+        .bind(key)
         .bind(ts + lock_seconds)
         .bind(max_failures)
         .execute(&db.pool)
@@ -268,11 +280,8 @@ pub async fn record_failure(db: &Db, username: &str, max_failures: i64, lock_sec
     Ok(())
 }
 
-pub async fn clear_failures(db: &Db, username: &str) -> Result<(), AppError> {
-    sqlx::query("delete from login_throttle where key = $1")
-        .bind(throttle_key(username))
-        .execute(&db.pool)
-        .await?;
+pub async fn key_clear(db: &Db, key: &str) -> Result<(), AppError> {
+    sqlx::query("delete from login_throttle where key = $1").bind(key).execute(&db.pool).await?;
     Ok(())
 }
 
@@ -415,15 +424,18 @@ pub async fn end_session(session: &Session) -> Result<(), AppError> {
 /// The logged-in user, re-read from the database on every call so that a disabled account or a
 /// changed role takes effect at once.
 pub async fn current_user_opt() -> Result<Option<CurrentUser>, AppError> {
-    let state = app_state()?;
-    let session = session().await?;
+    current_user_in(&app_state()?, &session().await?).await
+}
+
+/// `current_user_opt` for plain axum handlers, which have the state and session at hand.
+pub async fn current_user_in(state: &AppState, session: &Session) -> Result<Option<CurrentUser>, AppError> {
     let Some(id) = session.get::<i64>(SESSION_USER).await.map_err(session_err)? else {
         return Ok(None);
     };
     match find_user_by_id(&state.db, id).await? {
         Some(u) if u.active == 1 => Ok(Some(u.to_current(state.auth.staff_totp_required)?)),
         _ => {
-            end_session(&session).await?;
+            end_session(session).await?;
             Ok(None)
         }
     }
@@ -431,7 +443,12 @@ pub async fn current_user_opt() -> Result<Option<CurrentUser>, AppError> {
 
 /// The guard: deny unless logged in, enrolled where TOTP is enforced, and the role allows `perm`.
 pub async fn require(perm: Permission) -> Result<CurrentUser, AppError> {
-    let user = current_user_opt().await?.ok_or(AppError::Unauthorized)?;
+    require_in(&app_state()?, &session().await?, perm).await
+}
+
+/// The guard for plain axum handlers.
+pub async fn require_in(state: &AppState, session: &Session, perm: Permission) -> Result<CurrentUser, AppError> {
+    let user = current_user_in(state, session).await?.ok_or(AppError::Unauthorized)?;
     if user.totp_enrollment_required && perm != Permission::ManageOwnTotp {
         return Err(AppError::TotpEnrollmentRequired);
     }

@@ -166,7 +166,7 @@ async fn totp_enrolment_and_enforcement(backend: Backend) {
     let resp = app.call(&client, "totp_confirm", &[("code", &right)]).await;
     assert!(resp.status().is_success(), "{}", resp.status());
     // Stored encrypted, never as the secret itself.
-    let db = safewhistle::open_database(&app.config).await.expect("db");
+    let db = app.db().await;
     let stored: String = sqlx::query_scalar("select totp_secret from users where username = 'reward.chen'")
         .fetch_one(&db.pool)
         .await

@@ -13,6 +13,9 @@ enum Access {
     Public,
     /// Only these roles; anonymous visitors get 401 and other roles 403.
     Roles(&'static [Role]),
+    /// Only the holder of a proven access code (a grant in the session): 401 for everyone else,
+    /// staff included — no role opens a reporter's case from the public side.
+    CaseGrant,
 }
 
 const STAFF: &[Role] = &[
@@ -52,6 +55,28 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ),
         ("/api/totp_begin", Access::Roles(EVERY_ROLE), vec![]),
         ("/api/totp_confirm", Access::Roles(EVERY_ROLE), vec![("code", "123456")]),
+        ("/api/report_form", Access::Public, vec![]),
+        ("/api/take_receipt", Access::Public, vec![]),
+        ("/api/my_case", Access::Public, vec![]),
+        ("/api/close_case", Access::Public, vec![]),
+        (
+            "/api/lookup_case",
+            Access::Public,
+            vec![("case_number", "AQ0000000000"), ("access_code", "00000000000000000000")],
+        ),
+        ("/api/withdraw_report", Access::CaseGrant, vec![("confirm", "yes")]),
+        ("/api/file_objection", Access::CaseGrant, vec![("objection", "matrix objection text")]),
+        (
+            "/api/claim_reward",
+            Access::CaseGrant,
+            vec![
+                ("claim_code", "00000000000000000000"),
+                ("payee_name", "张三"),
+                ("id_number", "11010519491231002X"),
+                ("bank", "银行"),
+                ("account", "6222000000000000"),
+            ],
+        ),
         // Last: it ends the session the other calls use.
         ("/api/logout", Access::Public, vec![]),
     ]
@@ -96,6 +121,7 @@ async fn authorization_matrix(backend: Backend) {
                     !body.contains("Forbidden") && !body.contains("Unauthorized"),
                     "{path} must be public, {name} got {status} {body}"
                 ),
+                Access::CaseGrant => assert_eq!(status, 401, "{path} without a case grant, {name}: {body}"),
                 Access::Roles(allowed) => {
                     let expect_allowed = role.is_some_and(|r| allowed.contains(&r));
                     if expect_allowed {
@@ -109,6 +135,33 @@ async fn authorization_matrix(backend: Backend) {
             }
         }
     }
+
+    // The plain routes outside server functions: the staff attachment download needs a role that
+    // may read reports; the reporter's message route needs a case grant.
+    for (name, role) in &subjects {
+        let client = match role {
+            None => new_client(),
+            Some(_) => app.login(name, PW).await,
+        };
+        let status = client.get(app.url("/staff/attachments/1")).send().await.expect("get").status().as_u16();
+        let allowed = role.is_some_and(|r| r.allows(app::accounts::Permission::ReadReports));
+        match (role, allowed) {
+            (None, _) => assert_eq!(status, 401, "attachment as {name}"),
+            (Some(_), true) => assert_eq!(status, 404, "attachment as {name} (none stored)"),
+            (Some(_), false) => assert_eq!(status, 403, "attachment as {name}"),
+        }
+        let form = reqwest::multipart::Form::new().text("body", "hello");
+        let resp = client
+            .post(app.url("/lookup/message"))
+            .header("accept", "application/json")
+            .multipart(form)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(resp.status().as_u16(), 401, "message without a case grant as {name}");
+    }
+    let readers: Vec<Role> = EVERY_ROLE.iter().copied().filter(|r| r.allows(app::accounts::Permission::ReadReports)).collect();
+    assert_eq!(readers, vec![Role::IntakeOfficer, Role::RewardOfficer]);
 }
 both_backends!(authorization_matrix);
 

@@ -51,6 +51,8 @@ pub fn skip_postgres() -> bool {
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// The running application's own pool (one pool per test app keeps PostgreSQL connections bounded).
+    pub pool_db: app::db::Db,
     pub config: Config,
     pub client: reqwest::Client,
 }
@@ -61,6 +63,11 @@ pub fn test_config(database_url: String) -> Config {
         bind: "127.0.0.1:0".parse().expect("addr"),
         cpu_workers: 2,
         data_key: Some(app::crypto::DataKey::generate_base64()),
+        // Tests post forms without solving the proof of work; no need to wait for it.
+        nojs_delay_ms: 0,
+        // Per-client limits are tested on their own; the other tests post a lot from one address.
+        report_submits_per_hour: 10_000,
+        case_lookups_per_hour: 10_000,
         ..Config::default()
     }
 }
@@ -68,8 +75,9 @@ pub fn test_config(database_url: String) -> Config {
 pub async fn spawn_with(config: Config) -> TestApp {
     let app = safewhistle::build(config.clone()).await.expect("build app");
     let addr = app.local_addr().expect("local addr");
+    let pool_db = app.db();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
-    TestApp { addr, config, client: new_client() }
+    TestApp { addr, pool_db, config, client: new_client() }
 }
 
 pub async fn spawn(backend: Backend) -> TestApp {
@@ -107,7 +115,7 @@ impl TestApp {
 
     /// Create an account directly through the app's account service.
     pub async fn create_user(&self, username: &str, role: Role, password: &str) {
-        let db = safewhistle::open_database(&self.config).await.expect("db");
+        let db = self.db().await;
         let (department_id, enterprise_id) = ensure_scopes(&db, role).await;
         let hash = app::accounts::ssr::hash_password_blocking(password).expect("hash");
         let user = app::accounts::ssr::NewUser {
@@ -119,6 +127,16 @@ impl TestApp {
             is_demo: false,
         };
         app::accounts::ssr::insert_user(&db, &user, &hash).await.expect("insert user");
+    }
+
+    /// Departments, towns and the demo enterprise, as `seed-demo` creates them.
+    pub async fn seed_reference(&self) {
+        let db = self.db().await;
+        safewhistle::seed::seed_reference(&db).await.expect("seed reference data");
+    }
+
+    pub async fn db(&self) -> app::db::Db {
+        self.pool_db.clone()
     }
 
     /// A client logged in as `username`.

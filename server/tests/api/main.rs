@@ -4,4 +4,5 @@ mod helpers;
 mod auth;
 mod authz;
 mod cli;
+mod reports;
 mod shell;

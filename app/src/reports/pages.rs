@@ -1,0 +1,673 @@
+//! Pages of the public tip-off. Every form is a plain HTML form (multipart for the two that carry
+//! files, `ActionForm` for the rest), so each step works without JavaScript; the WebAssembly app
+//! adds the proof of work, validation as you type, a draft kept in the browser and copying.
+use super::api::{my_case, report_form, take_receipt, ClaimReward, CloseCase, FileObjection, LookupCase, WithdrawReport};
+use super::{CaseView, Choice, Receipt, ReportDraft, ReportFormContext};
+use crate::i18n::*;
+use crate::ui::{ErrorPage, FieldErrors, FormError};
+use leptos::prelude::*;
+
+/// "YYYY-MM-DD" in China time (UTC+8) from Unix seconds; pure arithmetic, same on both sides.
+pub fn fmt_date(ts: i64) -> String {
+    let days = (ts + 8 * 3600).div_euclid(86_400);
+    // Civil-from-days (proleptic Gregorian), after Howard Hinnant.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// "12,345.67" from fen.
+pub fn fmt_yuan(fen: i64) -> String {
+    let yuan = fen / 100;
+    let digits = yuan.abs().to_string();
+    let mut grouped = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    format!("{}{grouped}.{:02}", if fen < 0 { "-" } else { "" }, (fen % 100).abs())
+}
+
+fn choice_name(locale: Locale, c: &Choice) -> String {
+    match locale {
+        Locale::en => c.name_en.clone(),
+        _ => c.name_zh.clone(),
+    }
+}
+
+pub fn report_type_label(locale: Locale, code: &str) -> String {
+    match code {
+        "major_hazard" => td_string!(locale, rt_major_hazard),
+        "general_hazard" => td_string!(locale, rt_general_hazard),
+        "violation" => td_string!(locale, rt_violation),
+        "concealed_accident" => td_string!(locale, rt_concealed_accident),
+        _ => td_string!(locale, rt_other),
+    }
+    .to_string()
+}
+
+pub fn status_label(locale: Locale, code: &str) -> String {
+    match code {
+        "submitted" => td_string!(locale, st_submitted),
+        "accepted" => td_string!(locale, st_accepted),
+        "not_accepted" => td_string!(locale, st_not_accepted),
+        "transferred" => td_string!(locale, st_transferred),
+        "verifying" => td_string!(locale, st_verifying),
+        "extended" => td_string!(locale, st_extended),
+        "replied" => td_string!(locale, st_replied),
+        "objection" => td_string!(locale, st_objection),
+        "review" => td_string!(locale, st_review),
+        "closed" => td_string!(locale, st_closed),
+        "withdrawn" => td_string!(locale, st_withdrawn),
+        "reward_approved" => td_string!(locale, st_reward_approved),
+        "reward_claimed" => td_string!(locale, st_reward_claimed),
+        "reward_paid" => td_string!(locale, st_reward_paid),
+        _ => td_string!(locale, st_other),
+    }
+    .to_string()
+}
+
+fn reward_label(locale: Locale, code: &str) -> String {
+    match code {
+        "approved" => td_string!(locale, rw_approved),
+        "claimed" => td_string!(locale, rw_claimed),
+        "paid" => td_string!(locale, rw_paid),
+        "expired" => td_string!(locale, rw_expired),
+        "denied" => td_string!(locale, rw_denied),
+        _ => td_string!(locale, rw_none),
+    }
+    .to_string()
+}
+
+// ---- the report form ---------------------------------------------------------------------------------
+
+#[component]
+pub fn ReportNewPage() -> impl IntoView {
+    let ctx = Resource::new(|| (), |_| report_form());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match ctx.await {
+                    Ok(c) => view! { <ReportForm ctx=c /> }.into_any(),
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
+    let i18n = use_i18n();
+    let draft = ctx.draft.clone().unwrap_or_else(|| ReportDraft { anonymous: true, ..Default::default() });
+    let error = Signal::stored(ctx.error.clone());
+    let anonymous = RwSignal::new(draft.anonymous);
+    let pow_input = NodeRef::<leptos::html::Input>::new();
+    let token = ctx.token.clone();
+    let pow_bits = ctx.pow_bits;
+    // The proof of work is solved just before the browser sends the form (WebAssembly only;
+    // without JavaScript the server waits a moment instead).
+    let on_submit = move |_ev: leptos::ev::SubmitEvent| {
+        let challenge = super::rules::token_challenge(&token).to_string();
+        let counter = super::rules::solve_pow(&challenge, pow_bits);
+        if let Some(input) = pow_input.get_untracked() {
+            input.set_value(&counter.to_string());
+        }
+    };
+    let sectors = ctx.sectors.clone();
+    let towns = ctx.towns.clone();
+    let d = draft.clone();
+    let field = move |name: &'static str| view! { <FieldErrors error field=name /> };
+    let described = |name: &str| format!("{name}-errors");
+    view! {
+        <section class="page">
+            <h1>{t!(i18n, form_title)}</h1>
+            <p class="lead">{t!(i18n, form_lead)}</p>
+            <form
+                method="post"
+                action="/report/submit"
+                enctype="multipart/form-data"
+                class="stack-form report-form"
+                on:submit=on_submit
+            >
+                <FormError error />
+                <FieldErrors error field="form" />
+                <input type="hidden" name="form_token" value=ctx.token.clone() />
+                <input type="hidden" name="pow" value="" node_ref=pow_input />
+
+                <fieldset>
+                    <legend>{t!(i18n, form_what)}</legend>
+                    <label for="report_type">{t!(i18n, form_type)}</label>
+                    <select id="report_type" name="report_type" required aria-describedby=described("report_type")>
+                        <option value="">{t!(i18n, form_choose)}</option>
+                        {super::rules::REPORT_TYPES
+                            .iter()
+                            .map(|code| {
+                                let selected = d.report_type == *code;
+                                view! {
+                                    <option value=*code selected=selected>
+                                        {move || report_type_label(i18n.get_locale(), code)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                    {field("report_type")}
+                    <label for="sector">{t!(i18n, form_sector)}</label>
+                    <select id="sector" name="sector" required aria-describedby=described("sector")>
+                        <option value="">{t!(i18n, form_choose)}</option>
+                        {sectors
+                            .into_iter()
+                            .map(|c| {
+                                let selected = d.sector == c.code;
+                                let code = c.code.clone();
+                                view! {
+                                    <option value=code selected=selected>
+                                        {move || choice_name(i18n.get_locale(), &c)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                    {field("sector")}
+                    <label for="unit_name">{t!(i18n, form_unit)}</label>
+                    <input id="unit_name" name="unit_name" type="text" maxlength="200" value=d.unit_name.clone() />
+                    <p class="hint">{t!(i18n, form_unit_hint)}</p>
+                    {field("unit_name")}
+                </fieldset>
+
+                <fieldset>
+                    <legend>{t!(i18n, form_where)}</legend>
+                    <label for="town">{t!(i18n, form_town)}</label>
+                    <select id="town" name="town" required aria-describedby=described("town")>
+                        <option value="">{t!(i18n, form_choose)}</option>
+                        {towns
+                            .into_iter()
+                            .map(|c| {
+                                let selected = d.town == c.code;
+                                let code = c.code.clone();
+                                view! {
+                                    <option value=code selected=selected>
+                                        {move || choice_name(i18n.get_locale(), &c)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                    {field("town")}
+                    <label for="address">{t!(i18n, form_address)}</label>
+                    <input id="address" name="address" type="text" required maxlength="300" value=d.address.clone() />
+                    {field("address")}
+                    <div class="row">
+                        <div>
+                            <label for="latitude">{t!(i18n, form_latitude)}</label>
+                            <input id="latitude" name="latitude" type="text" inputmode="decimal" value=d.latitude.clone() />
+                        </div>
+                        <div>
+                            <label for="longitude">{t!(i18n, form_longitude)}</label>
+                            <input id="longitude" name="longitude" type="text" inputmode="decimal" value=d.longitude.clone() />
+                        </div>
+                    </div>
+                    {field("latitude")}
+                    <label class="check">
+                        <input type="checkbox" name="use_photo_location" checked=d.use_photo_location />
+                        {t!(i18n, form_use_photo_location)}
+                    </label>
+                    <label for="seen_on">{t!(i18n, form_seen_on)}</label>
+                    <input id="seen_on" name="seen_on" type="date" value=d.seen_on.clone() />
+                    {field("seen_on")}
+                </fieldset>
+
+                <fieldset>
+                    <legend>{t!(i18n, form_details)}</legend>
+                    <label for="description">{t!(i18n, form_description)}</label>
+                    <textarea id="description" name="description" rows="6" required maxlength="5000">
+                        {d.description.clone()}
+                    </textarea>
+                    <p class="hint">{t!(i18n, form_description_hint)}</p>
+                    {field("description")}
+                    <label for="files">{t!(i18n, form_files)}</label>
+                    <input
+                        id="files"
+                        name="files"
+                        type="file"
+                        multiple
+                        accept="image/jpeg,image/png,image/webp,video/mp4,video/quicktime,video/webm,audio/*,application/pdf"
+                    />
+                    <p class="hint">
+                        {move || {
+                            td_string!(i18n.get_locale(), form_files_hint)
+                                .replace("{count}", &ctx.max_files.to_string())
+                                .replace("{mb}", &ctx.max_file_mb.to_string())
+                        }}
+                    </p>
+                    <p class="hint">{t!(i18n, form_metadata_note)}</p>
+                    {field("files")}
+                </fieldset>
+
+                <fieldset>
+                    <legend>{t!(i18n, form_who)}</legend>
+                    <label class="check">
+                        <input
+                            type="radio"
+                            name="identity"
+                            value="anonymous"
+                            checked=draft.anonymous
+                            on:change=move |_| anonymous.set(true)
+                        />
+                        {t!(i18n, form_anonymous)}
+                    </label>
+                    <label class="check">
+                        <input
+                            type="radio"
+                            name="identity"
+                            value="real_name"
+                            checked=!draft.anonymous
+                            on:change=move |_| anonymous.set(false)
+                        />
+                        {t!(i18n, form_real_name)}
+                    </label>
+                    <p class="notice" role="note">{t!(i18n, form_anonymous_warning)}</p>
+                    <div class="real-name" class:muted=move || anonymous.get()>
+                        <p class="hint">{t!(i18n, form_real_name_hint)}</p>
+                        <label for="name">{t!(i18n, form_name)}</label>
+                        <input id="name" name="name" type="text" maxlength="50" autocomplete="name" />
+                        {field("name")}
+                        <label for="phone">{t!(i18n, form_phone)}</label>
+                        <input id="phone" name="phone" type="tel" maxlength="20" autocomplete="tel" />
+                        {field("phone")}
+                        <label for="joint_reporters">{t!(i18n, form_joint)}</label>
+                        <textarea id="joint_reporters" name="joint_reporters" rows="2" maxlength="500">
+                            {d.joint_reporters.clone()}
+                        </textarea>
+                        {field("joint_reporters")}
+                    </div>
+                    <label for="works_there">{t!(i18n, form_works_there)}</label>
+                    <select id="works_there" name="works_there">
+                        <option value="" selected=d.works_there.is_empty()>{t!(i18n, form_prefer_not)}</option>
+                        <option value="yes" selected=d.works_there == "yes">{t!(i18n, form_yes)}</option>
+                        <option value="no" selected=d.works_there == "no">{t!(i18n, form_no)}</option>
+                    </select>
+                    {field("works_there")}
+                </fieldset>
+                <p class="hint">{t!(i18n, form_truthful)}</p>
+                <button type="submit">{t!(i18n, form_submit)}</button>
+                <p class="hint">{t!(i18n, form_submit_hint)}</p>
+            </form>
+        </section>
+    }
+}
+
+// ---- the receipt --------------------------------------------------------------------------------------
+
+#[component]
+pub fn ReceiptPage() -> impl IntoView {
+    let receipt = Resource::new(|| (), |_| take_receipt());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match receipt.await {
+                    Ok(Some(r)) => view! { <ReceiptView receipt=r /> }.into_any(),
+                    Ok(None) => view! { <ReceiptGone /> }.into_any(),
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ReceiptGone() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="page narrow">
+            <h1>{t!(i18n, receipt_gone_title)}</h1>
+            <p>{t!(i18n, receipt_gone_body)}</p>
+            <p><a href="/lookup">{t!(i18n, nav_lookup)}</a></p>
+        </section>
+    }
+}
+
+#[component]
+fn ReceiptView(receipt: Receipt) -> impl IntoView {
+    let i18n = use_i18n();
+    let copied = RwSignal::new(false);
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let text = format!("{} {}", receipt.case_number, receipt.access_code);
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            if let Some(el) = document().get_element_by_id("receipt-text") {
+                if let Ok(input) = el.dyn_into::<web_sys::HtmlInputElement>() {
+                    input.select();
+                    if let Ok(doc) = document().dyn_into::<web_sys::HtmlDocument>() {
+                        copied.set(doc.exec_command("copy").unwrap_or(false));
+                    }
+                }
+            }
+        }
+    };
+    let print = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let _ = window().print();
+        }
+    };
+    view! {
+        <section class="page narrow receipt">
+            <h1>{t!(i18n, receipt_title)}</h1>
+            <p class="notice" role="alert">{t!(i18n, receipt_once)}</p>
+            <dl class="facts receipt-facts">
+                <dt>{t!(i18n, receipt_case_number)}</dt>
+                <dd id="case-number" class="code">{receipt.case_number.clone()}</dd>
+                <dt>{t!(i18n, receipt_access_code)}</dt>
+                <dd id="access-code" class="code">{receipt.access_code.clone()}</dd>
+                <dt>{t!(i18n, receipt_received)}</dt>
+                <dd>{fmt_date(receipt.received_at)}</dd>
+                <dt>{t!(i18n, receipt_files)}</dt>
+                <dd id="files-stored">{receipt.files_stored}</dd>
+            </dl>
+            {receipt.location_from_photo.then(|| view! { <p>{t!(i18n, receipt_location_from_photo)}</p> })}
+            {receipt
+                .anonymous
+                .then(|| view! { <p class="notice">{t!(i18n, receipt_anonymous_warning)}</p> })}
+            <label for="receipt-text">{t!(i18n, receipt_copy_label)}</label>
+            <input id="receipt-text" type="text" readonly value=text />
+            <Show
+                when=move || hydrated.get()
+                fallback=move || view! { <p class="hint">{t!(i18n, receipt_print_hint)}</p> }
+            >
+                <div class="actions no-print">
+                    <button type="button" id="copy-receipt" on:click=copy>{t!(i18n, receipt_copy)}</button>
+                    <button type="button" class="secondary" on:click=print>{t!(i18n, receipt_print)}</button>
+                    <span role="status">{move || copied.get().then(|| t_string!(i18n, receipt_copied))}</span>
+                </div>
+            </Show>
+            <p class="no-print"><a href="/lookup">{t!(i18n, receipt_next)}</a></p>
+        </section>
+    }
+}
+
+// ---- lookup and the case --------------------------------------------------------------------------------
+
+#[component]
+pub fn LookupPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let lookup = ServerAction::<LookupCase>::new();
+    let error = Signal::derive(move || lookup.value().get().and_then(|r| r.err()));
+    view! {
+        <article class="page narrow">
+            <h1>{t!(i18n, lookup_title)}</h1>
+            <p class="lead">{t!(i18n, lookup_lead)}</p>
+            <ActionForm action=lookup attr:class="stack-form">
+                <FormError error />
+                <label for="case_number">{t!(i18n, receipt_case_number)}</label>
+                <input id="case_number" name="case_number" type="text" required maxlength="20" autocomplete="off" />
+                <FieldErrors error field="case_number" />
+                <label for="access_code">{t!(i18n, receipt_access_code)}</label>
+                <input id="access_code" name="access_code" type="text" required maxlength="40" autocomplete="off" />
+                <FieldErrors error field="access_code" />
+                <button type="submit">{t!(i18n, lookup_submit)}</button>
+            </ActionForm>
+            <h2>{t!(i18n, lookup_deadlines_title)}</h2>
+            <ul>
+                <li>{t!(i18n, lookup_deadline_accept)}</li>
+                <li>{t!(i18n, lookup_deadline_verify)}</li>
+                <li>{t!(i18n, lookup_deadline_objection)}</li>
+            </ul>
+            <p>{t!(i18n, lookup_code_note)}</p>
+        </article>
+    }
+}
+
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let case = Resource::new(|| (), |_| my_case());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match case.await {
+                    Ok(Some(c)) => view! { <CaseDetails case=c /> }.into_any(),
+                    Ok(None) => view! { <CaseClosedNotice /> }.into_any(),
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CaseClosedNotice() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="page narrow">
+            <h1>{t!(i18n, case_title)}</h1>
+            <p>{t!(i18n, case_not_open)}</p>
+            <p><a href="/lookup">{t!(i18n, lookup_submit)}</a></p>
+        </section>
+    }
+}
+
+#[component]
+fn CaseDetails(case: CaseView) -> impl IntoView {
+    let i18n = use_i18n();
+    let withdraw = ServerAction::<WithdrawReport>::new();
+    let object = ServerAction::<FileObjection>::new();
+    let claim = ServerAction::<ClaimReward>::new();
+    let close = ServerAction::<CloseCase>::new();
+    let withdraw_err = Signal::derive(move || withdraw.value().get().and_then(|r| r.err()));
+    let object_err = Signal::derive(move || object.value().get().and_then(|r| r.err()));
+    let claim_err = Signal::derive(move || claim.value().get().and_then(|r| r.err()));
+    let message_err = Signal::stored(case.message_error.clone());
+    let status = case.status.clone();
+    let deadline = match case.status.as_str() {
+        "replied" => case.objection_until,
+        "submitted" | "accepted" | "verifying" | "extended" | "objection" | "review" => case.due_at,
+        _ => None,
+    };
+    let reward_status = case.reward_status.clone();
+    view! {
+        <section class="page case">
+            <h1>{t!(i18n, case_title)}</h1>
+            <dl class="facts">
+                <dt>{t!(i18n, receipt_case_number)}</dt>
+                <dd class="code" id="case-number">{case.case_number.clone()}</dd>
+                <dt>{t!(i18n, case_status)}</dt>
+                <dd id="case-status" data-status=case.status.clone()>
+                    {move || status_label(i18n.get_locale(), &status)}
+                </dd>
+                <dt>{t!(i18n, receipt_received)}</dt>
+                <dd>{fmt_date(case.received_at)}</dd>
+                {deadline
+                    .map(|d| {
+                        view! {
+                            <dt>{t!(i18n, case_deadline)}</dt>
+                            <dd id="case-deadline">{fmt_date(d)}</dd>
+                        }
+                    })}
+            </dl>
+
+            <h2>{t!(i18n, case_timeline)}</h2>
+            <ol class="timeline">
+                {case
+                    .timeline
+                    .iter()
+                    .map(|e| {
+                        let kind = e.kind.clone();
+                        view! {
+                            <li>
+                                <time>{fmt_date(e.at)}</time>
+                                " "
+                                {move || status_label(i18n.get_locale(), &kind)}
+                                {e.note.clone().map(|n| view! { <p class="note">{n}</p> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+
+            {case
+                .reply
+                .clone()
+                .map(|reply| {
+                    view! {
+                        <h2>{t!(i18n, case_reply)}</h2>
+                        <p class="hint">{case.replied_at.map(fmt_date)}</p>
+                        <div class="reply" id="case-reply">{reply}</div>
+                    }
+                })}
+
+            <h2>{t!(i18n, case_messages)}</h2>
+            <ul class="messages" id="messages">
+                {case
+                    .messages
+                    .iter()
+                    .map(|m| {
+                        let staff = m.author == "staff";
+                        view! {
+                            <li class:staff=staff>
+                                <strong>
+                                    {move || {
+                                        if staff {
+                                            t_string!(i18n, case_from_staff).to_string()
+                                        } else {
+                                            t_string!(i18n, case_from_you).to_string()
+                                        }
+                                    }}
+                                </strong>
+                                " "
+                                <time>{fmt_date(m.at)}</time>
+                                <p>{m.body.clone()}</p>
+                                {(m.files > 0)
+                                    .then(|| {
+                                        let n = m.files;
+                                        view! {
+                                            <p class="hint">
+                                                {move || {
+                                                    td_string!(i18n.get_locale(), case_files_attached)
+                                                        .replace("{n}", &n.to_string())
+                                                }}
+                                            </p>
+                                        }
+                                    })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {case
+                .can_message
+                .then(|| {
+                    view! {
+                        <form method="post" action="/lookup/message" enctype="multipart/form-data" class="stack-form">
+                            <FormError error=message_err />
+                            <FieldErrors error=message_err field="form" />
+                            <input type="hidden" name="form_token" value=case.message_token.clone() />
+                            <label for="body">{t!(i18n, case_message_label)}</label>
+                            <textarea id="body" name="body" rows="3" required maxlength="2000"></textarea>
+                            <FieldErrors error=message_err field="body" />
+                            <label for="message-files">{t!(i18n, form_files)}</label>
+                            <input id="message-files" name="files" type="file" multiple />
+                            <FieldErrors error=message_err field="files" />
+                            <button type="submit">{t!(i18n, case_message_send)}</button>
+                        </form>
+                    }
+                })}
+
+            {case
+                .can_object
+                .then(|| {
+                    view! {
+                        <h2>{t!(i18n, case_objection_title)}</h2>
+                        <p>
+                            {move || {
+                                td_string!(i18n.get_locale(), case_objection_hint)
+                                    .replace("{date}", &case.objection_until.map(fmt_date).unwrap_or_default())
+                            }}
+                        </p>
+                        <ActionForm action=object attr:class="stack-form">
+                            <FormError error=object_err />
+                            <label for="objection">{t!(i18n, case_objection_label)}</label>
+                            <textarea id="objection" name="objection" rows="4" required maxlength="2000"></textarea>
+                            <FieldErrors error=object_err field="objection" />
+                            <button type="submit">{t!(i18n, case_objection_submit)}</button>
+                        </ActionForm>
+                    }
+                })}
+
+            <h2>{t!(i18n, case_reward)}</h2>
+            <p id="reward-status" data-status=case.reward_status.clone()>
+                {move || reward_label(i18n.get_locale(), &reward_status)}
+                {case.reward_amount_fen.map(|f| format!(" · ¥{}", fmt_yuan(f)))}
+                {case
+                    .reward_claim_until
+                    .filter(|_| case.can_claim)
+                    .map(|d| {
+                        view! {
+                            " · "
+                            {move || td_string!(i18n.get_locale(), case_claim_until).replace("{date}", &fmt_date(d))}
+                        }
+                    })}
+            </p>
+            {case
+                .can_claim
+                .then(|| {
+                    view! {
+                        <p>{t!(i18n, case_claim_hint)}</p>
+                        <ActionForm action=claim attr:class="stack-form">
+                            <FormError error=claim_err />
+                            <label for="claim_code">{t!(i18n, receipt_access_code)}</label>
+                            <input id="claim_code" name="claim_code" type="text" required autocomplete="off" />
+                            <FieldErrors error=claim_err field="claim_code" />
+                            <label for="payee_name">{t!(i18n, case_payee_name)}</label>
+                            <input id="payee_name" name="payee_name" type="text" required maxlength="50" />
+                            <FieldErrors error=claim_err field="payee_name" />
+                            <label for="id_number">{t!(i18n, case_id_number)}</label>
+                            <input id="id_number" name="id_number" type="text" required maxlength="18" autocomplete="off" />
+                            <FieldErrors error=claim_err field="id_number" />
+                            <label for="bank">{t!(i18n, case_bank)}</label>
+                            <input id="bank" name="bank" type="text" required maxlength="100" />
+                            <FieldErrors error=claim_err field="bank" />
+                            <label for="account">{t!(i18n, case_account)}</label>
+                            <input id="account" name="account" type="text" required inputmode="numeric" maxlength="40" autocomplete="off" />
+                            <FieldErrors error=claim_err field="account" />
+                            <button type="submit">{t!(i18n, case_claim_submit)}</button>
+                        </ActionForm>
+                    }
+                })}
+
+            {case
+                .can_withdraw
+                .then(|| {
+                    view! {
+                        <h2>{t!(i18n, case_withdraw_title)}</h2>
+                        <ActionForm action=withdraw attr:class="stack-form">
+                            <FormError error=withdraw_err />
+                            <label class="check">
+                                <input type="checkbox" name="confirm" value="yes" />
+                                {t!(i18n, case_withdraw_confirm)}
+                            </label>
+                            <FieldErrors error=withdraw_err field="withdraw" />
+                            <button type="submit" class="secondary">{t!(i18n, case_withdraw_submit)}</button>
+                        </ActionForm>
+                    }
+                })}
+
+            <ActionForm action=close attr:class="inline-form">
+                <button type="submit" class="secondary">{t!(i18n, case_close)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+

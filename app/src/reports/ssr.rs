@@ -1,0 +1,780 @@
+//! Storage of reports and everything a reporter does with them. A report is stored in one
+//! transaction with its attachments, sealed identity and first timeline entry, or not at all.
+use super::abuse::{self, Bucket, CheckedToken};
+use super::media::{self, CleanFile};
+use super::rules;
+use super::{CaseMessage, CaseView, Choice, Receipt, ReportDraft, ReportFormContext, TimelineEntry};
+use crate::db::{now, Db};
+use crate::errors::{AppError, FieldError};
+use crate::state::AppState;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use tower_sessions::Session;
+
+/// Limits and deadlines of the tip-off; every one is configuration (see the README table).
+#[derive(Clone, Debug)]
+pub struct ReportSettings {
+    pub max_files: usize,
+    pub max_file_bytes: usize,
+    /// Days until the acceptance decision is due (calendar days until the working-day calendar
+    /// of the staff side is configured).
+    pub acceptance_days: i64,
+    pub objection_days: i64,
+    pub claim_days: i64,
+    pub pow_bits: u32,
+    pub nojs_delay_ms: u64,
+    pub form_ttl_secs: i64,
+    pub submits_per_hour: u32,
+    pub lookups_per_hour: u32,
+    pub messages_per_hour: u32,
+    pub case_max_failures: i64,
+    pub case_lock_seconds: i64,
+    /// Minutes a successful lookup stays valid in the session.
+    pub grant_minutes: i64,
+}
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        ReportSettings {
+            max_files: 6,
+            max_file_bytes: 10 * 1024 * 1024,
+            acceptance_days: 7,
+            objection_days: 10,
+            claim_days: 60,
+            pow_bits: 18,
+            nojs_delay_ms: 2000,
+            form_ttl_secs: 4 * 3600,
+            submits_per_hour: 10,
+            lookups_per_hour: 60,
+            messages_per_hour: 30,
+            case_max_failures: 5,
+            case_lock_seconds: 3600,
+            grant_minutes: 30,
+        }
+    }
+}
+
+impl ReportSettings {
+    /// The largest request body an upload route accepts.
+    pub fn upload_body_limit(&self) -> usize {
+        self.max_files * self.max_file_bytes + 256 * 1024
+    }
+}
+
+pub const SESSION_RECEIPT: &str = "report.receipt";
+pub const SESSION_FLASH: &str = "report.flash";
+pub const SESSION_GRANT: &str = "report.grant";
+pub const SESSION_MESSAGE_ERROR: &str = "report.message_error";
+pub const PURPOSE_REPORT: &str = "report";
+pub const PURPOSE_MESSAGE: &str = "message";
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Flash {
+    pub error: AppError,
+    pub draft: ReportDraft,
+}
+
+/// A successful lookup, kept in the session (the code itself is never kept).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Grant {
+    pub report_id: i64,
+    pub until: i64,
+}
+
+fn session_err(e: impl std::fmt::Display) -> AppError {
+    AppError::internal("session", e)
+}
+
+/// Session values that hold an access code or report text are sealed with the data key, so the
+/// sessions table never holds them in clear (they live there for minutes, until shown once).
+pub async fn put_sealed<T: Serialize>(state: &AppState, session: &Session, key: &str, value: &T) -> Result<(), AppError> {
+    let plain = serde_json::to_vec(value).map_err(|e| AppError::internal("session value", e))?;
+    let sealed = state.data_key.encrypt(&plain, &format!("session:{key}"));
+    session.insert(key, sealed).await.map_err(session_err)
+}
+
+pub async fn take_sealed<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    session: &Session,
+    key: &str,
+) -> Result<Option<T>, AppError> {
+    let Some(sealed) = session.remove::<String>(key).await.map_err(session_err)? else {
+        return Ok(None);
+    };
+    let Ok(plain) = state.data_key.decrypt(&sealed, &format!("session:{key}")) else {
+        return Ok(None);
+    };
+    Ok(serde_json::from_slice(&plain).ok())
+}
+
+// ---- reference data -------------------------------------------------------------------------------
+
+pub async fn sectors(db: &Db) -> Result<Vec<Choice>, AppError> {
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("select code, name_zh, name_en from sectors where active = 1 order by sort_order, id")
+            .fetch_all(&db.pool)
+            .await?;
+    Ok(rows.into_iter().map(|(code, name_zh, name_en)| Choice { code, name_zh, name_en }).collect())
+}
+
+pub async fn towns(db: &Db) -> Result<Vec<Choice>, AppError> {
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("select code, name_zh, name_en from towns order by code").fetch_all(&db.pool).await?;
+    Ok(rows.into_iter().map(|(code, name_zh, name_en)| Choice { code, name_zh, name_en }).collect())
+}
+
+pub async fn form_context(state: &AppState, session: &Session) -> Result<ReportFormContext, AppError> {
+    let flash: Option<Flash> = take_sealed(state, session, SESSION_FLASH).await?;
+    let s = &state.reports;
+    Ok(ReportFormContext {
+        sectors: sectors(&state.db).await?,
+        towns: towns(&state.db).await?,
+        token: abuse::issue_token(&state.data_key, PURPOSE_REPORT, s.form_ttl_secs),
+        pow_bits: s.pow_bits,
+        max_files: s.max_files as u32,
+        max_file_mb: (s.max_file_bytes / (1024 * 1024)).max(1) as u32,
+        draft: flash.as_ref().map(|f| f.draft.clone()),
+        error: flash.map(|f| f.error),
+    })
+}
+
+// ---- multipart forms ------------------------------------------------------------------------------
+
+/// A multipart form read within limits: text fields (valid UTF-8 only) and file contents. The
+/// file names and types the browser sends are ignored.
+#[derive(Default)]
+pub struct UploadForm {
+    pub fields: HashMap<String, String>,
+    pub files: Vec<Vec<u8>>,
+}
+
+impl UploadForm {
+    pub fn text(&self, name: &str) -> String {
+        self.fields.get(name).cloned().unwrap_or_default()
+    }
+    pub fn flag(&self, name: &str) -> bool {
+        matches!(self.fields.get(name).map(String::as_str), Some("on" | "true" | "1" | "yes"))
+    }
+}
+
+const MAX_FIELD_BYTES: usize = 32 * 1024;
+
+pub async fn read_multipart(
+    mut mp: axum::extract::Multipart,
+    settings: &ReportSettings,
+) -> Result<UploadForm, AppError> {
+    let mut form = UploadForm::default();
+    let malformed = |_| AppError::Request("bad_form".into());
+    while let Some(mut field) = mp.next_field().await.map_err(malformed)? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "files" {
+            let mut buf = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(malformed)? {
+                if buf.len() + chunk.len() > settings.max_file_bytes {
+                    return Err(AppError::field("files", "file_too_large"));
+                }
+                buf.extend_from_slice(&chunk);
+            }
+            if buf.is_empty() {
+                continue; // an empty file input
+            }
+            if form.files.len() >= settings.max_files {
+                return Err(AppError::field("files", "too_many_files"));
+            }
+            form.files.push(buf);
+        } else {
+            let mut buf = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(malformed)? {
+                if buf.len() + chunk.len() > MAX_FIELD_BYTES {
+                    return Err(AppError::field(&name, "too_long"));
+                }
+                buf.extend_from_slice(&chunk);
+            }
+            let text = String::from_utf8(buf).map_err(|_| AppError::field(&name, "invalid_utf8"))?;
+            form.fields.insert(name, text);
+        }
+    }
+    Ok(form)
+}
+
+/// Check every attachment on the CPU pool; the first refused file fails the whole form.
+async fn clean_files(state: &AppState, files: Vec<Vec<u8>>) -> Result<Vec<CleanFile>, AppError> {
+    if files.is_empty() {
+        return Ok(Vec::new());
+    }
+    let results = state
+        .run_cpu(move || files.into_iter().map(media::clean).collect::<Vec<_>>())
+        .await?;
+    let mut out = Vec::new();
+    for (i, r) in results.into_iter().enumerate() {
+        match r {
+            Ok(f) => out.push(f),
+            Err(e) => {
+                tracing::info!(file = i + 1, reason = e.code(), "attachment refused");
+                return Err(AppError::field("files", e.code()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn insert_attachments(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    report_id: i64,
+    message_id: Option<i64>,
+    files: &[CleanFile],
+    ts: i64,
+) -> Result<(), AppError> {
+    use sha2::Digest as _;
+    for f in files {
+        let digest = hex::encode(sha2::Sha256::digest(&f.bytes));
+        sqlx::query(
+            "insert into attachments (report_id, message_id, kind, content_type, size_bytes, sha256, \
+             metadata_removed, data, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(report_id)
+        .bind(message_id)
+        .bind(f.kind.as_str())
+        .bind(f.content_type)
+        .bind(f.bytes.len() as i64)
+        .bind(digest)
+        .bind(i64::from(f.metadata_removed))
+        .bind(f.bytes.clone())
+        .bind(ts)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn add_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    report_id: i64,
+    kind: &str,
+    note: Option<&str>,
+    ts: i64,
+) -> Result<(), AppError> {
+    sqlx::query("insert into report_events (report_id, kind, note, created_at) values ($1, $2, $3, $4)")
+        .bind(report_id)
+        .bind(kind)
+        .bind(note)
+        .bind(ts)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+// ---- submitting -------------------------------------------------------------------------------------
+
+fn random_symbols(n: usize) -> String {
+    let mut rng = rand::rngs::OsRng;
+    (0..n).map(|_| rules::CODE_ALPHABET[rng.gen_range(0..32)] as char).collect()
+}
+
+/// Today's date in China ("YYYY-MM-DD"), to refuse dates in the future.
+fn today_in_china() -> String {
+    let t = time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC));
+    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+}
+
+fn draft_from(form: &UploadForm) -> ReportDraft {
+    ReportDraft {
+        report_type: form.text("report_type"),
+        sector: form.text("sector"),
+        town: form.text("town"),
+        unit_name: form.text("unit_name"),
+        address: form.text("address"),
+        latitude: form.text("latitude"),
+        longitude: form.text("longitude"),
+        use_photo_location: form.flag("use_photo_location"),
+        seen_on: form.text("seen_on"),
+        description: form.text("description"),
+        anonymous: form.text("identity") != "real_name",
+        works_there: form.text("works_there"),
+        joint_reporters: form.text("joint_reporters"),
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct SealedIdentity {
+    name: String,
+    phone: String,
+    joint_reporters: String,
+}
+
+/// Handle a submitted report form. On failure the draft comes back for refilling the form.
+pub async fn submit_report(
+    state: &AppState,
+    client: Option<IpAddr>,
+    form: Result<UploadForm, AppError>,
+) -> Result<Receipt, (AppError, ReportDraft)> {
+    let form = match form {
+        Ok(f) => f,
+        Err(e) => return Err((e, ReportDraft::default())),
+    };
+    let draft = draft_from(&form);
+    submit_inner(state, client, &form, &draft).await.map_err(|e| (e, draft))
+}
+
+async fn submit_inner(
+    state: &AppState,
+    client: Option<IpAddr>,
+    form: &UploadForm,
+    draft: &ReportDraft,
+) -> Result<Receipt, AppError> {
+    let s = &state.reports;
+    if !state.limiter.allow(Bucket::Submit, client, s.submits_per_hour) {
+        return Err(AppError::RateLimited);
+    }
+    let token = abuse::check_token(&state.data_key, PURPOSE_REPORT, &form.text("form_token"))?;
+    if abuse::token_spent(&state.db, &token.nonce).await? {
+        return Err(AppError::field("form", "form_token_used"));
+    }
+    abuse::pow_or_delay(&token.nonce, form.fields.get("pow").map(String::as_str), s.pow_bits, s.nojs_delay_ms).await;
+
+    let name = form.text("name");
+    let phone = form.text("phone");
+    let mut errs = rules::check_report(draft, &name, &phone);
+    let sector_id: Option<i64> = sqlx::query_scalar("select id from sectors where code = $1 and active = 1")
+        .bind(draft.sector.trim())
+        .fetch_optional(&state.db.pool)
+        .await?;
+    if sector_id.is_none() && !draft.sector.trim().is_empty() {
+        errs.push(FieldError { field: "sector".into(), code: "unknown_choice".into() });
+    }
+    let town_id: Option<i64> = sqlx::query_scalar("select id from towns where code = $1")
+        .bind(draft.town.trim())
+        .fetch_optional(&state.db.pool)
+        .await?;
+    if town_id.is_none() && !draft.town.trim().is_empty() {
+        errs.push(FieldError { field: "town".into(), code: "unknown_choice".into() });
+    }
+    let seen_on = draft.seen_on.trim();
+    if rules::valid_date(seen_on) && (seen_on > today_in_china().as_str() || seen_on < "2000-01-01") {
+        errs.push(FieldError { field: "seen_on".into(), code: "date_out_of_range".into() });
+    }
+    if !errs.is_empty() {
+        return Err(AppError::Validation(errs));
+    }
+    let (Some(sector_id), Some(town_id)) = (sector_id, town_id) else {
+        return Err(AppError::field("sector", "choose_one"));
+    };
+
+    let files = clean_files(state, form.files.clone()).await?;
+
+    let mut coords = match (draft.latitude.trim().parse::<f64>(), draft.longitude.trim().parse::<f64>()) {
+        (Ok(a), Ok(o)) => Some((a, o)),
+        _ => None,
+    };
+    let mut from_photo = false;
+    if coords.is_none() && draft.use_photo_location {
+        if let Some(gps) = files.iter().find_map(|f| f.gps) {
+            coords = Some(gps);
+            from_photo = true;
+        }
+    }
+
+    let access_code = random_symbols(rules::CODE_SYMBOLS);
+    let code = access_code.clone();
+    let access_hash = state.run_cpu(move || crate::accounts::ssr::hash_password_blocking(&code)).await??;
+
+    let ts = now();
+    let opt = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
+    let works_there = match draft.works_there.as_str() {
+        "yes" => Some(1i64),
+        "no" => Some(0i64),
+        _ => None,
+    };
+    let mut tx = state.db.pool.begin().await?;
+    abuse::spend_token(&mut tx, &token).await?;
+    let mut inserted = None;
+    for _ in 0..3 {
+        let case_number = format!("AQ{}", random_symbols(rules::CASE_SYMBOLS));
+        let taken: i64 = sqlx::query_scalar("select count(*) from reports where case_number = $1")
+            .bind(&case_number)
+            .fetch_one(&mut *tx)
+            .await?;
+        if taken > 0 {
+            continue;
+        }
+        let id: i64 = sqlx::query_scalar(
+            "insert into reports (case_number, access_hash, report_type, sector_id, town_id, unit_name, address, \
+             latitude_e6, longitude_e6, location_from_photo, seen_on, description, anonymous, works_there, \
+             received_at, due_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $15) returning id",
+        )
+        .bind(&case_number)
+        .bind(&access_hash)
+        .bind(&draft.report_type)
+        .bind(sector_id)
+        .bind(town_id)
+        .bind(opt(&draft.unit_name))
+        .bind(draft.address.trim())
+        .bind(coords.map(|c| (c.0 * 1e6).round() as i64))
+        .bind(coords.map(|c| (c.1 * 1e6).round() as i64))
+        .bind(i64::from(from_photo))
+        .bind(opt(seen_on))
+        .bind(draft.description.trim())
+        .bind(i64::from(draft.anonymous))
+        .bind(works_there)
+        .bind(ts)
+        .bind(ts + s.acceptance_days * 86_400)
+        .fetch_one(&mut *tx)
+        .await?;
+        inserted = Some((id, case_number));
+        break;
+    }
+    let Some((report_id, case_number)) = inserted else {
+        return Err(AppError::internal("case number", "no free case number after 3 tries"));
+    };
+    if !draft.anonymous {
+        let identity = SealedIdentity {
+            name: name.trim().to_string(),
+            phone: phone.trim().to_string(),
+            joint_reporters: draft.joint_reporters.trim().to_string(),
+        };
+        let plain = serde_json::to_vec(&identity).map_err(|e| AppError::internal("identity", e))?;
+        let sealed = state.data_key.encrypt(&plain, &format!("report_identities:{report_id}"));
+        sqlx::query("insert into report_identities (report_id, sealed, created_at) values ($1, $2, $3)")
+            .bind(report_id)
+            .bind(sealed)
+            .bind(ts)
+            .execute(&mut *tx)
+            .await?;
+    }
+    insert_attachments(&mut tx, report_id, None, &files, ts).await?;
+    add_event(&mut tx, report_id, "submitted", None, ts).await?;
+    tx.commit().await?;
+    tracing::info!(report_id, files = files.len(), "report submitted");
+    Ok(Receipt {
+        case_number,
+        access_code: rules::group_code(&access_code),
+        received_at: ts,
+        anonymous: draft.anonymous,
+        files_stored: files.len() as u32,
+        location_from_photo: from_photo,
+    })
+}
+
+/// Decrypt a real-name report's identity (staff side; every call must be logged by the caller).
+pub fn open_identity(state: &AppState, report_id: i64, sealed: &str) -> Result<(String, String, String), AppError> {
+    let plain = state
+        .data_key
+        .decrypt(sealed, &format!("report_identities:{report_id}"))
+        .map_err(|e| AppError::internal("identity", e))?;
+    let id: SealedIdentity = serde_json::from_slice(&plain).map_err(|e| AppError::internal("identity", e))?;
+    Ok((id.name, id.phone, id.joint_reporters))
+}
+
+// ---- follow-up -----------------------------------------------------------------------------------------
+
+fn case_throttle_key(number: &str) -> String {
+    format!("case:{number}")
+}
+
+/// Check number + code. Unknown numbers and wrong codes get the same answer after the same
+/// argon2 work, and wrong codes count against the case number (not the client).
+pub async fn lookup(state: &AppState, client: Option<IpAddr>, number: &str, code: &str) -> Result<i64, AppError> {
+    use crate::accounts::ssr as acc;
+    let s = &state.reports;
+    if !state.limiter.allow(Bucket::Lookup, client, s.lookups_per_hour) {
+        return Err(AppError::RateLimited);
+    }
+    let number = rules::normalize_code(number);
+    let code = rules::normalize_code(code);
+    if !rules::is_case_number(&number) {
+        return Err(AppError::field("case_number", "case_number_invalid"));
+    }
+    if !rules::is_access_code(&code) {
+        return Err(AppError::field("access_code", "access_code_invalid"));
+    }
+    let key = case_throttle_key(&number);
+    let locked = acc::key_locked(&state.db, &key).await?;
+    let row: Option<(i64, String)> = sqlx::query_as("select id, access_hash from reports where case_number = $1")
+        .bind(&number)
+        .fetch_optional(&state.db.pool)
+        .await?;
+    let hash = row.as_ref().map(|r| r.1.clone()).unwrap_or_else(acc::dummy_hash);
+    let ok = state.run_cpu(move || acc::verify_password_blocking(&code, &hash)).await?;
+    if locked {
+        return Err(AppError::RateLimited);
+    }
+    match row {
+        Some((id, _)) if ok => {
+            acc::key_clear(&state.db, &key).await?;
+            Ok(id)
+        }
+        _ => {
+            acc::key_record_failure(&state.db, &key, s.case_max_failures, s.case_lock_seconds).await?;
+            Err(AppError::field("access_code", "lookup_failed"))
+        }
+    }
+}
+
+pub async fn grant(session: &Session, state: &AppState, report_id: i64) -> Result<(), AppError> {
+    // A new session id at the moment of proving the code (no fixation).
+    session.cycle_id().await.map_err(session_err)?;
+    session
+        .insert(SESSION_GRANT, Grant { report_id, until: now() + state.reports.grant_minutes * 60 })
+        .await
+        .map_err(session_err)
+}
+
+pub async fn granted(session: &Session) -> Result<Option<i64>, AppError> {
+    let g: Option<Grant> = session.get(SESSION_GRANT).await.map_err(session_err)?;
+    Ok(g.filter(|g| g.until > now()).map(|g| g.report_id))
+}
+
+pub async fn require_grant(session: &Session) -> Result<i64, AppError> {
+    granted(session).await?.ok_or(AppError::Unauthorized)
+}
+
+#[derive(sqlx::FromRow)]
+struct CaseRow {
+    case_number: String,
+    status: String,
+    received_at: i64,
+    due_at: Option<i64>,
+    anonymous: i64,
+    reply_text: Option<String>,
+    replied_at: Option<i64>,
+    objection_until: Option<i64>,
+    reward_status: String,
+    reward_amount_fen: Option<i64>,
+    reward_claim_until: Option<i64>,
+}
+
+const WITHDRAWABLE: [&str; 4] = ["submitted", "accepted", "verifying", "extended"];
+const MESSAGE_CLOSED: [&str; 3] = ["withdrawn", "closed", "not_accepted"];
+
+pub async fn case_view(state: &AppState, session: &Session, report_id: i64) -> Result<CaseView, AppError> {
+    let r: CaseRow = sqlx::query_as(
+        "select case_number, status, received_at, due_at, anonymous, reply_text, replied_at, objection_until, \
+         reward_status, reward_amount_fen, reward_claim_until from reports where id = $1",
+    )
+    .bind(report_id)
+    .fetch_optional(&state.db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let timeline: Vec<(String, Option<String>, i64)> =
+        sqlx::query_as("select kind, note, created_at from report_events where report_id = $1 order by id")
+            .bind(report_id)
+            .fetch_all(&state.db.pool)
+            .await?;
+    let messages: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "select id, author, body, created_at from report_messages where report_id = $1 order by id",
+    )
+    .bind(report_id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let counts: Vec<(i64, i64)> = sqlx::query_as(
+        "select message_id, count(*) from attachments where report_id = $1 and message_id is not null group by message_id",
+    )
+    .bind(report_id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let count_of = |id: i64| counts.iter().find(|c| c.0 == id).map(|c| c.1 as u32).unwrap_or(0);
+    let message_error: Option<AppError> = take_sealed(state, session, SESSION_MESSAGE_ERROR).await?;
+    let t = now();
+    let can_object = r.status == "replied" && r.objection_until.is_some_and(|u| u >= t);
+    let can_claim = r.reward_status == "approved" && r.reward_claim_until.is_some_and(|u| u >= t);
+    Ok(CaseView {
+        can_withdraw: WITHDRAWABLE.contains(&r.status.as_str()) && r.reply_text.is_none(),
+        can_message: !MESSAGE_CLOSED.contains(&r.status.as_str()),
+        can_object,
+        can_claim,
+        case_number: r.case_number,
+        status: r.status,
+        received_at: r.received_at,
+        due_at: r.due_at,
+        anonymous: r.anonymous == 1,
+        timeline: timeline.into_iter().map(|(kind, note, at)| TimelineEntry { kind, note, at }).collect(),
+        reply: r.reply_text,
+        replied_at: r.replied_at,
+        messages: messages
+            .into_iter()
+            .map(|(id, author, body, at)| CaseMessage { author, body, at, files: count_of(id) })
+            .collect(),
+        objection_until: r.objection_until,
+        reward_status: r.reward_status,
+        reward_amount_fen: r.reward_amount_fen,
+        reward_claim_until: r.reward_claim_until,
+        message_token: abuse::issue_token(&state.data_key, PURPOSE_MESSAGE, state.reports.form_ttl_secs),
+        message_error,
+    })
+}
+
+/// A reporter's message with optional files, in one transaction.
+pub async fn add_reporter_message(
+    state: &AppState,
+    client: Option<IpAddr>,
+    report_id: i64,
+    form: UploadForm,
+) -> Result<(), AppError> {
+    let s = &state.reports;
+    if !state.limiter.allow(Bucket::Message, client, s.messages_per_hour) {
+        return Err(AppError::RateLimited);
+    }
+    let token: CheckedToken = abuse::check_token(&state.data_key, PURPOSE_MESSAGE, &form.text("form_token"))?;
+    if abuse::token_spent(&state.db, &token.nonce).await? {
+        return Err(AppError::field("form", "form_token_used"));
+    }
+    let body = form.text("body");
+    let mut errs = Vec::new();
+    rules::check_text(&mut errs, "body", &body, 1, rules::MESSAGE_MAX);
+    if !errs.is_empty() {
+        return Err(AppError::Validation(errs));
+    }
+    let status: String = sqlx::query_scalar("select status from reports where id = $1")
+        .bind(report_id)
+        .fetch_one(&state.db.pool)
+        .await?;
+    if MESSAGE_CLOSED.contains(&status.as_str()) {
+        return Err(AppError::field("body", "case_closed"));
+    }
+    let files = clean_files(state, form.files).await?;
+    let ts = now();
+    let mut tx = state.db.pool.begin().await?;
+    abuse::spend_token(&mut tx, &token).await?;
+    let message_id: i64 = sqlx::query_scalar(
+        "insert into report_messages (report_id, author, body, created_at) values ($1, 'reporter', $2, $3) returning id",
+    )
+    .bind(report_id)
+    .bind(body.trim())
+    .bind(ts)
+    .fetch_one(&mut *tx)
+    .await?;
+    insert_attachments(&mut tx, report_id, Some(message_id), &files, ts).await?;
+    sqlx::query("update reports set updated_at = $2 where id = $1").bind(report_id).bind(ts).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn withdraw(state: &AppState, report_id: i64) -> Result<(), AppError> {
+    let ts = now();
+    let mut tx = state.db.pool.begin().await?;
+    let done = sqlx::query(
+        "update reports set status = 'withdrawn', withdrawn_at = $2, updated_at = $2 \
+         where id = $1 and reply_text is null and status in ('submitted', 'accepted', 'verifying', 'extended')",
+    )
+    .bind(report_id)
+    .bind(ts)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::field("withdraw", "cannot_withdraw"));
+    }
+    add_event(&mut tx, report_id, "withdrawn", None, ts).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn object(state: &AppState, report_id: i64, body: &str) -> Result<(), AppError> {
+    let mut errs = Vec::new();
+    rules::check_text(&mut errs, "objection", body, rules::OBJECTION_MIN, rules::MESSAGE_MAX);
+    if !errs.is_empty() {
+        return Err(AppError::Validation(errs));
+    }
+    let ts = now();
+    let mut tx = state.db.pool.begin().await?;
+    let done = sqlx::query(
+        "update reports set status = 'objection', updated_at = $2 \
+         where id = $1 and status = 'replied' and objection_until >= $2",
+    )
+    .bind(report_id)
+    .bind(ts)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::field("objection", "cannot_object"));
+    }
+    sqlx::query("insert into objections (report_id, body, created_at) values ($1, $2, $3)")
+        .bind(report_id)
+        .bind(body.trim())
+        .bind(ts)
+        .execute(&mut *tx)
+        .await?;
+    add_event(&mut tx, report_id, "objection", None, ts).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Serialize, Deserialize)]
+struct SealedPayee {
+    name: String,
+    id_number: String,
+    bank: String,
+    account: String,
+}
+
+pub struct ClaimInput {
+    pub access_code: String,
+    pub payee_name: String,
+    pub id_number: String,
+    pub bank: String,
+    pub account: String,
+}
+
+/// Claim an approved reward: the access code again, then the payee's identity and account.
+pub async fn claim(state: &AppState, report_id: i64, input: ClaimInput) -> Result<(), AppError> {
+    use crate::accounts::ssr as acc;
+    let mut errs = Vec::new();
+    rules::check_text(&mut errs, "payee_name", &input.payee_name, 2, rules::NAME_MAX);
+    if !rules::valid_id_number(&input.id_number) {
+        errs.push(FieldError { field: "id_number".into(), code: "id_number_invalid".into() });
+    }
+    rules::check_text(&mut errs, "bank", &input.bank, 2, 100);
+    if !rules::valid_account_number(&input.account) {
+        errs.push(FieldError { field: "account".into(), code: "account_invalid".into() });
+    }
+    let (number, hash): (String, String) = sqlx::query_as("select case_number, access_hash from reports where id = $1")
+        .bind(report_id)
+        .fetch_one(&state.db.pool)
+        .await?;
+    let key = case_throttle_key(&number);
+    if acc::key_locked(&state.db, &key).await? {
+        return Err(AppError::RateLimited);
+    }
+    let code = rules::normalize_code(&input.access_code);
+    let ok = rules::is_access_code(&code) && state.run_cpu(move || acc::verify_password_blocking(&code, &hash)).await?;
+    if !ok {
+        acc::key_record_failure(&state.db, &key, state.reports.case_max_failures, state.reports.case_lock_seconds)
+            .await?;
+        errs.insert(0, FieldError { field: "claim_code".into(), code: "lookup_failed".into() });
+    }
+    if !errs.is_empty() {
+        return Err(AppError::Validation(errs));
+    }
+    let payee = SealedPayee {
+        name: input.payee_name.trim().into(),
+        id_number: input.id_number.trim().to_ascii_uppercase(),
+        bank: input.bank.trim().into(),
+        account: input.account.chars().filter(|c| *c != ' ').collect(),
+    };
+    let plain = serde_json::to_vec(&payee).map_err(|e| AppError::internal("payee", e))?;
+    let sealed = state.data_key.encrypt(&plain, &format!("reward_claims:{report_id}"));
+    let ts = now();
+    let mut tx = state.db.pool.begin().await?;
+    let done = sqlx::query(
+        "update reports set reward_status = 'claimed', updated_at = $2 \
+         where id = $1 and reward_status = 'approved' and reward_claim_until >= $2",
+    )
+    .bind(report_id)
+    .bind(ts)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::field("claim_code", "cannot_claim"));
+    }
+    sqlx::query("insert into reward_claims (report_id, sealed, created_at) values ($1, $2, $3)")
+        .bind(report_id)
+        .bind(sealed)
+        .bind(ts)
+        .execute(&mut *tx)
+        .await?;
+    add_event(&mut tx, report_id, "reward_claimed", None, ts).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! The two public forms that carry files (a new report, a reporter's message) are plain multipart
+//! routes rather than server functions, so the browser can post them without JavaScript and the
+//! WebAssembly app can post the same form. A plain form post gets a 303 redirect (to the receipt,
+//! the case, or back to the form with the error kept in the session); a request that accepts JSON
+//! gets JSON and a real status code. Also the staff download of an attachment.
+use crate::ServerState;
+use app::errors::AppError;
+use app::reports::ssr::{self as reports, Flash};
+use axum::extract::{ConnectInfo, FromRequest, Multipart, Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use std::net::SocketAddr;
+use tower_sessions::Session;
+
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json") && !v.contains("text/html"))
+}
+
+fn see_other(path: &'static str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, HeaderValue::from_static(path))]).into_response()
+}
+
+fn error_json(err: &AppError) -> Response {
+    let status = StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
+    (status, Json(err.clone())).into_response()
+}
+
+async fn read_form(state: &ServerState, req: Request) -> Result<reports::UploadForm, AppError> {
+    match Multipart::from_request(req, &()).await {
+        Ok(mp) => reports::read_multipart(mp, &state.app.reports).await,
+        Err(_) => Err(AppError::Request("bad_form".into())),
+    }
+}
+
+fn client_of(req: &Request) -> Option<std::net::IpAddr> {
+    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
+}
+
+/// POST /report/submit
+pub async fn submit_report(State(state): State<ServerState>, session: Session, req: Request) -> Response {
+    let client = client_of(&req);
+    let json = wants_json(req.headers());
+    let form = read_form(&state, req).await;
+    match reports::submit_report(&state.app, client, form).await {
+        Ok(receipt) => {
+            if let Err(e) = reports::put_sealed(&state.app, &session, reports::SESSION_RECEIPT, &receipt).await {
+                return error_json(&e);
+            }
+            if json {
+                Json(receipt).into_response()
+            } else {
+                see_other("/report/receipt")
+            }
+        }
+        Err((error, draft)) => {
+            if json {
+                return error_json(&error);
+            }
+            let flash = Flash { error, draft };
+            if let Err(e) = reports::put_sealed(&state.app, &session, reports::SESSION_FLASH, &flash).await {
+                return error_json(&e);
+            }
+            see_other("/report/new")
+        }
+    }
+}
+
+/// POST /lookup/message
+pub async fn reporter_message(State(state): State<ServerState>, session: Session, req: Request) -> Response {
+    let client = client_of(&req);
+    let json = wants_json(req.headers());
+    let result = async {
+        let report_id = reports::require_grant(&session).await?;
+        let form = read_form(&state, req).await?;
+        reports::add_reporter_message(&state.app, client, report_id, form).await
+    }
+    .await;
+    match result {
+        Ok(()) if json => StatusCode::NO_CONTENT.into_response(),
+        Ok(()) => see_other("/lookup/case"),
+        Err(e) if json => error_json(&e),
+        Err(AppError::Unauthorized) => see_other("/lookup"),
+        Err(e) => match reports::put_sealed(&state.app, &session, reports::SESSION_MESSAGE_ERROR, &e).await {
+            Ok(()) => see_other("/lookup/case"),
+            Err(e) => error_json(&e),
+        },
+    }
+}
+
+/// GET /staff/attachments/{id}: the stored file, for staff who may read reports. Served as a
+/// download with its sniffed type, never rendered inline.
+pub async fn staff_attachment(State(state): State<ServerState>, session: Session, Path(id): Path<i64>) -> Response {
+    use app::accounts::{ssr::require_in, Permission};
+    if let Err(e) = require_in(&state.app, &session, Permission::ReadReports).await {
+        return error_json(&e);
+    }
+    let row: Result<Option<(String, Vec<u8>)>, sqlx::Error> =
+        sqlx::query_as("select content_type, data from attachments where id = $1")
+            .bind(id)
+            .fetch_optional(&state.app.db.pool)
+            .await;
+    match row {
+        Ok(Some((content_type, data))) => {
+            let ext = match content_type.as_str() {
+                "image/jpeg" => "jpg",
+                "image/png" => "png",
+                "application/pdf" => "pdf",
+                "video/mp4" => "mp4",
+                "video/quicktime" => "mov",
+                "video/webm" => "webm",
+                "audio/mpeg" => "mp3",
+                "audio/mp4" => "m4a",
+                "audio/wav" => "wav",
+                _ => "bin",
+            };
+            let disposition = format!("attachment; filename=\"attachment-{id}.{ext}\"");
+            let mut resp = data.into_response();
+            let h = resp.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&content_type) {
+                h.insert(header::CONTENT_TYPE, v);
+            }
+            if let Ok(v) = HeaderValue::from_str(&disposition) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            resp
+        }
+        Ok(None) => error_json(&AppError::NotFound),
+        Err(e) => error_json(&AppError::internal("attachment", e)),
+    }
+}
