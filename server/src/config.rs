@@ -47,6 +47,13 @@ pub struct Config {
     /// Wrong access codes per case number before it is locked, and for how long.
     pub case_max_failures: i64,
     pub case_lock_seconds: i64,
+    /// Reward rules: percentage of the fine with its bounds, per-death amounts by accident level
+    /// ("一般,较大,重大,特别重大" as a comma list) and the cap of one reward. Defaults: national 2018.
+    pub reward_fine_percent: i64,
+    pub reward_fine_min_yuan: i64,
+    pub reward_fine_max_yuan: i64,
+    pub reward_per_death_yuan: String,
+    pub reward_cap_yuan: i64,
 }
 
 impl Default for Config {
@@ -79,6 +86,11 @@ impl Default for Config {
             case_messages_per_hour: 30,
             case_max_failures: 5,
             case_lock_seconds: 3600,
+            reward_fine_percent: 15,
+            reward_fine_min_yuan: 3_000,
+            reward_fine_max_yuan: 300_000,
+            reward_per_death_yuan: "30000,40000,50000,60000".into(),
+            reward_cap_yuan: 300_000,
         }
     }
 }
@@ -112,6 +124,11 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("SW_CASE_MESSAGES_PER_HOUR", "case_messages_per_hour"),
     ("SW_CASE_MAX_FAILURES", "case_max_failures"),
     ("SW_CASE_LOCK_SECONDS", "case_lock_seconds"),
+    ("SW_REWARD_FINE_PERCENT", "reward_fine_percent"),
+    ("SW_REWARD_FINE_MIN_YUAN", "reward_fine_min_yuan"),
+    ("SW_REWARD_FINE_MAX_YUAN", "reward_fine_max_yuan"),
+    ("SW_REWARD_PER_DEATH_YUAN", "reward_per_death_yuan"),
+    ("SW_REWARD_CAP_YUAN", "reward_cap_yuan"),
 ];
 
 impl Config {
@@ -144,7 +161,8 @@ impl Config {
                     | "upload_max_files" | "upload_max_file_bytes" | "report_acceptance_days"
                     | "report_objection_days" | "reward_claim_days" | "pow_bits" | "nojs_delay_ms"
                     | "report_submits_per_hour" | "case_lookups_per_hour" | "case_messages_per_hour"
-                    | "case_max_failures" | "case_lock_seconds" => {
+                    | "case_max_failures" | "case_lock_seconds" | "reward_fine_percent"
+                    | "reward_fine_min_yuan" | "reward_fine_max_yuan" | "reward_cap_yuan" => {
                         toml::Value::Integer(
                             value.trim().parse().with_context(|| format!("{var}: expected a whole number, got {value:?}"))?,
                         )
@@ -194,6 +212,7 @@ impl Config {
         if self.upload_max_files > 50 || self.upload_max_file_bytes < 1024 || self.upload_max_file_bytes > 512 * 1024 * 1024 {
             bail!("SW_UPLOAD_MAX_FILES must be at most 50 and SW_UPLOAD_MAX_FILE_BYTES between 1 KiB and 512 MiB");
         }
+        self.reward_rules()?;
         if self.pow_bits > 28 {
             bail!("SW_POW_BITS must be at most 28 (phones must solve it in seconds)");
         }
@@ -211,6 +230,36 @@ impl Config {
         Ok(())
     }
 
+    /// The reward rules, checked: bounds in order, four positive per-death amounts.
+    pub fn reward_rules(&self) -> anyhow::Result<app::reports::rules::RewardRules> {
+        let per: Vec<i64> = self
+            .reward_per_death_yuan
+            .split(',')
+            .map(|v| v.trim().parse::<i64>())
+            .collect::<Result<_, _>>()
+            .context("SW_REWARD_PER_DEATH_YUAN: expected four whole numbers separated by commas")?;
+        let [a, b, c, d] = per[..] else {
+            bail!("SW_REWARD_PER_DEATH_YUAN: expected four amounts (一般, 较大, 重大, 特别重大), got {}", per.len());
+        };
+        if per.iter().any(|v| *v <= 0) {
+            bail!("SW_REWARD_PER_DEATH_YUAN: amounts must be positive");
+        }
+        if !(0..=100).contains(&self.reward_fine_percent)
+            || self.reward_fine_min_yuan < 0
+            || self.reward_fine_min_yuan > self.reward_fine_max_yuan
+            || self.reward_cap_yuan <= 0
+        {
+            bail!("SW_REWARD_FINE_PERCENT must be 0–100, SW_REWARD_FINE_MIN_YUAN ≤ SW_REWARD_FINE_MAX_YUAN, SW_REWARD_CAP_YUAN > 0");
+        }
+        Ok(app::reports::rules::RewardRules {
+            fine_percent: self.reward_fine_percent,
+            fine_min_yuan: self.reward_fine_min_yuan,
+            fine_max_yuan: self.reward_fine_max_yuan,
+            per_death_yuan: [a, b, c, d],
+            cap_yuan: self.reward_cap_yuan,
+        })
+    }
+
     /// The tip-off settings the app logic uses.
     pub fn report_settings(&self) -> app::reports::ssr::ReportSettings {
         app::reports::ssr::ReportSettings {
@@ -226,6 +275,7 @@ impl Config {
             messages_per_hour: self.case_messages_per_hour,
             case_max_failures: self.case_max_failures,
             case_lock_seconds: self.case_lock_seconds,
+            reward: self.reward_rules().unwrap_or_default(),
             ..Default::default()
         }
     }
@@ -277,5 +327,10 @@ mod tests {
         assert!(format!("{err:#}").contains("SW_CPU_WORKERS"), "{err:#}");
         let err = Config::load_from(None, env(&[("SW_CPU_WORKERS", "0")])).unwrap_err();
         assert!(err.to_string().contains("SW_CPU_WORKERS"), "{err}");
+        let err = Config::load_from(None, env(&[("SW_REWARD_PER_DEATH_YUAN", "1,2,3")])).unwrap_err();
+        assert!(err.to_string().contains("SW_REWARD_PER_DEATH_YUAN"), "{err}");
+        let c = Config::load_from(None, env(&[("SW_REWARD_PER_DEATH_YUAN", "30000,50000,50000,50000"), ("SW_REWARD_CAP_YUAN", "500000")]))
+            .expect("Anhui rules are valid");
+        assert_eq!(c.reward_rules().expect("rules").cap_yuan, 500_000);
     }
 }

@@ -191,6 +191,9 @@ pub fn StaffPage() -> impl IntoView {
                                     <li><a href="/account">{t!(i18n, account_title)}</a></li>
                                     {(role == Role::Admin)
                                         .then(|| view! { <li><a href="/admin/users">{t!(i18n, admin_users_title)}</a></li> })}
+                                    {role
+                                        .allows(super::Permission::ReadReports)
+                                        .then(|| view! { <li><a href="/staff/reports">{t!(i18n, staff_reports_title)}</a></li> })}
                                 </ul>
                             </section>
                         }

@@ -105,3 +105,9 @@ pub async fn claim_reward(
     leptos_axum::redirect("/lookup/case");
     Ok(())
 }
+
+/// The reward rules in force, for the public estimator.
+#[server(endpoint = "reward_rules")]
+pub async fn reward_rules() -> Result<super::rules::RewardRules, AppError> {
+    Ok(crate::state::app_state()?.reports.reward.clone())
+}

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod pages;
 pub mod rules;
+pub mod staff;
 
 #[cfg(feature = "ssr")]
 pub mod abuse;

@@ -88,6 +88,78 @@ fn reward_label(locale: Locale, code: &str) -> String {
     .to_string()
 }
 
+/// The report draft kept in the browser's localStorage while the form is filled in (WebAssembly
+/// only). Name, phone and joint reporters are never kept.
+#[cfg(feature = "hydrate")]
+pub(crate) mod draft {
+    use wasm_bindgen::JsCast;
+    use web_sys::{Element, HtmlFormElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+
+    const KEY: &str = "sw_report_draft";
+    const FIELDS: [&str; 10] = [
+        "report_type", "sector", "town", "unit_name", "address", "latitude", "longitude", "seen_on", "description",
+        "works_there",
+    ];
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok()?
+    }
+
+    fn field(form: &HtmlFormElement, name: &str) -> Option<Element> {
+        form.query_selector(&format!("[name=\"{name}\"]")).ok()?
+    }
+
+    fn value(el: &Element) -> Option<String> {
+        if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
+            Some(i.value())
+        } else if let Some(t) = el.dyn_ref::<HtmlTextAreaElement>() {
+            Some(t.value())
+        } else {
+            el.dyn_ref::<HtmlSelectElement>().map(|s| s.value())
+        }
+    }
+
+    fn set_value(el: &Element, v: &str) {
+        if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
+            i.set_value(v);
+        } else if let Some(t) = el.dyn_ref::<HtmlTextAreaElement>() {
+            t.set_value(v);
+        } else if let Some(s) = el.dyn_ref::<HtmlSelectElement>() {
+            s.set_value(v);
+        }
+    }
+
+    pub fn save(form: &HtmlFormElement) {
+        let map: std::collections::BTreeMap<&str, String> =
+            FIELDS.iter().filter_map(|n| Some((*n, value(&field(form, n)?)?))).collect();
+        if let (Some(st), Ok(json)) = (storage(), serde_json::to_string(&map)) {
+            let _ = st.set_item(KEY, &json);
+        }
+    }
+
+    /// Fill the form from a saved draft; `true` when something was restored.
+    pub fn restore(form: &HtmlFormElement) -> bool {
+        let Some(json) = storage().and_then(|st| st.get_item(KEY).ok().flatten()) else { return false };
+        let Ok(map) = serde_json::from_str::<std::collections::BTreeMap<String, String>>(&json) else { return false };
+        let mut any = false;
+        for name in FIELDS {
+            if let (Some(v), Some(el)) = (map.get(name), field(form, name)) {
+                if !v.is_empty() {
+                    set_value(&el, v);
+                    any = true;
+                }
+            }
+        }
+        any
+    }
+
+    pub fn clear() {
+        if let Some(st) = storage() {
+            let _ = st.remove_item(KEY);
+        }
+    }
+}
+
 // ---- the report form ---------------------------------------------------------------------------------
 
 #[component]
@@ -112,6 +184,41 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
     let error = Signal::stored(ctx.error.clone());
     let anonymous = RwSignal::new(draft.anonymous);
     let pow_input = NodeRef::<leptos::html::Input>::new();
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let hydrated = RwSignal::new(false);
+    let restored = RwSignal::new(false);
+    let desc_len = RwSignal::new(draft.description.chars().count());
+    let phone_bad = RwSignal::new(false);
+    let had_server_draft = ctx.draft.is_some();
+    Effect::new(move |_| {
+        hydrated.set(true);
+        #[cfg(feature = "hydrate")]
+        if let Some(form) = form_ref.get_untracked() {
+            if !had_server_draft && draft::restore(&form) {
+                restored.set(true);
+                if let Ok(Some(el)) = form.query_selector("#description") {
+                    use wasm_bindgen::JsCast;
+                    if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                        desc_len.set(t.value().chars().count());
+                    }
+                }
+            }
+        }
+        let _ = had_server_draft;
+    });
+    let on_input = move |_ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        if let Some(form) = form_ref.get_untracked() {
+            draft::save(&form);
+        }
+    };
+    let clear_draft = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            draft::clear();
+            restored.set(false);
+        }
+    };
     let token = ctx.token.clone();
     let pow_bits = ctx.pow_bits;
     // The proof of work is solved just before the browser sends the form (WebAssembly only;
@@ -138,8 +245,17 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
                 enctype="multipart/form-data"
                 class="stack-form report-form"
                 on:submit=on_submit
+                on:input=on_input
+                node_ref=form_ref
             >
                 <FormError error />
+                <Show when=move || hydrated.get()>
+                    <p class="hint">
+                        {move || restored.get().then(|| t_string!(i18n, form_draft_restored))} " "
+                        {t!(i18n, form_draft_note)} " "
+                        <button type="button" class="link" on:click=clear_draft>{t!(i18n, form_draft_clear)}</button>
+                    </p>
+                </Show>
                 <FieldErrors error field="form" />
                 <input type="hidden" name="form_token" value=ctx.token.clone() />
                 <input type="hidden" name="pow" value="" node_ref=pow_input />
@@ -230,10 +346,22 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
                 <fieldset>
                     <legend>{t!(i18n, form_details)}</legend>
                     <label for="description">{t!(i18n, form_description)}</label>
-                    <textarea id="description" name="description" rows="6" required maxlength="5000">
+                    <textarea
+                        id="description"
+                        name="description"
+                        rows="6"
+                        required
+                        maxlength="5000"
+                        on:input=move |ev| desc_len.set(event_target_value(&ev).chars().count())
+                    >
                         {d.description.clone()}
                     </textarea>
                     <p class="hint">{t!(i18n, form_description_hint)}</p>
+                    <Show when=move || hydrated.get()>
+                        <p class="hint" id="description-count" class:form-error=move || desc_len.get() < super::rules::DESCRIPTION_MIN>
+                            {move || td_string!(i18n.get_locale(), form_description_count).replace("{n}", &desc_len.get().to_string())}
+                        </p>
+                    </Show>
                     {field("description")}
                     <label for="files">{t!(i18n, form_files)}</label>
                     <input
@@ -283,8 +411,21 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
                         <input id="name" name="name" type="text" maxlength="50" autocomplete="name" />
                         {field("name")}
                         <label for="phone">{t!(i18n, form_phone)}</label>
-                        <input id="phone" name="phone" type="tel" maxlength="20" autocomplete="tel" />
+                        <input
+                            id="phone"
+                            name="phone"
+                            type="tel"
+                            maxlength="20"
+                            autocomplete="tel"
+                            on:blur=move |ev| {
+                                let v = event_target_value(&ev);
+                                phone_bad.set(!v.trim().is_empty() && !super::rules::valid_phone(&v));
+                            }
+                        />
                         {field("phone")}
+                        <Show when=move || phone_bad.get()>
+                            <p class="form-error" id="phone-live">{move || crate::ui::error_text(i18n.get_locale(), "phone_invalid")}</p>
+                        </Show>
                         <label for="joint_reporters">{t!(i18n, form_joint)}</label>
                         <textarea id="joint_reporters" name="joint_reporters" rows="2" maxlength="500">
                             {d.joint_reporters.clone()}
@@ -342,7 +483,12 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
     let i18n = use_i18n();
     let copied = RwSignal::new(false);
     let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    Effect::new(move |_| {
+        hydrated.set(true);
+        // The report is in: the draft kept in this browser is no longer needed.
+        #[cfg(feature = "hydrate")]
+        draft::clear();
+    });
     let text = format!("{} {}", receipt.case_number, receipt.access_code);
     let copy = move |_| {
         #[cfg(feature = "hydrate")]

@@ -33,6 +33,7 @@ pub struct ReportSettings {
     pub case_lock_seconds: i64,
     /// Minutes a successful lookup stays valid in the session.
     pub grant_minutes: i64,
+    pub reward: rules::RewardRules,
 }
 
 impl Default for ReportSettings {
@@ -52,6 +53,7 @@ impl Default for ReportSettings {
             case_max_failures: 5,
             case_lock_seconds: 3600,
             grant_minutes: 30,
+            reward: rules::RewardRules::default(),
         }
     }
 }

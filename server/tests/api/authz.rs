@@ -25,6 +25,8 @@ const STAFF: &[Role] = &[
     Role::RewardOfficer,
     Role::TrainingAdmin,
 ];
+/// Who reads reports before triage is built: intake and reward staff.
+const READERS: &[Role] = &[Role::IntakeOfficer, Role::RewardOfficer];
 const EVERY_ROLE: &[Role] = &[
     Role::Admin,
     Role::IntakeOfficer,
@@ -64,6 +66,10 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
             Access::Public,
             vec![("case_number", "AQ0000000000"), ("access_code", "00000000000000000000")],
         ),
+        ("/api/staff_reports", Access::Roles(READERS), vec![]),
+        ("/api/staff_report", Access::Roles(READERS), vec![("case_number", "AQ0000000000")]),
+        ("/api/staff_message", Access::Roles(READERS), vec![("case_number", "AQ0000000000"), ("body", "你好")]),
+        ("/api/staff_flag_spam", Access::Roles(READERS), vec![("case_number", "AQ0000000000"), ("spam", "yes")]),
         ("/api/withdraw_report", Access::CaseGrant, vec![("confirm", "yes")]),
         ("/api/file_objection", Access::CaseGrant, vec![("objection", "matrix objection text")]),
         (
