@@ -19,6 +19,10 @@ done
 WORK=$(mktemp -d); PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$WORK"' EXIT
 PORT=$(free_port)
+# The report benchmark posts everything from one address: lift the per-client limits for it.
+export SW_REPORT_SUBMITS_PER_HOUR=100000000 SW_CASE_LOOKUPS_PER_HOUR=100000000
+SW_DATA_KEY=$("$BIN" gen-key) DATABASE_URL="sqlite://$WORK/bench.db" "$BIN" migrate >/dev/null
+SW_DATA_KEY=$("$BIN" gen-key) DATABASE_URL="sqlite://$WORK/bench.db" "$BIN" seed-demo >/dev/null
 SW_DATA_KEY=$("$BIN" gen-key) DATABASE_URL="sqlite://$WORK/bench.db" SW_BIND="127.0.0.1:$PORT" SW_LOG=warn "$BIN" >"$WORK/server.log" 2>&1 &
 PIDS+=($!); SPID=$!
 BPORT=$(free_port)
@@ -39,3 +43,14 @@ echo "server RSS after run 1: $(rss $SPID)"
 load "bare axum handler" "http://127.0.0.1:$BPORT/"
 load "SafeWhistle home (SSR), again (memory should stay flat)" "http://127.0.0.1:$PORT/"
 echo "server RSS after run 2: $(rss $SPID)"
+
+step "public tip-off: submissions with three ~1 MB photos, sustained submissions, lookups"
+cargo build --release -p server --example bench_reports
+"$CARGO_TARGET_DIR/release/examples/bench_reports" "http://127.0.0.1:$PORT" "$DURATION" 4 >"$WORK/reports.log" 2>&1 &
+BPID=$!
+for _ in $(seq 1 600); do grep -q SUSTAINED_START "$WORK/reports.log" && break; sleep 0.5; done
+echo "home page while reports are being submitted:"
+wrk -t1 -c8 -d"$((DURATION - 2))s" --latency "http://127.0.0.1:$PORT/" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors"
+wait $BPID || true
+grep -v SUSTAINED "$WORK/reports.log"
+echo "server RSS after the report runs: $(rss $SPID)"

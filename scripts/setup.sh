@@ -11,7 +11,7 @@ if [ "$SW_TOOLCHAIN" = debian ]; then
 fi
 command -v node >/dev/null 2>&1 || apt_install nodejs npm
 if [ $want_test = 1 ]; then
-  apt_install chromium postgresql brotli
+  apt_install chromium postgresql brotli sqlite3
 fi
 cargo --version
 rustc --version

@@ -35,8 +35,17 @@ export SW_BIND="127.0.0.1:$PORT"
 export SW_DATA_KEY=$("$BIN" gen-key)
 export SW_E2E_ADMIN=e2e.admin
 export SW_E2E_ADMIN_PASSWORD="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export SW_E2E_INTAKE=e2e.intake
+export SW_E2E_INTAKE_PASSWORD="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+# The report tests change cases directly where the staff workflow is not built yet.
+export SW_E2E_DB="$WORK/e2e/safewhistle.db"
+# Without JavaScript the server waits instead of a proof of work; keep that short in tests.
+export SW_NOJS_DELAY_MS=300
 "$BIN" migrate
+# Reference data (departments, towns/streets) and throwaway demo accounts.
+"$BIN" seed-demo >/dev/null
 printf '%s\n' "$SW_E2E_ADMIN_PASSWORD" | "$BIN" admin create-user --role admin --name "$SW_E2E_ADMIN" --display-name "端到端管理员"
+printf '%s\n' "$SW_E2E_INTAKE_PASSWORD" | "$BIN" admin create-user --role intake_officer --name "$SW_E2E_INTAKE" --display-name "端到端受理员"
 "$BIN" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do

@@ -74,7 +74,7 @@ pub fn App() -> impl IntoView {
                 <Layout>
                     <Routes fallback=|| view! { <NotFound /> }>
                         <Route path=path!("/") view=HomePage />
-                        <Route path=path!("/report") view=ReportInfoPage />
+                        <Route path=path!("/report") view=ReportInfoPage ssr=SsrMode::Async />
                         <Route path=path!("/report/new") view=ReportNewPage ssr=SsrMode::Async />
                         <Route path=path!("/report/receipt") view=ReceiptPage ssr=SsrMode::Async />
                         <Route path=path!("/lookup") view=LookupPage />

@@ -290,6 +290,14 @@ mod tests {
     }
 
     #[test]
+    fn readme_documents_every_setting() {
+        let readme = include_str!("../../README.md");
+        for (var, key) in ENV_KEYS {
+            assert!(readme.contains(&format!("| `{var}` | `{key}` |")), "README configuration table lacks {var}");
+        }
+    }
+
+    #[test]
     fn defaults_use_sqlite_file() {
         let c = Config::load_from(None, env(&[])).expect("defaults are valid");
         assert_eq!(c.database_url, "sqlite://data/safewhistle.db");

@@ -405,7 +405,7 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
                         {t!(i18n, form_real_name)}
                     </label>
                     <p class="notice" role="note">{t!(i18n, form_anonymous_warning)}</p>
-                    <div class="real-name" class:muted=move || anonymous.get()>
+                    <div class="real-name" hidden=move || hydrated.get() && anonymous.get()>
                         <p class="hint">{t!(i18n, form_real_name_hint)}</p>
                         <label for="name">{t!(i18n, form_name)}</label>
                         <input id="name" name="name" type="text" maxlength="50" autocomplete="name" />
@@ -577,14 +577,40 @@ pub fn LookupPage() -> impl IntoView {
     }
 }
 
+/// The actions on a case. They live on the page so that the case is fetched again after each one
+/// (in the WebAssembly app the redirect back to the same page does not reload it).
+#[derive(Clone, Copy)]
+struct CaseActions {
+    withdraw: ServerAction<WithdrawReport>,
+    object: ServerAction<FileObjection>,
+    claim: ServerAction<ClaimReward>,
+    close: ServerAction<CloseCase>,
+}
+
 #[component]
 pub fn CasePage() -> impl IntoView {
-    let case = Resource::new(|| (), |_| my_case());
+    let actions = CaseActions {
+        withdraw: ServerAction::<WithdrawReport>::new(),
+        object: ServerAction::<FileObjection>::new(),
+        claim: ServerAction::<ClaimReward>::new(),
+        close: ServerAction::<CloseCase>::new(),
+    };
+    let case = Resource::new(
+        move || {
+            (
+                actions.withdraw.version().get(),
+                actions.object.version().get(),
+                actions.claim.version().get(),
+                actions.close.version().get(),
+            )
+        },
+        |_| my_case(),
+    );
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match case.await {
-                    Ok(Some(c)) => view! { <CaseDetails case=c /> }.into_any(),
+                    Ok(Some(c)) => view! { <CaseDetails case=c actions /> }.into_any(),
                     Ok(None) => view! { <CaseClosedNotice /> }.into_any(),
                     Err(e) => view! { <ErrorPage error=e /> }.into_any(),
                 }
@@ -606,12 +632,9 @@ fn CaseClosedNotice() -> impl IntoView {
 }
 
 #[component]
-fn CaseDetails(case: CaseView) -> impl IntoView {
+fn CaseDetails(case: CaseView, actions: CaseActions) -> impl IntoView {
     let i18n = use_i18n();
-    let withdraw = ServerAction::<WithdrawReport>::new();
-    let object = ServerAction::<FileObjection>::new();
-    let claim = ServerAction::<ClaimReward>::new();
-    let close = ServerAction::<CloseCase>::new();
+    let CaseActions { withdraw, object, claim, close } = actions;
     let withdraw_err = Signal::derive(move || withdraw.value().get().and_then(|r| r.err()));
     let object_err = Signal::derive(move || object.value().get().and_then(|r| r.err()));
     let claim_err = Signal::derive(move || claim.value().get().and_then(|r| r.err()));

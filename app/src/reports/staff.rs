@@ -311,12 +311,18 @@ pub fn StaffReportsPage() -> impl IntoView {
 pub fn StaffReportPage() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let number = move || params.read().get("number").unwrap_or_default();
-    let report = Resource::new(number, staff_report);
+    // Actions live here so the report is fetched again after each one.
+    let send = ServerAction::<StaffMessage>::new();
+    let spam = ServerAction::<StaffFlagSpam>::new();
+    let report = Resource::new(
+        move || (number(), send.version().get(), spam.version().get()),
+        |(n, _, _)| staff_report(n),
+    );
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match report.await {
-                    Ok(r) => view! { <StaffReportView report=r /> }.into_any(),
+                    Ok(r) => view! { <StaffReportView report=r send spam /> }.into_any(),
                     Err(e) => view! { <ErrorPage error=e /> }.into_any(),
                 }
             })}
@@ -325,10 +331,12 @@ pub fn StaffReportPage() -> impl IntoView {
 }
 
 #[component]
-fn StaffReportView(report: ReportDetail) -> impl IntoView {
+fn StaffReportView(
+    report: ReportDetail,
+    send: ServerAction<StaffMessage>,
+    spam: ServerAction<StaffFlagSpam>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let send = ServerAction::<StaffMessage>::new();
-    let spam = ServerAction::<StaffFlagSpam>::new();
     let send_err = Signal::derive(move || send.value().get().and_then(|r| r.err()));
     let r = report.row.clone();
     let rt = r.report_type.clone();

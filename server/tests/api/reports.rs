@@ -661,3 +661,16 @@ async fn staff_download_attachment_without_metadata(backend: Backend) {
     assert!(!contains(&bytes, b"Exif") && !contains(&bytes, SPY_MAKE.as_bytes()));
 }
 both_backends!(staff_download_attachment_without_metadata);
+
+/// The end-to-end tests upload `end2end/fixtures/gps-photo.jpg`, made by `jpeg_with_gps`. This
+/// checks the committed file still carries what those tests prove is removed.
+#[test]
+fn e2e_photo_fixture_carries_gps_and_camera() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../end2end/fixtures/gps-photo.jpg");
+    if std::env::var("SW_WRITE_FIXTURES").is_ok_and(|v| v == "1") {
+        std::fs::write(&path, jpeg_with_gps()).expect("write fixture");
+    }
+    let bytes = std::fs::read(&path).expect("fixture present");
+    assert!(app::reports::media::read_gps(&bytes).is_some());
+    assert!(contains(&bytes, SPY_MAKE.as_bytes()));
+}
