@@ -85,16 +85,25 @@ test("anonymous report with a photo: location offered, metadata gone from the st
   // Field errors come back beside the fields, with what was typed kept.
   await fillReport(page, { description: "太短了" });
   if (jsEnabled) {
+    // With the app: live count, a preview of the chosen photo, and the form is sent in the
+    // background, so a refusal keeps the page (and the chosen file) as it is.
     await expect(page.locator("#description-count")).toContainText("3");
-    // Native validation stops a too-short text only on the server; let it through to be refused there.
+    await page.setInputFiles("#files", photo);
+    await expect(page.locator("#file-previews li img")).toHaveCount(1);
+    await page.evaluate(() => ((window as any).__notReloaded = true));
   }
   await page.click("button[type=submit]");
   await expect(page).toHaveURL(/\/report\/new$/, { timeout: 30_000 });
   await expect(page.locator("#description-errors")).toHaveText(zh.err_too_short);
   await expect(page.locator("#address")).toHaveValue("临湖镇工业园 8 号");
+  if (jsEnabled) {
+    expect(await page.evaluate(() => (window as any).__notReloaded)).toBe(true);
+    expect(await page.locator("#files").evaluate((el) => (el as HTMLInputElement).files!.length)).toBe(1);
+  } else {
+    await page.setInputFiles("#files", photo);
+  }
   await page.selectOption("#report_type", "major_hazard");
   await page.fill("#description", "储罐区可燃气体报警器被关闭，夜间有人在罐区动火，随时可能爆炸。");
-  await page.setInputFiles("#files", photo);
   await page.check("input[name=use_photo_location]");
   const receipt = await submitAndReadReceipt(page);
   await expect(page.locator("#files-stored")).toHaveText("1");
@@ -141,6 +150,12 @@ test("real-name report: lookup, message exchange with staff, withdrawal", async 
     realName: { name: "王实名", phone: "12345" },
   });
   if (jsEnabled) {
+    // The browser's position fills the coordinates.
+    await page.context().grantPermissions(["geolocation"]);
+    await page.context().setGeolocation({ latitude: 31.86, longitude: 117.28 });
+    await page.click("#use-location");
+    await expect(page.locator("#latitude")).toHaveValue("31.860000");
+    await expect(page.locator("#longitude")).toHaveValue("117.280000");
     // Validation as you type: the phone is checked when the field is left.
     await page.locator("#phone").blur();
     await expect(page.locator("#phone-live")).toHaveText(zh.err_phone_invalid);

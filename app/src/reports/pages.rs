@@ -160,6 +160,113 @@ pub(crate) mod draft {
     }
 }
 
+/// Sending a multipart form with XMLHttpRequest (WebAssembly only): shows upload progress and
+/// keeps the form, with its selected files, when the server refuses something.
+#[cfg(feature = "hydrate")]
+pub(crate) mod upload {
+    use crate::errors::AppError;
+    use leptos::prelude::*;
+    use wasm_bindgen::{closure::Closure, JsCast};
+
+    /// `false` when the browser cannot do it; the form is then posted the plain way.
+    pub fn send(
+        form: &web_sys::HtmlFormElement,
+        target: &'static str,
+        done_url: &'static str,
+        error: RwSignal<Option<AppError>>,
+        progress: RwSignal<Option<u32>>,
+    ) -> bool {
+        let Ok(data) = web_sys::FormData::new_with_form(form) else { return false };
+        let Ok(xhr) = web_sys::XmlHttpRequest::new() else { return false };
+        if xhr.open("POST", target).is_err() || xhr.set_request_header("Accept", "application/json").is_err() {
+            return false;
+        }
+        if let Ok(up) = xhr.upload() {
+            let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+                if e.length_computable() && e.total() > 0.0 {
+                    progress.set(Some((e.loaded() / e.total() * 100.0).round() as u32));
+                }
+            });
+            up.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+            on_progress.forget();
+        }
+        let done = xhr.clone();
+        let on_load = Closure::<dyn FnMut()>::new(move || {
+            let status = done.status().unwrap_or(0);
+            if (200..300).contains(&status) {
+                let _ = window().location().set_href(done_url);
+                return;
+            }
+            progress.set(None);
+            let text = done.response_text().ok().flatten().unwrap_or_default();
+            let err = serde_json::from_str::<AppError>(&text).unwrap_or_else(|_| match status {
+                413 => AppError::field("files", "file_too_large"),
+                429 => AppError::RateLimited,
+                _ => AppError::Request("network".into()),
+            });
+            error.set(Some(err));
+        });
+        xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
+        on_load.forget();
+        let on_error = Closure::<dyn FnMut()>::new(move || {
+            progress.set(None);
+            error.set(Some(AppError::Request("network".into())));
+        });
+        xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
+        if xhr.send_with_opt_form_data(Some(&data)).is_err() {
+            return false;
+        }
+        error.set(None);
+        progress.set(Some(0));
+        true
+    }
+
+    /// Ask the browser for the current position and put it in the coordinate fields.
+    pub fn locate(status: RwSignal<Option<&'static str>>) {
+        let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
+            status.set(Some("geo_unavailable"));
+            return;
+        };
+        let ok = Closure::<dyn FnMut(web_sys::Position)>::new(move |p: web_sys::Position| {
+            let c = p.coords();
+            for (id, v) in [("latitude", c.latitude()), ("longitude", c.longitude())] {
+                if let Some(el) = document().get_element_by_id(id) {
+                    if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+                        input.set_value(&format!("{v:.6}"));
+                    }
+                }
+            }
+            status.set(Some("geo_done"));
+        });
+        let fail = Closure::<dyn FnMut()>::new(move || status.set(Some("geo_unavailable")));
+        if geo
+            .get_current_position_with_error_callback(ok.as_ref().unchecked_ref(), Some(fail.as_ref().unchecked_ref()))
+            .is_err()
+        {
+            status.set(Some("geo_unavailable"));
+        }
+        ok.forget();
+        fail.forget();
+    }
+
+    /// (name, size in MB, preview URL for images) of the files chosen in an input.
+    pub fn chosen(input: &web_sys::HtmlInputElement) -> Vec<(String, f64, Option<String>)> {
+        let Some(files) = input.files() else { return Vec::new() };
+        (0..files.length())
+            .filter_map(|i| files.get(i))
+            .map(|f| {
+                let url = f
+                    .type_()
+                    .starts_with("image/")
+                    .then(|| web_sys::Url::create_object_url_with_blob(&f).ok())
+                    .flatten();
+                (f.name(), f.size() / 1_048_576.0, url)
+            })
+            .collect()
+    }
+}
+
 // ---- the report form ---------------------------------------------------------------------------------
 
 #[component]
@@ -181,7 +288,10 @@ pub fn ReportNewPage() -> impl IntoView {
 fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
     let i18n = use_i18n();
     let draft = ctx.draft.clone().unwrap_or_else(|| ReportDraft { anonymous: true, ..Default::default() });
-    let error = Signal::stored(ctx.error.clone());
+    let error_rw = RwSignal::new(ctx.error.clone());
+    let error: Signal<Option<crate::errors::AppError>> = error_rw.into();
+    let progress = RwSignal::new(None::<u32>);
+    let chosen = RwSignal::new(Vec::<(String, f64, Option<String>)>::new());
     let anonymous = RwSignal::new(draft.anonymous);
     let pow_input = NodeRef::<leptos::html::Input>::new();
     let form_ref = NodeRef::<leptos::html::Form>::new();
@@ -223,12 +333,34 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
     let pow_bits = ctx.pow_bits;
     // The proof of work is solved just before the browser sends the form (WebAssembly only;
     // without JavaScript the server waits a moment instead).
-    let on_submit = move |_ev: leptos::ev::SubmitEvent| {
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        if progress.get_untracked().is_some() {
+            ev.prevent_default(); // already sending
+            return;
+        }
         let challenge = super::rules::token_challenge(&token).to_string();
         let counter = super::rules::solve_pow(&challenge, pow_bits);
         if let Some(input) = pow_input.get_untracked() {
             input.set_value(&counter.to_string());
         }
+        #[cfg(feature = "hydrate")]
+        if let Some(form) = form_ref.get_untracked() {
+            if upload::send(&form, "/report/submit", "/report/receipt", error_rw, progress) {
+                ev.prevent_default();
+            }
+        }
+        let _ = (&ev, error_rw);
+    };
+    let geo_status = RwSignal::new(None::<&'static str>);
+    let locate = move |_| {
+        #[cfg(feature = "hydrate")]
+        upload::locate(geo_status);
+    };
+    let max_files = ctx.max_files as usize;
+    let max_mb = f64::from(ctx.max_file_mb);
+    let on_files = move |_ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        chosen.set(upload::chosen(&event_target::<web_sys::HtmlInputElement>(&_ev)));
     };
     let sectors = ctx.sectors.clone();
     let towns = ctx.towns.clone();
@@ -334,6 +466,23 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
                         </div>
                     </div>
                     {field("latitude")}
+                    <Show when=move || hydrated.get()>
+                        <p class="actions">
+                            <button type="button" class="secondary" id="use-location" on:click=locate>
+                                {t!(i18n, form_use_my_location)}
+                            </button>
+                            <span role="status">
+                                {move || {
+                                    geo_status
+                                        .get()
+                                        .map(|c| match c {
+                                            "geo_done" => t_string!(i18n, form_geo_done).to_string(),
+                                            _ => t_string!(i18n, form_geo_unavailable).to_string(),
+                                        })
+                                }}
+                            </span>
+                        </p>
+                    </Show>
                     <label class="check">
                         <input type="checkbox" name="use_photo_location" checked=d.use_photo_location />
                         {t!(i18n, form_use_photo_location)}
@@ -370,7 +519,29 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
                         type="file"
                         multiple
                         accept="image/jpeg,image/png,image/webp,video/mp4,video/quicktime,video/webm,audio/*,application/pdf"
+                        on:change=on_files
                     />
+                    <ul class="previews" id="file-previews">
+                        {move || {
+                            chosen
+                                .get()
+                                .into_iter()
+                                .map(|(name, mb, url)| {
+                                    let too_big = mb > max_mb;
+                                    view! {
+                                        <li class:form-error=too_big>
+                                            {url.map(|u| view! { <img src=u alt="" width="72" height="72" /> })}
+                                            <span>{format!("{name} · {mb:.1} MB")}</span>
+                                            {too_big.then(|| view! { " · " {t!(i18n, err_file_too_large)} })}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </ul>
+                    <Show when=move || { chosen.with(|c| c.len() > max_files) }>
+                        <p class="form-error">{t!(i18n, err_too_many_files)}</p>
+                    </Show>
                     <p class="hint">
                         {move || {
                             td_string!(i18n.get_locale(), form_files_hint)
@@ -441,7 +612,20 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
                     {field("works_there")}
                 </fieldset>
                 <p class="hint">{t!(i18n, form_truthful)}</p>
-                <button type="submit">{t!(i18n, form_submit)}</button>
+                <button type="submit" disabled=move || progress.get().is_some()>{t!(i18n, form_submit)}</button>
+                {move || {
+                    progress
+                        .get()
+                        .map(|p| {
+                            view! {
+                                <p role="status" id="upload-progress">
+                                    <progress max="100" value=p.to_string()></progress>
+                                    " "
+                                    {move || td_string!(i18n.get_locale(), form_uploading).replace("{p}", &p.to_string())}
+                                </p>
+                            }
+                        })
+                }}
                 <p class="hint">{t!(i18n, form_submit_hint)}</p>
             </form>
         </section>

@@ -201,16 +201,22 @@ pub async fn read_multipart(
     Ok(form)
 }
 
-/// Check every attachment on the CPU pool; the first refused file fails the whole form.
+/// Check every attachment on the CPU pool, one job per file (so a single report uses every core);
+/// the first refused file fails the whole form.
 async fn clean_files(state: &AppState, files: Vec<Vec<u8>>) -> Result<Vec<CleanFile>, AppError> {
-    if files.is_empty() {
-        return Ok(Vec::new());
+    let mut jobs = tokio::task::JoinSet::new();
+    for (i, bytes) in files.into_iter().enumerate() {
+        let st = state.clone();
+        jobs.spawn(async move { (i, st.run_cpu(move || media::clean(bytes)).await) });
     }
-    let results = state
-        .run_cpu(move || files.into_iter().map(media::clean).collect::<Vec<_>>())
-        .await?;
+    let mut results = Vec::new();
+    while let Some(joined) = jobs.join_next().await {
+        let (i, r) = joined.map_err(|e| AppError::internal("attachment job", e))?;
+        results.push((i, r?));
+    }
+    results.sort_by_key(|(i, _)| *i);
     let mut out = Vec::new();
-    for (i, r) in results.into_iter().enumerate() {
+    for (i, r) in results {
         match r {
             Ok(f) => out.push(f),
             Err(e) => {
