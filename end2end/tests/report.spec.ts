@@ -251,3 +251,57 @@ test("a wrong access code is refused with the same message as an unknown case", 
   await page.click("button[type=submit]");
   await expect(page.locator("#access_code-errors")).toHaveText(zh.err_lookup_failed);
 });
+
+/** Width and height from a JPEG's start-of-frame marker. */
+function jpegSize(b: Buffer): [number, number] {
+  let i = 2;
+  while (i + 9 < b.length) {
+    if (b[i] !== 0xff) {
+      i++;
+      continue;
+    }
+    const m = b[i + 1];
+    const len = b.readUInt16BE(i + 2);
+    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) {
+      return [b.readUInt16BE(i + 7), b.readUInt16BE(i + 5)];
+    }
+    i += 2 + len;
+  }
+  return [0, 0];
+}
+
+test("the app scales a large photo down before sending it", async ({ page, visit, browser, baseURL, jsEnabled }) => {
+  test.skip(!jsEnabled, "scaling in the browser is what the WebAssembly app adds");
+  await visit("/report/new");
+  await fillReport(page, { description: "仓库货架严重超载变形，叉车通道被占用，随时可能倒塌伤人。" });
+  // A 3600 × 2400 photo made in the page.
+  await page.evaluate(async () => {
+    const c = document.createElement("canvas");
+    c.width = 3600;
+    c.height = 2400;
+    const g = c.getContext("2d")!;
+    const grd = g.createLinearGradient(0, 0, 3600, 2400);
+    grd.addColorStop(0, "#c03030");
+    grd.addColorStop(1, "#3030c0");
+    g.fillStyle = grd;
+    g.fillRect(0, 0, 3600, 2400);
+    const blob: Blob = await new Promise((r) => c.toBlob((b) => r(b!), "image/png"));
+    const dt = new DataTransfer();
+    dt.items.add(new File([blob], "big.png", { type: "image/png" }));
+    const input = document.querySelector("#files") as HTMLInputElement;
+    input.files = dt.files;
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+  await expect(page.locator("#file-previews li")).toHaveCount(1);
+  const receipt = await submitAndReadReceipt(page);
+  await expect(page.locator("#files-stored")).toHaveText("1");
+  const staff = await staffPage(browser, baseURL!, jsEnabled);
+  await staff.goto(`/staff/reports/${receipt.number}`);
+  const href = await staff.locator("#attachments a").first().getAttribute("href");
+  const resp = await staff.request.get(href!);
+  expect(resp.headers()["content-type"]).toBe("image/jpeg");
+  const [w, h] = jpegSize(await resp.body());
+  expect(Math.max(w, h)).toBe(2560);
+  expect(Math.min(w, h)).toBe(1707);
+  await staff.context().close();
+});

@@ -168,23 +168,47 @@ pub(crate) mod upload {
     use leptos::prelude::*;
     use wasm_bindgen::{closure::Closure, JsCast};
 
+    /// Send the form's data (with `files` replaced by `files`, e.g. resized photos). Progress is
+    /// reported overall and per file (files travel in order, after the small text fields).
     /// `false` when the browser cannot do it; the form is then posted the plain way.
     pub fn send(
         form: &web_sys::HtmlFormElement,
+        files: Option<Vec<(web_sys::Blob, String)>>,
         target: &'static str,
         done_url: &'static str,
         error: RwSignal<Option<AppError>>,
         progress: RwSignal<Option<u32>>,
+        per_file: RwSignal<Vec<u32>>,
     ) -> bool {
         let Ok(data) = web_sys::FormData::new_with_form(form) else { return false };
+        let mut sizes = Vec::new();
+        if let Some(files) = files {
+            data.delete("files");
+            for (blob, name) in files {
+                sizes.push(blob.size());
+                if data.append_with_blob_and_filename("files", &blob, &name).is_err() {
+                    return false;
+                }
+            }
+        }
         let Ok(xhr) = web_sys::XmlHttpRequest::new() else { return false };
         if xhr.open("POST", target).is_err() || xhr.set_request_header("Accept", "application/json").is_err() {
             return false;
         }
         if let Ok(up) = xhr.upload() {
+            let sizes = sizes.clone();
             let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
                 if e.length_computable() && e.total() > 0.0 {
                     progress.set(Some((e.loaded() / e.total() * 100.0).round() as u32));
+                    let files_total: f64 = sizes.iter().sum();
+                    let mut offset = (e.total() - files_total).max(0.0) * 0.5;
+                    let mut each = Vec::new();
+                    for size in &sizes {
+                        let done = ((e.loaded() - offset) / size.max(1.0)).clamp(0.0, 1.0);
+                        each.push((done * 100.0).round() as u32);
+                        offset += size;
+                    }
+                    per_file.set(each);
                 }
             });
             up.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
@@ -250,6 +274,69 @@ pub(crate) mod upload {
         fail.forget();
     }
 
+    /// Photos above this many bytes, or wider/taller than `MAX_SIDE`, are scaled down in the
+    /// browser before sending (JPEG, quality 0.85) — saves time on slow networks and keeps big
+    /// photos under the server's size limit. The server re-encodes every image anyway.
+    pub const RESIZE_ABOVE_BYTES: f64 = 3.0 * 1_048_576.0;
+    pub const MAX_SIDE: u32 = 2560;
+
+    async fn load_image(url: &str) -> Option<web_sys::HtmlImageElement> {
+        let img = web_sys::HtmlImageElement::new().ok()?;
+        let img2 = img.clone();
+        let loaded = js_sys::Promise::new(&mut |resolve, reject| {
+            img2.set_onload(Some(&resolve));
+            img2.set_onerror(Some(&reject));
+        });
+        img.set_src(url);
+        wasm_bindgen_futures::JsFuture::from(loaded).await.ok()?;
+        Some(img)
+    }
+
+    /// A smaller JPEG of `file`, or `None` when it need not or cannot be resized.
+    pub async fn resize(file: &web_sys::File, limit_bytes: f64) -> Option<web_sys::Blob> {
+        if !file.type_().starts_with("image/") {
+            return None;
+        }
+        let url = web_sys::Url::create_object_url_with_blob(file).ok()?;
+        let img = load_image(&url).await;
+        let _ = web_sys::Url::revoke_object_url(&url);
+        let img = img?;
+        let (w, h) = (img.natural_width(), img.natural_height());
+        if w == 0 || h == 0 || (w.max(h) <= MAX_SIDE && file.size() <= RESIZE_ABOVE_BYTES.min(limit_bytes)) {
+            return None;
+        }
+        let scale = (f64::from(MAX_SIDE) / f64::from(w.max(h))).min(1.0);
+        let (nw, nh) = (((f64::from(w)) * scale).round() as u32, ((f64::from(h)) * scale).round() as u32);
+        let canvas = document().create_element("canvas").ok()?.dyn_into::<web_sys::HtmlCanvasElement>().ok()?;
+        canvas.set_width(nw);
+        canvas.set_height(nh);
+        let ctx = canvas.get_context("2d").ok()??.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()?;
+        ctx.draw_image_with_html_image_element_and_dw_and_dh(&img, 0.0, 0.0, f64::from(nw), f64::from(nh)).ok()?;
+        let blob = js_sys::Promise::new(&mut |resolve, _reject| {
+            let _ = canvas.to_blob_with_type_and_encoder_options(&resolve, "image/jpeg", &wasm_bindgen::JsValue::from_f64(0.85));
+        });
+        wasm_bindgen_futures::JsFuture::from(blob).await.ok()?.dyn_into::<web_sys::Blob>().ok()
+    }
+
+    /// The files of an input, photos resized where useful (not when the reporter wants the photo's
+    /// location: a resized copy no longer carries it), with the names to send.
+    pub async fn prepared(input: &web_sys::HtmlInputElement, limit_bytes: f64, keep_location: bool) -> Vec<(web_sys::Blob, String)> {
+        let Some(list) = input.files() else { return Vec::new() };
+        let mut out = Vec::new();
+        for i in 0..list.length() {
+            let Some(f) = list.get(i) else { continue };
+            let resized = if keep_location && f.size() <= limit_bytes { None } else { resize(&f, limit_bytes).await };
+            match resized {
+                Some(blob) => out.push((blob, format!("photo-{}.jpg", i + 1))),
+                None => {
+                    let name = f.name();
+                    out.push((f.into(), name));
+                }
+            }
+        }
+        out
+    }
+
     /// (name, size in MB, preview URL for images) of the files chosen in an input.
     pub fn chosen(input: &web_sys::HtmlInputElement) -> Vec<(String, f64, Option<String>)> {
         let Some(files) = input.files() else { return Vec::new() };
@@ -291,6 +378,9 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
     let error_rw = RwSignal::new(ctx.error.clone());
     let error: Signal<Option<crate::errors::AppError>> = error_rw.into();
     let progress = RwSignal::new(None::<u32>);
+    let per_file = RwSignal::new(Vec::<u32>::new());
+    let files_input = NodeRef::<leptos::html::Input>::new();
+    let max_file_mb_u32 = ctx.max_file_mb;
     let chosen = RwSignal::new(Vec::<(String, f64, Option<String>)>::new());
     let anonymous = RwSignal::new(draft.anonymous);
     let pow_input = NodeRef::<leptos::html::Input>::new();
@@ -344,12 +434,26 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
             input.set_value(&counter.to_string());
         }
         #[cfg(feature = "hydrate")]
-        if let Some(form) = form_ref.get_untracked() {
-            if upload::send(&form, "/report/submit", "/report/receipt", error_rw, progress) {
-                ev.prevent_default();
-            }
+        if let (Some(form), Some(files)) = (form_ref.get_untracked(), files_input.get_untracked()) {
+            ev.prevent_default();
+            progress.set(Some(0));
+            let limit = f64::from(max_file_mb_u32) * 1_048_576.0;
+            leptos::task::spawn_local(async move {
+                let keep_location = form
+                    .query_selector("input[name=use_photo_location]")
+                    .ok()
+                    .flatten()
+                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
+                    .is_some_and(|c| c.checked());
+                let prepared = upload::prepared(&files, limit, keep_location).await;
+                if !upload::send(&form, Some(prepared), "/report/submit", "/report/receipt", error_rw, progress, per_file) {
+                    // Fall back to the browser's own form post.
+                    progress.set(None);
+                    let _ = form.submit();
+                }
+            });
         }
-        let _ = (&ev, error_rw);
+        let _ = (&ev, error_rw, per_file, max_file_mb_u32, files_input);
     };
     let geo_status = RwSignal::new(None::<&'static str>);
     let locate = move |_| {
@@ -520,19 +624,35 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
                         multiple
                         accept="image/jpeg,image/png,image/webp,video/mp4,video/quicktime,video/webm,audio/*,application/pdf"
                         on:change=on_files
+                        node_ref=files_input
                     />
                     <ul class="previews" id="file-previews">
                         {move || {
                             chosen
                                 .get()
                                 .into_iter()
-                                .map(|(name, mb, url)| {
-                                    let too_big = mb > max_mb;
+                                .enumerate()
+                                .map(|(i, (name, mb, url))| {
+                                    let photo = url.is_some();
+                                    let too_big = mb > max_mb && !photo;
                                     view! {
                                         <li class:form-error=too_big>
                                             {url.map(|u| view! { <img src=u alt="" width="72" height="72" /> })}
                                             <span>{format!("{name} · {mb:.1} MB")}</span>
                                             {too_big.then(|| view! { " · " {t!(i18n, err_file_too_large)} })}
+                                            {(photo && mb * 1_048_576.0 > 3.0 * 1_048_576.0)
+                                                .then(|| view! { " · " {t!(i18n, form_will_resize)} })}
+                                            {move || {
+                                                per_file
+                                                    .with(|p| p.get(i).copied())
+                                                    .filter(|_| progress.get().is_some())
+                                                    .map(|p| {
+                                                        view! {
+                                                            " "
+                                                            <progress class="file-progress" max="100" value=p.to_string()></progress>
+                                                        }
+                                                    })
+                                            }}
                                         </li>
                                     }
                                 })
