@@ -19,6 +19,8 @@ done
 WORK=$(mktemp -d); PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$WORK"' EXIT
 PORT=$(free_port)
+# As in run.sh (and for deployments): return freed large blocks to the system.
+export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-131072}
 # The report benchmark posts everything from one address: lift the per-client limits for it.
 export SW_REPORT_SUBMITS_PER_HOUR=100000000 SW_CASE_LOOKUPS_PER_HOUR=100000000
 SW_DATA_KEY=$("$BIN" gen-key) DATABASE_URL="sqlite://$WORK/bench.db" "$BIN" migrate >/dev/null

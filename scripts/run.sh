@@ -31,4 +31,8 @@ fi
 
 step "starting SafeWhistle"
 echo "Open http://${SW_BIND:-127.0.0.1:3000} in a browser (Ctrl-C stops the server)."
+# glibc keeps freed large blocks (uploads, decoded photos) in its heap once its dynamic mmap
+# threshold has grown: RSS rose to ~550 MB under report load. A fixed threshold returns them
+# (measured: ~34 MB, flat; docs/benchmarks.md). Deployments should set the same.
+export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-131072}
 exec "$BIN"
