@@ -113,7 +113,7 @@ async fn logs_hold_no_client_address_or_user_agent() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(up, "server did not start");
-    for path in ["/", "/report", "/nope"] {
+    for path in ["/", "/report", "/report/new", "/lookup", "/lookup/case", "/nope"] {
         client
             .get(format!("{url}{path}"))
             .header("user-agent", "SecretAgent/9.9 (fingerprint-marker)")
@@ -130,6 +130,33 @@ async fn logs_hold_no_client_address_or_user_agent() {
         .send()
         .await
         .expect("post");
+    // The public tip-off routes: a report (refused for its token), a lookup, a message.
+    let form = reqwest::multipart::Form::new().text("form_token", "1.2.3").text("description", "日志测试");
+    client
+        .post(format!("{url}/report/submit"))
+        .header("user-agent", "SecretAgent/9.9 (fingerprint-marker)")
+        .header("x-forwarded-for", "203.0.113.77")
+        .header("accept", "application/json")
+        .multipart(form)
+        .send()
+        .await
+        .expect("post");
+    client
+        .post(format!("{url}/api/lookup_case"))
+        .header("user-agent", "SecretAgent/9.9 (fingerprint-marker)")
+        .header("x-forwarded-for", "203.0.113.77")
+        .form(&[("case_number", "AQ0000000000"), ("access_code", "00000000000000000000")])
+        .send()
+        .await
+        .expect("post");
+    client
+        .post(format!("{url}/lookup/message"))
+        .header("user-agent", "SecretAgent/9.9 (fingerprint-marker)")
+        .header("x-forwarded-for", "203.0.113.77")
+        .multipart(reqwest::multipart::Form::new().text("body", "hi"))
+        .send()
+        .await
+        .expect("post");
     // SIGTERM: graceful shutdown.
     let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
     let out = child.wait_with_output().expect("output");
@@ -137,6 +164,7 @@ async fn logs_hold_no_client_address_or_user_agent() {
     let logs = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(status.success(), "graceful shutdown exits 0: {logs}");
     assert!(logs.contains("request"), "trace logging was on: {logs}");
+    assert!(logs.contains("/report/submit") && logs.contains("/lookup/message"), "report routes were logged: {logs}");
     assert!(!logs.contains("fingerprint-marker"), "user agent in logs: {logs}");
     assert!(!logs.contains("203.0.113.77"), "client address in logs: {logs}");
 }
