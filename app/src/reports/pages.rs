@@ -1002,43 +1002,7 @@ fn CaseDetails(case: CaseView, actions: CaseActions) -> impl IntoView {
                 })}
 
             <h2>{t!(i18n, case_messages)}</h2>
-            <ul class="messages" id="messages">
-                {case
-                    .messages
-                    .iter()
-                    .map(|m| {
-                        let staff = m.author == "staff";
-                        view! {
-                            <li class:staff=staff>
-                                <strong>
-                                    {move || {
-                                        if staff {
-                                            t_string!(i18n, case_from_staff).to_string()
-                                        } else {
-                                            t_string!(i18n, case_from_you).to_string()
-                                        }
-                                    }}
-                                </strong>
-                                " "
-                                <time>{fmt_date(m.at)}</time>
-                                <p>{m.body.clone()}</p>
-                                {(m.files > 0)
-                                    .then(|| {
-                                        let n = m.files;
-                                        view! {
-                                            <p class="hint">
-                                                {move || {
-                                                    td_string!(i18n.get_locale(), case_files_attached)
-                                                        .replace("{n}", &n.to_string())
-                                                }}
-                                            </p>
-                                        }
-                                    })}
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
+            <MessageList messages=case.messages.clone() staff_view=false />
             {case
                 .can_message
                 .then(|| {
@@ -1144,3 +1108,48 @@ fn CaseDetails(case: CaseView, actions: CaseActions) -> impl IntoView {
     }
 }
 
+
+/// The messages of a case, oldest first, for the reporter (`staff_view = false`: "You"/"Staff")
+/// and for staff ("Reporter"/"Staff"). Bodies are rendered as text.
+#[component]
+pub fn MessageList(messages: Vec<super::CaseMessage>, staff_view: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ul class="messages" id="messages">
+            {messages
+                .into_iter()
+                .map(|m| {
+                    let staff = m.author == "staff";
+                    let files = m.files;
+                    view! {
+                        <li class:staff=staff>
+                            <strong>
+                                {move || {
+                                    match (staff, staff_view) {
+                                        (true, _) => t_string!(i18n, case_from_staff).to_string(),
+                                        (false, true) => t_string!(i18n, staff_from_reporter).to_string(),
+                                        (false, false) => t_string!(i18n, case_from_you).to_string(),
+                                    }
+                                }}
+                            </strong>
+                            " "
+                            <time>{fmt_date(m.at)}</time>
+                            <p>{m.body}</p>
+                            {(files > 0)
+                                .then(|| {
+                                    view! {
+                                        <p class="hint">
+                                            {move || {
+                                                td_string!(i18n.get_locale(), case_files_attached)
+                                                    .replace("{n}", &files.to_string())
+                                            }}
+                                        </p>
+                                    }
+                                })}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}

@@ -408,31 +408,7 @@ fn StaffReportView(
                     .collect_view()}
             </ul>
             <h2>{t!(i18n, case_messages)}</h2>
-            <ul class="messages" id="messages">
-                {report
-                    .messages
-                    .iter()
-                    .map(|m| {
-                        let staff = m.author == "staff";
-                        view! {
-                            <li class:staff=staff>
-                                <strong>
-                                    {move || {
-                                        if staff {
-                                            t_string!(i18n, case_from_staff).to_string()
-                                        } else {
-                                            t_string!(i18n, staff_from_reporter).to_string()
-                                        }
-                                    }}
-                                </strong>
-                                " "
-                                <time>{super::pages::fmt_date(m.at)}</time>
-                                <p>{m.body.clone()}</p>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
+            <super::pages::MessageList messages=report.messages.clone() staff_view=true />
             <ActionForm action=send attr:class="stack-form">
                 <FormError error=send_err />
                 <input type="hidden" name="case_number" value=number />
