@@ -37,7 +37,11 @@ export SW_E2E_ADMIN=e2e.admin
 export SW_E2E_ADMIN_PASSWORD="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export SW_E2E_INTAKE=e2e.intake
 export SW_E2E_INTAKE_PASSWORD="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-# The report tests change cases directly where the staff workflow is not built yet.
+for who in HANDLER REWARD1 REWARD2; do
+  export "SW_E2E_${who}=e2e.$(echo "$who" | tr 'A-Z' 'a-z')"
+  export "SW_E2E_${who}_PASSWORD=e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+done
+# Some report tests set a case's state directly; the workflow test tampers with the audit log.
 export SW_E2E_DB="$WORK/e2e/safewhistle.db"
 # Without JavaScript the server waits instead of a proof of work; keep that short in tests.
 export SW_NOJS_DELAY_MS=300
@@ -46,6 +50,9 @@ export SW_NOJS_DELAY_MS=300
 "$BIN" seed-demo >/dev/null
 printf '%s\n' "$SW_E2E_ADMIN_PASSWORD" | "$BIN" admin create-user --role admin --name "$SW_E2E_ADMIN" --display-name "端到端管理员"
 printf '%s\n' "$SW_E2E_INTAKE_PASSWORD" | "$BIN" admin create-user --role intake_officer --name "$SW_E2E_INTAKE" --display-name "端到端受理员"
+printf '%s\n' "$SW_E2E_HANDLER_PASSWORD" | "$BIN" admin create-user --role department_handler --department YJJ --name "$SW_E2E_HANDLER" --display-name "端到端承办人"
+printf '%s\n' "$SW_E2E_REWARD1_PASSWORD" | "$BIN" admin create-user --role reward_officer --name "$SW_E2E_REWARD1" --display-name "端到端奖励认定人"
+printf '%s\n' "$SW_E2E_REWARD2_PASSWORD" | "$BIN" admin create-user --role reward_officer --name "$SW_E2E_REWARD2" --display-name "端到端奖励复核人"
 "$BIN" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do

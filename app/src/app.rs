@@ -4,7 +4,9 @@ use crate::home::HomePage;
 use crate::i18n::*;
 use crate::portal::{QuizInfoPage, ReportInfoPage, TrainingInfoPage};
 use crate::reports::pages::{CasePage, LookupPage, ReceiptPage, ReportNewPage};
-use crate::reports::staff::{StaffReportPage, StaffReportsPage};
+use crate::reports::staff::StaffReportPage;
+use crate::workflow::admin::{AuditLogPage, CalendarPage, RoutingPage};
+use crate::workflow::pages::{DashboardPage, StaffQueuePage};
 use crate::ui::{Layout, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -84,9 +86,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/login") view=LoginPage />
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                         <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async />
-                        <Route path=path!("/staff/reports") view=StaffReportsPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/reports") view=StaffQueuePage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/dashboard") view=DashboardPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/reports/:number") view=StaffReportPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/routing") view=RoutingPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/calendar") view=CalendarPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Router>

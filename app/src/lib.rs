@@ -12,6 +12,7 @@ pub mod home;
 pub mod portal;
 pub mod reports;
 pub mod ui;
+pub mod workflow;
 
 #[cfg(feature = "ssr")]
 pub mod crypto;

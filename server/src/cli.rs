@@ -43,6 +43,48 @@ pub enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Print what the configured rules give for some inputs (for configuring a district).
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+    /// Run the deadline job now (breaches, reward expiry, closing after the objection window);
+    /// the server also runs it hourly.
+    DeadlineJob,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Check the hash chain; exits non-zero and names the first broken row if it does not hold.
+    Verify,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RulesCommand {
+    /// Suggested reward: `--fine 200000` (hazard or violation) or `--level major --deaths 3`
+    /// (concealed accident; levels general, larger, major, especially_major).
+    Reward {
+        #[arg(long)]
+        fine: Option<String>,
+        #[arg(long)]
+        level: Option<String>,
+        #[arg(long)]
+        deaths: Option<String>,
+    },
+    /// Deadline of a stage started on a date: `--stage acceptance --from 2026-09-30`
+    /// (stages: acceptance, transfer, verification, objection, review, claim), using the
+    /// holiday calendar in the database.
+    Deadline {
+        #[arg(long)]
+        stage: String,
+        #[arg(long)]
+        from: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -156,4 +198,72 @@ pub async fn bench_baseline(bind: std::net::SocketAddr, size: usize) -> anyhow::
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("binding {bind}"))?;
     println!("bare axum baseline on http://{bind}/");
     axum::serve(listener, app).await.context("serving")
+}
+
+pub async fn audit_verify(config: &Config) -> anyhow::Result<()> {
+    let db = crate::open_database(config).await?;
+    match app::workflow::audit::verify(&db).await.map_err(|e| anyhow::anyhow!("reading the audit log: {e}"))? {
+        Ok(n) => {
+            println!("audit chain verified: {n} rows");
+            Ok(())
+        }
+        Err(seq) => bail!("audit chain broken at row {seq}: that row or one before it was altered or removed"),
+    }
+}
+
+pub async fn deadline_job(config: &Config) -> anyhow::Result<()> {
+    let db = crate::open_database(config).await?;
+    let (b, e, c) = app::workflow::ssr::daily(&db).await.map_err(|e| anyhow::anyhow!("deadline job: {e}"))?;
+    println!("deadline breaches recorded: {b}; rewards expired: {e}; cases closed: {c}");
+    Ok(())
+}
+
+pub async fn rules_cmd(config: &Config, cmd: RulesCommand) -> anyhow::Result<()> {
+    use app::reports::rules::{parse_reward_case, suggest_reward, RewardCase};
+    match cmd {
+        RulesCommand::Reward { fine, level, deaths } => {
+            let rules = config.reward_rules()?;
+            let case = match (fine, level) {
+                (Some(f), None) => parse_reward_case("fine", &f, "", ""),
+                (None, Some(l)) => parse_reward_case("concealed", "", &l, deaths.as_deref().unwrap_or("")),
+                _ => bail!("give either --fine AMOUNT or --level LEVEL --deaths N"),
+            }
+            .map_err(|(field, code)| anyhow::anyhow!("{field}: {code}"))?;
+            let amount = suggest_reward(&rules, &case);
+            match case {
+                RewardCase::Fine(f) => println!(
+                    "fine {f:.2} yuan → {}% = {:.2}, within {}–{}, cap {} → reward {amount} yuan",
+                    rules.fine_percent,
+                    f * rules.fine_percent as f64 / 100.0,
+                    rules.fine_min_yuan,
+                    rules.fine_max_yuan,
+                    rules.cap_yuan
+                ),
+                RewardCase::Concealed { level, deaths } => println!(
+                    "{} × {deaths} death(s) at {} yuan each, cap {} → reward {amount} yuan",
+                    app::reports::rules::ACCIDENT_LEVELS[level],
+                    rules.per_death_yuan[level],
+                    rules.cap_yuan
+                ),
+            }
+            Ok(())
+        }
+        RulesCommand::Deadline { stage, from } => {
+            use app::workflow::calendar::{Day, Stage};
+            let st = Stage::parse(&stage).ok_or_else(|| anyhow::anyhow!("unknown stage {stage:?}"))?;
+            let day = Day::parse(&from).ok_or_else(|| anyhow::anyhow!("--from: expected YYYY-MM-DD, got {from:?}"))?;
+            let rules = config.deadline_rules()?;
+            let db = crate::open_database(config).await?;
+            let cal = app::workflow::ssr::load_calendar(&db).await.map_err(|e| anyhow::anyhow!("reading the calendar: {e}"))?;
+            let due = rules.deadline(&cal, st, day.end_timestamp() - 12 * 3600);
+            println!(
+                "{} from {day}: {} {} days → due {} (end of day, China time)",
+                st.as_str(),
+                rules.days(st),
+                if rules.counts_working_days(st) { "working" } else { "calendar" },
+                Day::of_timestamp(due)
+            );
+            Ok(())
+        }
+    }
 }

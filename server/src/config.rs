@@ -37,6 +37,16 @@ pub struct Config {
     pub report_acceptance_days: i64,
     pub report_objection_days: i64,
     pub reward_claim_days: i64,
+    /// Days to transfer a case out, to verify and reply (from acceptance), to review an objection.
+    pub transfer_days: i64,
+    pub verification_days: i64,
+    pub extension_max_days: i64,
+    pub review_days: i64,
+    /// Stages counted in working days (comma list of acceptance, transfer, verification,
+    /// objection, review, claim); the others count calendar days.
+    pub working_day_stages: String,
+    /// A deadline this close (days) shows as "due soon".
+    pub due_soon_days: i64,
     /// Proof-of-work difficulty (leading zero bits) and the delay that replaces it without JavaScript.
     pub pow_bits: u32,
     pub nojs_delay_ms: u64,
@@ -76,9 +86,15 @@ impl Default for Config {
             data_key_file: None,
             upload_max_files: 6,
             upload_max_file_bytes: 10 * 1024 * 1024,
-            report_acceptance_days: 7,
+            report_acceptance_days: 5,
             report_objection_days: 10,
             reward_claim_days: 60,
+            transfer_days: 5,
+            verification_days: 60,
+            extension_max_days: 30,
+            review_days: 30,
+            working_day_stages: "acceptance,transfer".into(),
+            due_soon_days: 3,
             pow_bits: 18,
             nojs_delay_ms: 2000,
             report_submits_per_hour: 10,
@@ -117,6 +133,12 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("SW_REPORT_ACCEPTANCE_DAYS", "report_acceptance_days"),
     ("SW_REPORT_OBJECTION_DAYS", "report_objection_days"),
     ("SW_REWARD_CLAIM_DAYS", "reward_claim_days"),
+    ("SW_TRANSFER_DAYS", "transfer_days"),
+    ("SW_VERIFICATION_DAYS", "verification_days"),
+    ("SW_EXTENSION_MAX_DAYS", "extension_max_days"),
+    ("SW_REVIEW_DAYS", "review_days"),
+    ("SW_WORKING_DAY_STAGES", "working_day_stages"),
+    ("SW_DUE_SOON_DAYS", "due_soon_days"),
     ("SW_POW_BITS", "pow_bits"),
     ("SW_NOJS_DELAY_MS", "nojs_delay_ms"),
     ("SW_REPORT_SUBMITS_PER_HOUR", "report_submits_per_hour"),
@@ -160,6 +182,7 @@ impl Config {
                     | "login_lock_seconds" | "max_body_bytes" | "request_timeout_secs" | "cpu_workers"
                     | "upload_max_files" | "upload_max_file_bytes" | "report_acceptance_days"
                     | "report_objection_days" | "reward_claim_days" | "pow_bits" | "nojs_delay_ms"
+                    | "transfer_days" | "verification_days" | "extension_max_days" | "review_days" | "due_soon_days"
                     | "report_submits_per_hour" | "case_lookups_per_hour" | "case_messages_per_hour"
                     | "case_max_failures" | "case_lock_seconds" | "reward_fine_percent"
                     | "reward_fine_min_yuan" | "reward_fine_max_yuan" | "reward_cap_yuan" => {
@@ -213,6 +236,7 @@ impl Config {
             bail!("SW_UPLOAD_MAX_FILES must be at most 50 and SW_UPLOAD_MAX_FILE_BYTES between 1 KiB and 512 MiB");
         }
         self.reward_rules()?;
+        self.deadline_rules()?;
         if self.pow_bits > 28 {
             bail!("SW_POW_BITS must be at most 28 (phones must solve it in seconds)");
         }
@@ -220,6 +244,11 @@ impl Config {
             ("SW_REPORT_ACCEPTANCE_DAYS", self.report_acceptance_days),
             ("SW_REPORT_OBJECTION_DAYS", self.report_objection_days),
             ("SW_REWARD_CLAIM_DAYS", self.reward_claim_days),
+            ("SW_TRANSFER_DAYS", self.transfer_days),
+            ("SW_VERIFICATION_DAYS", self.verification_days),
+            ("SW_EXTENSION_MAX_DAYS", self.extension_max_days),
+            ("SW_REVIEW_DAYS", self.review_days),
+            ("SW_DUE_SOON_DAYS", self.due_soon_days),
             ("SW_CASE_MAX_FAILURES", self.case_max_failures),
             ("SW_CASE_LOCK_SECONDS", self.case_lock_seconds),
         ] {
@@ -260,14 +289,44 @@ impl Config {
         })
     }
 
+    /// The stage lengths, checked: every stage named in SW_WORKING_DAY_STAGES must exist.
+    pub fn deadline_rules(&self) -> anyhow::Result<app::workflow::calendar::DeadlineRules> {
+        use app::workflow::calendar::{DeadlineRules, Stage};
+        let mut working = Vec::new();
+        for name in self.working_day_stages.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            match Stage::parse(name) {
+                Some(st) => working.push(st),
+                None => bail!(
+                    "SW_WORKING_DAY_STAGES: unknown stage {name:?} (use acceptance, transfer, verification, objection, review, claim)"
+                ),
+            }
+        }
+        if self.extension_max_days > 365 || self.due_soon_days > 365 {
+            bail!("SW_EXTENSION_MAX_DAYS and SW_DUE_SOON_DAYS must be at most 365");
+        }
+        let mut rules = DeadlineRules { extension_max_days: self.extension_max_days, due_soon_days: self.due_soon_days, ..Default::default() };
+        for (stage, days) in [
+            (Stage::Acceptance, self.report_acceptance_days),
+            (Stage::Transfer, self.transfer_days),
+            (Stage::Verification, self.verification_days),
+            (Stage::Objection, self.report_objection_days),
+            (Stage::Review, self.review_days),
+            (Stage::Claim, self.reward_claim_days),
+        ] {
+            if !(1..=3650).contains(&days) {
+                bail!("the {} stage must last 1 to 3650 days", stage.as_str());
+            }
+            rules.set(stage, days, working.contains(&stage));
+        }
+        Ok(rules)
+    }
+
     /// The tip-off settings the app logic uses.
     pub fn report_settings(&self) -> app::reports::ssr::ReportSettings {
         app::reports::ssr::ReportSettings {
             max_files: self.upload_max_files,
             max_file_bytes: self.upload_max_file_bytes,
-            acceptance_days: self.report_acceptance_days,
-            objection_days: self.report_objection_days,
-            claim_days: self.reward_claim_days,
+            deadlines: self.deadline_rules().unwrap_or_default(),
             pow_bits: self.pow_bits,
             nojs_delay_ms: self.nojs_delay_ms,
             submits_per_hour: self.report_submits_per_hour,

@@ -3,6 +3,7 @@
 //! `build` is what both `main` and the integration tests call, so tests run the real app.
 pub mod cli;
 pub mod config;
+pub mod exports;
 pub mod http_layers;
 pub mod metrics;
 pub mod public_forms;
@@ -103,8 +104,18 @@ impl Application {
         let db = self.db.clone();
         let cleanup = tokio::spawn(async move {
             let mut every = tokio::time::interval(tokio::time::Duration::from_secs(300));
+            let mut ticks: u64 = 0;
             loop {
                 every.tick().await;
+                // The deadline job (breaches, reward expiry, closing after the objection window):
+                // at start-up and then hourly; it is idempotent, so "daily" is a lower bound.
+                if ticks % 12 == 0 {
+                    match app::workflow::ssr::daily(&db).await {
+                        Ok((b, e, c)) => tracing::info!(breaches = b, expired = e, closed = c, "deadline job done"),
+                        Err(e) => tracing::warn!(error = ?e, "deadline job failed"),
+                    }
+                }
+                ticks += 1;
                 if let Err(e) = store.delete_expired().await {
                     tracing::warn!(error = %e, "deleting expired sessions failed");
                 }
@@ -162,6 +173,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
             axum::routing::post(public_forms::reporter_message).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/staff/attachments/{id}", get(public_forms::staff_attachment))
+        .route("/staff/reports/export.csv", get(exports::export_csv))
+        .route("/staff/reports/export.xlsx", get(exports::export_xlsx))
         // Also registers every server function under /api/… with the same context.
         .leptos_routes_with_context(&server_state, routes, render_ctx.clone(), {
             let options = leptos_options.clone();

@@ -29,6 +29,9 @@ async fn main() -> ExitCode {
         }
         Command::BenchBaseline { bind, size } => cli::bench_baseline(bind, size).await,
         Command::Admin { command } => cli::create_user_cmd(&config, command).await,
+        Command::Audit { command: cli::AuditCommand::Verify } => cli::audit_verify(&config).await,
+        Command::Rules { command } => cli::rules_cmd(&config, command).await,
+        Command::DeadlineJob => cli::deadline_job(&config).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

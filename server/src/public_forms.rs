@@ -24,7 +24,7 @@ fn see_other(path: &'static str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, HeaderValue::from_static(path))]).into_response()
 }
 
-fn error_json(err: &AppError) -> Response {
+pub fn error_json(err: &AppError) -> Response {
     let status = StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
     (status, Json(err.clone())).into_response()
 }
@@ -95,8 +95,26 @@ pub async fn reporter_message(State(state): State<ServerState>, session: Session
 /// download with its sniffed type, never rendered inline.
 pub async fn staff_attachment(State(state): State<ServerState>, session: Session, Path(id): Path<i64>) -> Response {
     use app::accounts::{ssr::require_in, Permission};
-    if let Err(e) = require_in(&state.app, &session, Permission::ReadReports).await {
-        return error_json(&e);
+    let user = match require_in(&state.app, &session, Permission::ReadReports).await {
+        Ok(u) => u,
+        Err(e) => return error_json(&e),
+    };
+    // Departments download only their own cases' files.
+    let owner: Result<Option<i64>, sqlx::Error> =
+        sqlx::query_scalar("select report_id from attachments where id = $1").bind(id).fetch_optional(&state.app.db.pool).await;
+    match owner {
+        Ok(Some(report_id)) => {
+            let scope = app::workflow::ssr::scope(&user);
+            let allowed = match scope {
+                Ok(sc) => app::workflow::ssr::in_scope(&state.app.db, sc, report_id).await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = allowed {
+                return error_json(&e);
+            }
+        }
+        Ok(None) => return error_json(&AppError::NotFound),
+        Err(e) => return error_json(&AppError::internal("attachment", e)),
     }
     let row: Result<Option<(String, Vec<u8>)>, sqlx::Error> =
         sqlx::query_as("select content_type, data from attachments where id = $1")

@@ -34,6 +34,39 @@ pub const TOWNS: &[(&str, &str, &str, &str)] = &[
     ("YQ01", "经济开发区", "Economic Development Zone", "street"),
 ];
 
+/// Sector → (lead department, cooperating departments): the typical district allocation of
+/// domain-rules §5.2. Admins change it on /admin/routing. Departments outside this district's
+/// list (power, post, energy) fall to the work safety committee office, which assigns them.
+pub const ROUTING: &[(&str, &str, &[&str])] = &[
+    ("WHP", "YJJ", &[]),
+    ("HG", "YJJ", &[]),
+    ("KS", "YJJ", &[]),
+    ("YHBZ", "YJJ", &["GAFJ"]),
+    ("GM", "YJJ", &[]),
+    ("FC", "YJJ", &[]),
+    ("JZ", "ZJJ", &[]),
+    ("RQ", "ZJJ", &["SCJGJ"]),
+    ("ZJF", "ZJJ", &[]),
+    ("DLJT", "GAFJ", &[]),
+    ("DLYS", "JTJ", &[]),
+    ("SS", "JTJ", &["NYJ"]),
+    ("TZSB", "SCJGJ", &[]),
+    ("XF", "XFJY", &[]),
+    ("MB", "GAFJ", &[]),
+    ("DL", "AWB", &[]),
+    ("WL", "WLJ", &["GAFJ", "XFJY"]),
+    ("JD", "AWB", &[]),
+    ("JYWS", "JYJ", &["WJW", "MZJ"]),
+    ("NY", "NYJ", &[]),
+    ("SL", "SLJ", &[]),
+    ("XNY", "AWB", &[]),
+    ("QT", "AWB", &[]),
+];
+
+/// Town-specific rules on top: the development zone's dust and confined-space work is checked
+/// together with the fire brigade.
+pub const ROUTING_BY_TOWN: &[(&str, &str, &str, &[&str])] = &[("FC", "YQ01", "YJJ", &["XFJY"])];
+
 pub struct DemoAccount {
     pub username: &'static str,
     pub role: Role,
@@ -101,6 +134,21 @@ pub async fn seed_reference(db: &Db) -> anyhow::Result<()> {
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    let rules: i64 = sqlx::query_scalar("select count(*) from routing_rules").fetch_one(&db.pool).await?;
+    if rules == 0 {
+        for (sector, lead, coop) in ROUTING {
+            let coop: Vec<String> = coop.iter().map(|c| c.to_string()).collect();
+            app::workflow::ssr::save_rule(db, None, sector, "", lead, &coop)
+                .await
+                .map_err(|e| anyhow::anyhow!("routing rule for {sector}: {e:?}"))?;
+        }
+        for (sector, town, lead, coop) in ROUTING_BY_TOWN {
+            let coop: Vec<String> = coop.iter().map(|c| c.to_string()).collect();
+            app::workflow::ssr::save_rule(db, None, sector, town, lead, &coop)
+                .await
+                .map_err(|e| anyhow::anyhow!("routing rule for {sector}/{town}: {e:?}"))?;
+        }
+    }
     Ok(())
 }
 

@@ -24,9 +24,17 @@ pub enum Permission {
     ReadReferenceData,
     /// Manage one's own second factor.
     ManageOwnTotp,
-    /// Read reports, their attachments and messages, and write to reporters (bureau intake and
-    /// reward staff; department handlers get their own scoped permission with the triage work).
+    /// Read reports, their attachments and messages, and write to reporters. Department handlers
+    /// hold it too, but every query narrows them to their own department's cases (workflow::ssr::scope).
     ReadReports,
+    /// Intake desk work that is not tied to one case's state machine (spam flags).
+    TriageReports,
+    /// Open a sealed reporter identity or reward payee, with a reason that is logged.
+    RevealIdentity,
+    /// Edit the routing table and the holiday calendar.
+    ManageWorkflowRules,
+    /// Browse the audit log and check its chain.
+    ReadAuditLog,
 }
 
 impl Role {
@@ -76,7 +84,10 @@ impl Role {
             ManageOwnTotp => true,
             StaffWorkbench | ReadReferenceData => self.is_bureau_staff(),
             ManageUsers => self == Role::Admin,
-            ReadReports => matches!(self, Role::IntakeOfficer | Role::RewardOfficer),
+            ReadReports => matches!(self, Role::IntakeOfficer | Role::RewardOfficer | Role::DepartmentHandler),
+            TriageReports => self == Role::IntakeOfficer,
+            RevealIdentity => matches!(self, Role::IntakeOfficer | Role::RewardOfficer),
+            ManageWorkflowRules | ReadAuditLog => self == Role::Admin,
         }
     }
 }
@@ -141,6 +152,17 @@ mod tests {
             (Role::Employee, ReadReferenceData, false),
             (Role::RewardOfficer, ReadReferenceData, true),
             (Role::Employee, ManageOwnTotp, true),
+            (Role::DepartmentHandler, ReadReports, true),
+            (Role::Admin, ReadReports, false),
+            (Role::TrainingAdmin, ReadReports, false),
+            (Role::DepartmentHandler, RevealIdentity, false),
+            (Role::RewardOfficer, RevealIdentity, true),
+            (Role::IntakeOfficer, TriageReports, true),
+            (Role::RewardOfficer, TriageReports, false),
+            (Role::Admin, ManageWorkflowRules, true),
+            (Role::IntakeOfficer, ManageWorkflowRules, false),
+            (Role::Admin, ReadAuditLog, true),
+            (Role::IntakeOfficer, ReadAuditLog, false),
         ];
         for (role, perm, expected) in cases {
             assert_eq!(role.allows(perm), expected, "{role} {perm:?}");

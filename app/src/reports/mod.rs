@@ -71,6 +71,8 @@ pub struct Receipt {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     pub kind: String,
+    /// A reason or result code (translated on the page), e.g. the refusal reason.
+    pub code: Option<String>,
     pub note: Option<String>,
     pub at: i64,
 }

@@ -9,18 +9,7 @@ use leptos::prelude::*;
 
 /// "YYYY-MM-DD" in China time (UTC+8) from Unix seconds; pure arithmetic, same on both sides.
 pub fn fmt_date(ts: i64) -> String {
-    let days = (ts + 8 * 3600).div_euclid(86_400);
-    // Civil-from-days (proleptic Gregorian), after Howard Hinnant.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    crate::workflow::calendar::Day::of_timestamp(ts).to_string()
 }
 
 /// "12,345.67" from fen.
@@ -37,7 +26,7 @@ pub fn fmt_yuan(fen: i64) -> String {
     format!("{}{grouped}.{:02}", if fen < 0 { "-" } else { "" }, (fen % 100).abs())
 }
 
-fn choice_name(locale: Locale, c: &Choice) -> String {
+pub fn choice_name(locale: Locale, c: &Choice) -> String {
     match locale {
         Locale::en => c.name_en.clone(),
         _ => c.name_zh.clone(),
@@ -71,12 +60,18 @@ pub fn status_label(locale: Locale, code: &str) -> String {
         "reward_approved" => td_string!(locale, st_reward_approved),
         "reward_claimed" => td_string!(locale, st_reward_claimed),
         "reward_paid" => td_string!(locale, st_reward_paid),
+        "reward_denied" => td_string!(locale, st_reward_denied),
+        "reward_expired" => td_string!(locale, st_reward_expired),
         _ => td_string!(locale, st_other),
     }
     .to_string()
 }
 
-fn reward_label(locale: Locale, code: &str) -> String {
+fn kind_is_reward(kind: &str) -> bool {
+    kind.starts_with("reward_")
+}
+
+pub fn reward_label(locale: Locale, code: &str) -> String {
     match code {
         "approved" => td_string!(locale, rw_approved),
         "claimed" => td_string!(locale, rw_claimed),
@@ -978,11 +973,20 @@ fn CaseDetails(case: CaseView, actions: CaseActions) -> impl IntoView {
                     .iter()
                     .map(|e| {
                         let kind = e.kind.clone();
+                        let code = e.code.clone();
                         view! {
                             <li>
                                 <time>{fmt_date(e.at)}</time>
                                 " "
                                 {move || status_label(i18n.get_locale(), &kind)}
+                                {code.map(|c| {
+                                    let key = match c.as_str() {
+                                        "review_upheld" | "review_reverify" => c.clone(),
+                                        _ if kind_is_reward(&e.kind) => format!("rd_{c}"),
+                                        _ => format!("rc_{c}"),
+                                    };
+                                    view! { <p class="note code">{move || crate::workflow::labels::wf_label(i18n.get_locale(), &key)}</p> }
+                                })}
                                 {e.note.clone().map(|n| view! { <p class="note">{n}</p> })}
                             </li>
                         }

@@ -18,11 +18,8 @@ use tower_sessions::Session;
 pub struct ReportSettings {
     pub max_files: usize,
     pub max_file_bytes: usize,
-    /// Days until the acceptance decision is due (calendar days until the working-day calendar
-    /// of the staff side is configured).
-    pub acceptance_days: i64,
-    pub objection_days: i64,
-    pub claim_days: i64,
+    /// Length of every stage of the workflow, in calendar or working days.
+    pub deadlines: crate::workflow::calendar::DeadlineRules,
     pub pow_bits: u32,
     pub nojs_delay_ms: u64,
     pub form_ttl_secs: i64,
@@ -41,9 +38,7 @@ impl Default for ReportSettings {
         ReportSettings {
             max_files: 6,
             max_file_bytes: 10 * 1024 * 1024,
-            acceptance_days: 7,
-            objection_days: 10,
-            claim_days: 60,
+            deadlines: Default::default(),
             pow_bits: 18,
             nojs_delay_ms: 2000,
             form_ttl_secs: 4 * 3600,
@@ -389,6 +384,7 @@ async fn submit_inner(
     let access_hash = state.run_cpu(move || crate::accounts::ssr::hash_password_blocking(&code)).await??;
 
     let ts = now();
+    let due = crate::workflow::ssr::deadline(&state.db, &s.deadlines, crate::workflow::calendar::Stage::Acceptance, ts).await?;
     let opt = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
     let works_there = match draft.works_there.as_str() {
         "yes" => Some(1i64),
@@ -428,7 +424,7 @@ async fn submit_inner(
         .bind(i64::from(draft.anonymous))
         .bind(works_there)
         .bind(ts)
-        .bind(ts + s.acceptance_days * 86_400)
+        .bind(due)
         .fetch_one(&mut *tx)
         .await?;
         inserted = Some((id, case_number));
@@ -566,8 +562,8 @@ pub async fn case_view(state: &AppState, session: &Session, report_id: i64) -> R
     .fetch_optional(&state.db.pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let timeline: Vec<(String, Option<String>, i64)> =
-        sqlx::query_as("select kind, note, created_at from report_events where report_id = $1 order by id")
+    let timeline: Vec<(String, Option<String>, Option<String>, i64)> =
+        sqlx::query_as("select kind, code, note, created_at from report_events where report_id = $1 order by id")
             .bind(report_id)
             .fetch_all(&state.db.pool)
             .await?;
@@ -598,7 +594,7 @@ pub async fn case_view(state: &AppState, session: &Session, report_id: i64) -> R
         received_at: r.received_at,
         due_at: r.due_at,
         anonymous: r.anonymous == 1,
-        timeline: timeline.into_iter().map(|(kind, note, at)| TimelineEntry { kind, note, at }).collect(),
+        timeline: timeline.into_iter().map(|(kind, code, note, at)| TimelineEntry { kind, code, note, at }).collect(),
         reply: r.reply_text,
         replied_at: r.replied_at,
         messages: messages

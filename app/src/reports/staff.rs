@@ -46,20 +46,13 @@ pub struct ReportDetail {
     pub messages: Vec<super::CaseMessage>,
 }
 
-#[server(endpoint = "staff_reports")]
-pub async fn staff_reports() -> Result<Vec<StaffReportRow>, AppError> {
-    use crate::accounts::{ssr::require, Permission};
-    require(Permission::ReadReports).await?;
-    let state = crate::state::app_state()?;
-    ssr::list(&state.db).await
-}
-
 #[server(endpoint = "staff_report")]
 pub async fn staff_report(case_number: String) -> Result<ReportDetail, AppError> {
     use crate::accounts::{ssr::require, Permission};
-    require(Permission::ReadReports).await?;
+    let user = require(Permission::ReadReports).await?;
     let state = crate::state::app_state()?;
-    ssr::detail(&state.db, &case_number).await
+    let id = crate::workflow::ssr::case_id(&state.db, &user, &case_number).await?;
+    ssr::detail(&state.db, id).await
 }
 
 #[server(endpoint = "staff_message")]
@@ -67,7 +60,8 @@ pub async fn staff_message(case_number: String, body: String) -> Result<(), AppE
     use crate::accounts::{ssr::require, Permission};
     let user = require(Permission::ReadReports).await?;
     let state = crate::state::app_state()?;
-    ssr::message(&state.db, user.id, &case_number, &body).await?;
+    let id = crate::workflow::ssr::case_id(&state.db, &user, &case_number).await?;
+    ssr::message(&state.db, user.id, id, &body).await?;
     leptos_axum::redirect(&format!("/staff/reports/{case_number}"));
     Ok(())
 }
@@ -75,10 +69,10 @@ pub async fn staff_message(case_number: String, body: String) -> Result<(), AppE
 #[server(endpoint = "staff_flag_spam")]
 pub async fn staff_flag_spam(case_number: String, spam: String) -> Result<(), AppError> {
     use crate::accounts::{ssr::require, Permission};
-    let user = require(Permission::ReadReports).await?;
+    let user = require(Permission::TriageReports).await?;
     let state = crate::state::app_state()?;
-    ssr::flag_spam(&state.db, &case_number, spam == "yes").await?;
-    tracing::info!(user_id = user.id, spam = spam == "yes", "spam flag changed");
+    let id = crate::workflow::ssr::case_id(&state.db, &user, &case_number).await?;
+    ssr::flag_spam(&state.db, user.id, id, spam == "yes").await?;
     leptos_axum::redirect(&format!("/staff/reports/{case_number}"));
     Ok(())
 }
@@ -89,6 +83,7 @@ mod ssr {
     use crate::db::{now, Db};
     use crate::errors::AppError;
     use crate::reports::rules;
+    use crate::workflow::audit::{self, Entry};
 
     const ROW_SQL: &str = "select r.case_number, r.report_type, s.code, t.code, r.status, r.anonymous, r.spam, \
          r.received_at, r.due_at from reports r join sectors s on s.id = r.sector_id join towns t on t.id = r.town_id";
@@ -109,32 +104,14 @@ mod ssr {
         }
     }
 
-    pub async fn list(db: &Db) -> Result<Vec<StaffReportRow>, AppError> {
-        let rows: Vec<Row> = sqlx::query_as(&format!("{ROW_SQL} order by r.received_at desc, r.id desc limit 200"))
-            .fetch_all(&db.pool)
-            .await?;
-        Ok(rows.into_iter().map(row).collect())
-    }
-
-    fn number(case_number: &str) -> Result<String, AppError> {
-        let n = rules::normalize_code(case_number);
-        if rules::is_case_number(&n) {
-            Ok(n)
-        } else {
-            Err(AppError::NotFound)
-        }
-    }
-
-    pub async fn detail(db: &Db, case_number: &str) -> Result<ReportDetail, AppError> {
-        let n = number(case_number)?;
-        let r: Row = sqlx::query_as(&format!("{ROW_SQL} where r.case_number = $1"))
-            .bind(&n)
+    pub async fn detail(db: &Db, id: i64) -> Result<ReportDetail, AppError> {
+        let r: Row = sqlx::query_as(&format!("{ROW_SQL} where r.id = $1"))
+            .bind(id)
             .fetch_optional(&db.pool)
             .await?
             .ok_or(AppError::NotFound)?;
         #[allow(clippy::type_complexity)]
-        let (id, unit_name, address, lat, lon, from_photo, seen_on, description, works_there): (
-            i64,
+        let (unit_name, address, lat, lon, from_photo, seen_on, description, works_there): (
             Option<String>,
             String,
             Option<i64>,
@@ -144,10 +121,10 @@ mod ssr {
             String,
             Option<i64>,
         ) = sqlx::query_as(
-            "select id, unit_name, address, latitude_e6, longitude_e6, location_from_photo, seen_on, description, \
-             works_there from reports where case_number = $1",
+            "select unit_name, address, latitude_e6, longitude_e6, location_from_photo, seen_on, description, \
+             works_there from reports where id = $1",
         )
-        .bind(&n)
+        .bind(id)
         .fetch_one(&db.pool)
         .await?;
         let messages: Vec<(i64, String, String, i64)> =
@@ -203,18 +180,12 @@ mod ssr {
         a.iter().filter(|f| f.message_index.is_some() && f.message_index == idx).count() as u32
     }
 
-    pub async fn message(db: &Db, user_id: i64, case_number: &str, body: &str) -> Result<(), AppError> {
+    pub async fn message(db: &Db, user_id: i64, id: i64, body: &str) -> Result<(), AppError> {
         let mut errs = Vec::new();
         rules::check_text(&mut errs, "body", body, 1, rules::MESSAGE_MAX);
         if !errs.is_empty() {
             return Err(AppError::Validation(errs));
         }
-        let n = number(case_number)?;
-        let id: i64 = sqlx::query_scalar("select id from reports where case_number = $1")
-            .bind(&n)
-            .fetch_optional(&db.pool)
-            .await?
-            .ok_or(AppError::NotFound)?;
         let ts = now();
         let mut tx = db.pool.begin().await?;
         sqlx::query(
@@ -227,85 +198,32 @@ mod ssr {
         .execute(&mut *tx)
         .await?;
         sqlx::query("update reports set updated_at = $2 where id = $1").bind(id).bind(ts).execute(&mut *tx).await?;
+        let entry = Entry { user_id: Some(user_id), action: "message", report_id: Some(id), reason: None, details: "{}".into() };
+        audit::append(db, &mut tx, entry, ts).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn flag_spam(db: &Db, case_number: &str, spam: bool) -> Result<(), AppError> {
-        let n = number(case_number)?;
-        let done = sqlx::query("update reports set spam = $2, updated_at = $3 where case_number = $1")
-            .bind(&n)
+    pub async fn flag_spam(db: &Db, user_id: i64, id: i64, spam: bool) -> Result<(), AppError> {
+        let ts = now();
+        let mut tx = db.pool.begin().await?;
+        let done = sqlx::query("update reports set spam = $2, updated_at = $3 where id = $1")
+            .bind(id)
             .bind(i64::from(spam))
-            .bind(now())
-            .execute(&db.pool)
+            .bind(ts)
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(AppError::NotFound);
         }
+        let entry = Entry { user_id: Some(user_id), action: "spam", report_id: Some(id), reason: None, details: format!("{{\"spam\":{spam}}}") };
+        audit::append(db, &mut tx, entry, ts).await?;
+        tx.commit().await?;
         Ok(())
     }
 }
 
 // ---- pages ---------------------------------------------------------------------------------------------
-
-#[component]
-pub fn StaffReportsPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let list = Resource::new(|| (), |_| staff_reports());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Ok(rows) => {
-                        view! {
-                            <section class="page">
-                                <h1>{t!(i18n, staff_reports_title)}</h1>
-                                <div class="table-wrap">
-                                    <table id="report-list">
-                                        <caption class="visually-hidden">{t!(i18n, staff_reports_title)}</caption>
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">{t!(i18n, receipt_case_number)}</th>
-                                                <th scope="col">{t!(i18n, form_type)}</th>
-                                                <th scope="col">{t!(i18n, case_status)}</th>
-                                                <th scope="col">{t!(i18n, receipt_received)}</th>
-                                                <th scope="col">{t!(i18n, case_deadline)}</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {rows
-                                                .into_iter()
-                                                .map(|r| {
-                                                    let href = format!("/staff/reports/{}", r.case_number);
-                                                    let rt = r.report_type.clone();
-                                                    let st = r.status.clone();
-                                                    view! {
-                                                        <tr class:spam=r.spam>
-                                                            <td><a href=href>{r.case_number.clone()}</a></td>
-                                                            <td>{move || super::pages::report_type_label(i18n.get_locale(), &rt)}</td>
-                                                            <td>
-                                                                {move || super::pages::status_label(i18n.get_locale(), &st)}
-                                                                {r.spam.then(|| view! { " · " {t!(i18n, staff_spam)} })}
-                                                            </td>
-                                                            <td>{super::pages::fmt_date(r.received_at)}</td>
-                                                            <td>{r.due_at.map(super::pages::fmt_date)}</td>
-                                                        </tr>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                            </section>
-                        }
-                            .into_any()
-                    }
-                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
 
 #[component]
 pub fn StaffReportPage() -> impl IntoView {
@@ -314,15 +232,25 @@ pub fn StaffReportPage() -> impl IntoView {
     // Actions live here so the report is fetched again after each one.
     let send = ServerAction::<StaffMessage>::new();
     let spam = ServerAction::<StaffFlagSpam>::new();
+    let act = ServerAction::<crate::workflow::api::CaseAction>::new();
     let report = Resource::new(
-        move || (number(), send.version().get(), spam.version().get()),
-        |(n, _, _)| staff_report(n),
+        move || (number(), send.version().get(), spam.version().get(), act.version().get()),
+        |(n, _, _, _)| staff_report(n),
     );
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match report.await {
-                    Ok(r) => view! { <StaffReportView report=r send spam /> }.into_any(),
+                    Ok(r) => {
+                        let n = r.row.case_number.clone();
+                        view! {
+                            <StaffReportView report=r send spam />
+                            <section class="page">
+                                <crate::workflow::pages::CaseWorkPanel case_number=n act />
+                            </section>
+                        }
+                            .into_any()
+                    }
                     Err(e) => view! { <ErrorPage error=e /> }.into_any(),
                 }
             })}

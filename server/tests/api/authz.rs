@@ -25,8 +25,12 @@ const STAFF: &[Role] = &[
     Role::RewardOfficer,
     Role::TrainingAdmin,
 ];
-/// Who reads reports before triage is built: intake and reward staff.
-const READERS: &[Role] = &[Role::IntakeOfficer, Role::RewardOfficer];
+/// Who reads reports: intake and reward staff, and department handlers (narrowed to their own
+/// department's cases by the scope check; see `department_scope` below).
+const READERS: &[Role] = &[Role::IntakeOfficer, Role::RewardOfficer, Role::DepartmentHandler];
+const INTAKE: &[Role] = &[Role::IntakeOfficer];
+const REVEALERS: &[Role] = &[Role::IntakeOfficer, Role::RewardOfficer];
+const ADMIN: &[Role] = &[Role::Admin];
 const EVERY_ROLE: &[Role] = &[
     Role::Admin,
     Role::IntakeOfficer,
@@ -67,10 +71,25 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
             Access::Public,
             vec![("case_number", "AQ0000000000"), ("access_code", "00000000000000000000")],
         ),
-        ("/api/staff_reports", Access::Roles(READERS), vec![]),
         ("/api/staff_report", Access::Roles(READERS), vec![("case_number", "AQ0000000000")]),
         ("/api/staff_message", Access::Roles(READERS), vec![("case_number", "AQ0000000000"), ("body", "你好")]),
-        ("/api/staff_flag_spam", Access::Roles(READERS), vec![("case_number", "AQ0000000000"), ("spam", "yes")]),
+        ("/api/staff_flag_spam", Access::Roles(INTAKE), vec![("case_number", "AQ0000000000"), ("spam", "yes")]),
+        ("/api/staff_queue", Access::Roles(READERS), vec![("filter[sort]", "deadline")]),
+        ("/api/staff_dashboard", Access::Roles(READERS), vec![("filter[sort]", "deadline")]),
+        ("/api/case_work", Access::Roles(READERS), vec![("case_number", "AQ0000000000")]),
+        ("/api/case_action", Access::Roles(READERS), vec![("case_number", "AQ0000000000"), ("op", "accept")]),
+        (
+            "/api/reveal_sealed",
+            Access::Roles(REVEALERS),
+            vec![("case_number", "AQ0000000000"), ("what", "identity"), ("reason", "matrix reason")],
+        ),
+        ("/api/routing_table", Access::Roles(ADMIN), vec![]),
+        ("/api/save_routing_rule", Access::Roles(ADMIN), vec![("sector", "NOPE"), ("lead", "")]),
+        ("/api/delete_routing_rule", Access::Roles(ADMIN), vec![("id", "999999")]),
+        ("/api/holiday_list", Access::Roles(ADMIN), vec![]),
+        ("/api/save_holiday", Access::Roles(ADMIN), vec![("day", "bad"), ("kind", "off"), ("name", "x")]),
+        ("/api/delete_holiday", Access::Roles(ADMIN), vec![("day", "1999-01-01")]),
+        ("/api/audit_log", Access::Roles(ADMIN), vec![]),
         ("/api/withdraw_report", Access::CaseGrant, vec![("confirm", "yes")]),
         ("/api/file_objection", Access::CaseGrant, vec![("objection", "matrix objection text")]),
         (
@@ -157,6 +176,14 @@ async fn authorization_matrix(backend: Backend) {
             (Some(_), true) => assert_eq!(status, 404, "attachment as {name} (none stored)"),
             (Some(_), false) => assert_eq!(status, 403, "attachment as {name}"),
         }
+        for path in ["/staff/reports/export.csv", "/staff/reports/export.xlsx"] {
+            let status = client.get(app.url(path)).send().await.expect("get").status().as_u16();
+            match (role, allowed) {
+                (None, _) => assert_eq!(status, 401, "{path} as {name}"),
+                (Some(_), true) => assert_eq!(status, 200, "{path} as {name}"),
+                (Some(_), false) => assert_eq!(status, 403, "{path} as {name}"),
+            }
+        }
         let form = reqwest::multipart::Form::new().text("body", "hello");
         let resp = client
             .post(app.url("/lookup/message"))
@@ -168,7 +195,7 @@ async fn authorization_matrix(backend: Backend) {
         assert_eq!(resp.status().as_u16(), 401, "message without a case grant as {name}");
     }
     let readers: Vec<Role> = EVERY_ROLE.iter().copied().filter(|r| r.allows(app::accounts::Permission::ReadReports)).collect();
-    assert_eq!(readers, vec![Role::IntakeOfficer, Role::RewardOfficer]);
+    assert_eq!(readers, vec![Role::IntakeOfficer, Role::DepartmentHandler, Role::RewardOfficer]);
 }
 both_backends!(authorization_matrix);
 

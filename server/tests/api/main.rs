@@ -5,4 +5,5 @@ mod auth;
 mod authz;
 mod cli;
 mod reports;
+mod workflow;
 mod shell;

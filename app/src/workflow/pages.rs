@@ -1,0 +1,730 @@
+//! Staff pages of the workflow: the queue with filters and exports, the case's workflow panel
+//! (one form per operation the user may take now; every form works without JavaScript), and the
+//! dashboard with server-rendered SVG charts.
+use super::api::{load_case_work, staff_dashboard, staff_queue, CaseAction, RevealSealed};
+use super::calendar::Urgency;
+use super::labels::wf_label;
+use super::*;
+use crate::errors::AppError;
+use crate::i18n::*;
+use crate::reports::pages::{choice_name, fmt_date, fmt_yuan, report_type_label, reward_label, status_label};
+use crate::ui::{error_text, ErrorPage, FormError};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+pub const STATUSES: [&str; 11] = [
+    "submitted",
+    "accepted",
+    "not_accepted",
+    "transferred",
+    "verifying",
+    "extended",
+    "replied",
+    "objection",
+    "review",
+    "closed",
+    "withdrawn",
+];
+
+fn filter_from_query() -> QueueFilter {
+    let q = use_query_map();
+    q.with_untracked(|m| QueueFilter {
+        status: m.get("status").unwrap_or_default(),
+        report_type: m.get("report_type").unwrap_or_default(),
+        sector: m.get("sector").unwrap_or_default(),
+        town: m.get("town").unwrap_or_default(),
+        department: m.get("department").unwrap_or_default(),
+        due: m.get("due").unwrap_or_default(),
+        q: m.get("q").unwrap_or_default(),
+        sort: m.get("sort").unwrap_or_default(),
+    })
+}
+
+#[component]
+fn UrgencyBadge(urgency: Option<Urgency>) -> impl IntoView {
+    let i18n = use_i18n();
+    urgency.and_then(|u| match u {
+        Urgency::Overdue => Some(view! { <span class="badge overdue">{t!(i18n, wf_overdue)}</span> }.into_any()),
+        Urgency::DueSoon => Some(view! { <span class="badge soon">{t!(i18n, wf_due_soon)}</span> }.into_any()),
+        Urgency::OnTime => None,
+    })
+}
+
+/// A `<select>` of choices with an "all" option, preselected.
+#[component]
+fn ChoiceSelect(name: &'static str, label: String, choices: Vec<(String, String)>, selected: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("filter-{name}");
+    view! {
+        <label for=id.clone()>{label}</label>
+        <select id=id name=name>
+            <option value="">{t!(i18n, wf_all)}</option>
+            {choices
+                .into_iter()
+                .map(|(v, l)| {
+                    let sel = v == selected;
+                    view! { <option value=v selected=sel>{l}</option> }
+                })
+                .collect_view()}
+        </select>
+    }
+}
+
+#[component]
+fn FilterForm(action: &'static str, filter: QueueFilter, queue: Option<Queue>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let statuses: Vec<(String, String)> = STATUSES.iter().map(|s| (s.to_string(), status_label(locale, s))).collect();
+    let types: Vec<(String, String)> = crate::reports::rules::REPORT_TYPES
+        .iter()
+        .map(|s| (s.to_string(), report_type_label(locale, s)))
+        .collect();
+    let (sectors, towns, departments) = match &queue {
+        Some(q) => (
+            q.sectors.iter().map(|c| (c.code.clone(), choice_name(locale, c))).collect(),
+            q.towns.iter().map(|c| (c.code.clone(), choice_name(locale, c))).collect(),
+            q.departments.iter().map(|c| (c.code.clone(), choice_name(locale, c))).collect(),
+        ),
+        None => (vec![], vec![], vec![]),
+    };
+    let dues = vec![
+        ("overdue".to_string(), t_string!(i18n, wf_overdue).to_string()),
+        ("soon".to_string(), t_string!(i18n, wf_due_soon).to_string()),
+        ("unrouted".to_string(), t_string!(i18n, wf_unrouted).to_string()),
+    ];
+    let sort_received = filter.sort == "received";
+    view! {
+        <form method="get" action=action class="filter-form" id="queue-filter">
+            <ChoiceSelect name="status" label=t_string!(i18n, case_status).to_string() choices=statuses selected=filter.status.clone() />
+            <ChoiceSelect name="report_type" label=t_string!(i18n, form_type).to_string() choices=types selected=filter.report_type.clone() />
+            <ChoiceSelect name="sector" label=t_string!(i18n, form_sector).to_string() choices=sectors selected=filter.sector.clone() />
+            <ChoiceSelect name="town" label=t_string!(i18n, form_town).to_string() choices=towns selected=filter.town.clone() />
+            <ChoiceSelect name="department" label=t_string!(i18n, wf_department).to_string() choices=departments selected=filter.department.clone() />
+            <ChoiceSelect name="due" label=t_string!(i18n, case_deadline).to_string() choices=dues selected=filter.due.clone() />
+            <label for="filter-q">{t!(i18n, wf_search)}</label>
+            <input id="filter-q" name="q" type="search" value=filter.q.clone() maxlength="100" />
+            <label for="filter-sort">{t!(i18n, wf_sort)}</label>
+            <select id="filter-sort" name="sort">
+                <option value="deadline" selected=!sort_received>{t!(i18n, wf_sort_deadline)}</option>
+                <option value="received" selected=sort_received>{t!(i18n, wf_sort_received)}</option>
+            </select>
+            <button type="submit">{t!(i18n, wf_apply)}</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn StaffQueuePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let filter = filter_from_query();
+    let f2 = filter.clone();
+    let list = Resource::new(move || f2.clone(), staff_queue);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let filter = filter.clone();
+                Suspend::new(async move {
+                    match list.await {
+                        Ok(q) => {
+                            let qs = filter.query_string();
+                            let sep = if qs.is_empty() { "" } else { "?" };
+                            view! {
+                                <section class="page wide">
+                                    <h1>{t!(i18n, staff_reports_title)}</h1>
+                                    {q.scoped_to.clone().map(|d| view! { <p class="hint" id="queue-scope">{t!(i18n, wf_scoped_to)} " " {d}</p> })}
+                                    <FilterForm action="/staff/reports" filter=filter.clone() queue=Some(q.clone()) />
+                                    <p class="link-list">
+                                        <span id="queue-total">{t!(i18n, wf_total)} " " {q.total}</span>
+                                        " · "
+                                        <a href=format!("/staff/reports/export.csv{sep}{qs}") download>{t!(i18n, wf_export_csv)}</a>
+                                        " · "
+                                        <a href=format!("/staff/reports/export.xlsx{sep}{qs}") download>{t!(i18n, wf_export_xlsx)}</a>
+                                        " · "
+                                        <a href=format!("/staff/dashboard{sep}{qs}")>{t!(i18n, wf_dashboard)}</a>
+                                    </p>
+                                    <div class="table-wrap">
+                                        <table id="report-list">
+                                            <caption class="visually-hidden">{t!(i18n, staff_reports_title)}</caption>
+                                            <thead>
+                                                <tr>
+                                                    <th scope="col">{t!(i18n, receipt_case_number)}</th>
+                                                    <th scope="col">{t!(i18n, form_type)}</th>
+                                                    <th scope="col">{t!(i18n, form_sector)}</th>
+                                                    <th scope="col">{t!(i18n, form_town)}</th>
+                                                    <th scope="col">{t!(i18n, case_status)}</th>
+                                                    <th scope="col">{t!(i18n, wf_department)}</th>
+                                                    <th scope="col">{t!(i18n, receipt_received)}</th>
+                                                    <th scope="col">{t!(i18n, case_deadline)}</th>
+                                                </tr>
+                                            </thead>
+                                            <tbody>
+                                                {q.rows.into_iter().map(|r| view! { <QueueLine r /> }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                </section>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn QueueLine(r: QueueRow) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/staff/reports/{}", r.case_number);
+    let rt = r.report_type.clone();
+    let st = r.status.clone();
+    view! {
+        <tr class:spam=r.spam data-case=r.case_number.clone()>
+            <td><a href=href>{r.case_number.clone()}</a></td>
+            <td>{move || report_type_label(i18n.get_locale(), &rt)}</td>
+            <td>{r.sector.clone()}</td>
+            <td>{r.town.clone()}</td>
+            <td>
+                {move || status_label(i18n.get_locale(), &st)}
+                {r.spam.then(|| view! { " · " {t!(i18n, staff_spam)} })}
+            </td>
+            <td>{r.lead_department.clone()}</td>
+            <td>{fmt_date(r.received_at)}</td>
+            <td>{r.due_at.map(fmt_date)} " " <UrgencyBadge urgency=r.urgency /></td>
+        </tr>
+    }
+}
+
+// ---- the workflow panel of one case --------------------------------------------------------------------
+
+/// Errors of the case action, by field, for the form of one operation (the server prefixes each
+/// field with the operation: "reply.code").
+#[component]
+fn OpErrors(error: Signal<Option<AppError>>, op: &'static str, field: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let key = format!("{op}.{field}");
+    let id = format!("{op}-{field}-errors");
+    move || {
+        let codes = error.get().map(|e| e.field_codes(&key)).unwrap_or_default();
+        (!codes.is_empty()).then(|| {
+            view! {
+                <ul class="field-errors" id=id.clone()>
+                    {codes.into_iter().map(|c| view! { <li>{error_text(i18n.get_locale(), &c)}</li> }).collect_view()}
+                </ul>
+            }
+        })
+    }
+}
+
+/// A form for one operation: hidden case number and op, a heading, the fields, errors, submit.
+#[component]
+fn OpForm(act: ServerAction<CaseAction>, case_number: String, op: &'static str, children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = Signal::derive(move || act.value().get().and_then(|r| r.err()));
+    view! {
+        <ActionForm action=act attr:class="stack-form op-form" attr:id=format!("op-{op}")>
+            <h3>{move || wf_label(i18n.get_locale(), &format!("op_{op}"))}</h3>
+            <input type="hidden" name="case_number" value=case_number />
+            <input type="hidden" name="op" value=op />
+            <OpErrors error op field="op" />
+            {children()}
+            <button type="submit">{move || wf_label(i18n.get_locale(), &format!("op_{op}"))}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn TextField(
+    act: ServerAction<CaseAction>,
+    op: &'static str,
+    name: &'static str,
+    label: String,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] long: bool,
+    #[prop(optional)] value: String,
+) -> impl IntoView {
+    let error = Signal::derive(move || act.value().get().and_then(|r| r.err()));
+    let id = format!("{op}-{name}");
+    let input = if long {
+        view! { <textarea id=id.clone() name=name rows="3" maxlength="2000" required=required>{value}</textarea> }.into_any()
+    } else {
+        view! { <input id=id.clone() name=name type="text" maxlength="200" required=required value=value /> }.into_any()
+    };
+    view! {
+        <label for=id>{label}</label>
+        {input}
+        <OpErrors error op field=name />
+    }
+}
+
+#[component]
+fn CodeSelect(
+    act: ServerAction<CaseAction>,
+    op: &'static str,
+    name: &'static str,
+    label: String,
+    codes: Vec<&'static str>,
+    prefix: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = Signal::derive(move || act.value().get().and_then(|r| r.err()));
+    let id = format!("{op}-{name}");
+    view! {
+        <label for=id.clone()>{label}</label>
+        <select id=id name=name required>
+            <option value="">{t!(i18n, wf_choose)}</option>
+            {codes
+                .into_iter()
+                .map(|c| {
+                    let key = format!("{prefix}{c}");
+                    view! { <option value=c>{move || wf_label(i18n.get_locale(), &key)}</option> }
+                })
+                .collect_view()}
+        </select>
+        <OpErrors error op field=name />
+    }
+}
+
+#[component]
+pub fn CaseWorkPanel(case_number: String, act: ServerAction<CaseAction>) -> impl IntoView {
+    let n = case_number.clone();
+    let work = Resource::new(move || (n.clone(), act.version().get()), |(n, _)| load_case_work(n));
+    let top_error = Signal::derive(move || {
+        act.value().get().and_then(|r| r.err()).filter(|e| !matches!(e, AppError::Validation(_)))
+    });
+    view! {
+        <FormError error=top_error />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match work.await {
+                    Ok(w) => view! { <CaseWorkView w act /> }.into_any(),
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let can = |op: &str| w.can.iter().any(|c| c == op);
+    let n = w.case_number.clone();
+    let tr = move |key: &str| wf_label(i18n.get_locale_untracked(), key);
+    let (sug_lead, sug_coop): (Option<String>, Vec<String>) = match &w.suggestion {
+        Some((l, cs)) => (Some(l.code.clone()), cs.iter().map(|c| c.code.clone()).collect()),
+        None => (None, vec![]),
+    };
+
+    // ---- facts of the workflow
+    let facts = view! {
+        <dl class="facts" id="workflow-facts">
+            <dt>{t!(i18n, case_deadline)}</dt>
+            <dd id="workflow-due">{w.due_at.map(fmt_date)} " " <UrgencyBadge urgency=w.urgency /></dd>
+            {w.decision_code.clone().map(|c| view! { <dt>{t!(i18n, wf_decision)}</dt><dd>{tr(&format!("rc_{c}"))}</dd> })}
+            {w.duplicate_of.clone().map(|c| view! { <dt>{t!(i18n, wf_duplicate_of)}</dt><dd><a href=format!("/staff/reports/{c}")>{c.clone()}</a></dd> })}
+            {w.transfer_target.clone().map(|t| view! { <dt>{t!(i18n, wf_transfer_target)}</dt><dd>{t}</dd> })}
+            <dt>{t!(i18n, wf_lead)}</dt>
+            <dd id="workflow-lead">{w.lead_department.as_ref().map(|d| choice_name(locale, d))}</dd>
+            <dt>{t!(i18n, wf_cooperating)}</dt>
+            <dd>{w.cooperating.iter().map(|d| choice_name(locale, d)).collect::<Vec<_>>().join("、")}</dd>
+            <dt>{t!(i18n, wf_verification)}</dt>
+            <dd id="workflow-verification">{w.verification_result.clone().map(|v| tr(&format!("vr_{v}")))}</dd>
+            <dt>{t!(i18n, wf_actions)}</dt>
+            <dd>{w.actions.iter().map(|a| tr(&format!("ac_{a}"))).collect::<Vec<_>>().join("、")}</dd>
+            <dt>{t!(i18n, wf_fine)}</dt>
+            <dd id="workflow-fine">{w.fine_fen.map(fmt_yuan)}</dd>
+            <dt>{t!(i18n, wf_account)}</dt>
+            <dd>{w.account.clone()}</dd>
+            {w.extension_status.clone().map(|s| view! {
+                <dt>{t!(i18n, wf_extension)}</dt>
+                <dd id="workflow-extension">{format!("{} · {} · ", tr(&format!("ext_{s}")), w.extension_days.unwrap_or(0))}{w.extension_reason.clone()}</dd>
+            })}
+            {w.objection.clone().map(|o| view! { <dt>{t!(i18n, wf_objection)}</dt><dd id="workflow-objection">{o}</dd> })}
+            {w.review_outcome.clone().map(|o| view! { <dt>{t!(i18n, wf_review)}</dt><dd>{tr(&format!("review_{o}"))}</dd> })}
+            <dt>{t!(i18n, case_reward)}</dt>
+            <dd id="workflow-reward">
+                {reward_label(locale, &w.reward_status)}
+                {w.reward_amount_fen.map(|a| format!(" · ¥{}", fmt_yuan(a)))}
+                {w.reward_claim_until.map(|u| format!(" · {} {}", t_string!(i18n, case_claim_until), fmt_date(u)))}
+            </dd>
+            {(!w.related.is_empty()).then(|| view! {
+                <dt>{t!(i18n, wf_related)}</dt>
+                <dd id="workflow-related">
+                    {w.related.iter().map(|c| view! { <a href=format!("/staff/reports/{c}")>{c.clone()}</a> " " }).collect_view()}
+                </dd>
+            })}
+        </dl>
+    };
+
+    let rect = w.rectification.clone().map(|r| {
+        view! {
+            <h3>{t!(i18n, wf_rectification)}</h3>
+            <dl class="facts" id="rectification">
+                <dt>{t!(i18n, wf_responsible)}</dt><dd>{r.responsible}</dd>
+                <dt>{t!(i18n, wf_measures)}</dt><dd>{r.measures}</dd>
+                <dt>{t!(i18n, wf_funds)}</dt><dd>{r.funds}</dd>
+                <dt>{t!(i18n, wf_rect_deadline)}</dt><dd>{r.deadline}</dd>
+                <dt>{t!(i18n, wf_contingency)}</dt><dd>{r.contingency}</dd>
+                <dt>{t!(i18n, wf_completed)}</dt>
+                <dd id="rectification-done">{r.completed_at.map(fmt_date)} " " {r.evidence}</dd>
+            </dl>
+        }
+    });
+
+    let decision = w.reward_decision.clone().map(|d| {
+        view! {
+            <h3>{t!(i18n, wf_reward_decision)}</h3>
+            <dl class="facts" id="reward-decision">
+                <dt>{t!(i18n, wf_reward_code)}</dt><dd>{tr(&format!("rd_{}", d.reason_code))}</dd>
+                <dt>{t!(i18n, wf_amount)}</dt><dd>{fmt_yuan(d.amount_fen)}</dd>
+                <dt>{t!(i18n, wf_note)}</dt><dd>{d.note}</dd>
+                <dt>{t!(i18n, wf_decided_by)}</dt><dd>{d.decided_by} " · " {fmt_date(d.decided_at)}</dd>
+                <dt>{t!(i18n, wf_approved_by)}</dt>
+                <dd id="reward-approved-by">{d.approved_by.map(|a| format!("{a} · {}", d.approved_at.map(fmt_date).unwrap_or_default()))}</dd>
+            </dl>
+        }
+    });
+
+    // ---- forms, only for operations the user may take now
+    let mut forms: Vec<AnyView> = Vec::new();
+    if can("accept") {
+        forms.push(view! {
+            <OpForm act case_number=n.clone() op="accept">
+                <TextField act op="accept" name="text" label=tr("wf_message_to_reporter") long=true />
+            </OpForm>
+        }.into_any());
+    }
+    if can("refuse") {
+        forms.push(view! {
+            <OpForm act case_number=n.clone() op="refuse">
+                <CodeSelect act op="refuse" name="code" label=tr("wf_reason_code") codes=rules::REFUSAL_CODES.to_vec() prefix="rc_" />
+                <TextField act op="refuse" name="text" label=tr("wf_message_to_reporter") long=true required=true />
+            </OpForm>
+        }.into_any());
+    }
+    if can("duplicate") {
+        let first = w.related.first().cloned().unwrap_or_default();
+        forms.push(view! {
+            <OpForm act case_number=n.clone() op="duplicate">
+                <TextField act op="duplicate" name="other_case" label=tr("wf_earlier_case") required=true value=first />
+                <TextField act op="duplicate" name="text" label=tr("wf_message_to_reporter") long=true required=true />
+            </OpForm>
+        }.into_any());
+    }
+    if can("transfer") {
+        forms.push(view! {
+            <OpForm act case_number=n.clone() op="transfer">
+                <TextField act op="transfer" name="target" label=tr("wf_transfer_target") required=true />
+                <TextField act op="transfer" name="text" label=tr("wf_message_to_reporter") long=true required=true />
+            </OpForm>
+        }.into_any());
+    }
+    if can("route") {
+        let error = Signal::derive(move || act.value().get().and_then(|r| r.err()));
+        let current_lead = w.lead_department.as_ref().map(|d| d.code.clone()).or(sug_lead.clone());
+        let current_coop: Vec<String> = if w.lead_department.is_some() {
+            w.cooperating.iter().map(|c| c.code.clone()).collect()
+        } else {
+            sug_coop.clone()
+        };
+        let suggestion_text = match &w.suggestion {
+            Some((l, cs)) => format!(
+                "{}{}",
+                choice_name(locale, l),
+                if cs.is_empty() { String::new() } else { format!(" + {}", cs.iter().map(|c| choice_name(locale, c)).collect::<Vec<_>>().join("、")) }
+            ),
+            None => tr("wf_no_rule"),
+        };
+        forms.push(view! {
+            <OpForm act case_number=n.clone() op="route">
+                <p class="hint" id="route-suggestion">{t!(i18n, wf_suggestion)} ": " {suggestion_text}</p>
+                <label for="route-lead">{t!(i18n, wf_lead)}</label>
+                <select id="route-lead" name="lead" required>
+                    <option value="">{t!(i18n, wf_choose)}</option>
+                    {w.departments
+                        .iter()
+                        .map(|d| {
+                            let sel = current_lead.as_deref() == Some(d.code.as_str());
+                            view! { <option value=d.code.clone() selected=sel>{choice_name(locale, d)}</option> }
+                        })
+                        .collect_view()}
+                </select>
+                <OpErrors error op="route" field="lead" />
+                <fieldset>
+                    <legend>{t!(i18n, wf_cooperating)}</legend>
+                    {w.departments.iter().map(|d| {
+                        let checked = current_coop.contains(&d.code);
+                        let id = format!("coop-{}", d.code);
+                        let for_id = id.clone();
+                        view! {
+                            <label class="check" for=for_id>
+                                <input type="checkbox" id=id name=format!("cooperating[{}]", d.code) value=d.code.clone() checked=checked />
+                                {choice_name(locale, d)}
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <OpErrors error op="route" field="cooperating" />
+                <TextField act op="route" name="reason" label=tr("wf_override_reason") long=true />
+            </OpForm>
+        }.into_any());
+    }
+    if can("verify") {
+        let error = Signal::derive(move || act.value().get().and_then(|r| r.err()));
+        forms.push(view! {
+            <OpForm act case_number=n.clone() op="verify">
+                <CodeSelect act op="verify" name="code" label=tr("wf_verification") codes=rules::VERIFICATION_RESULTS.to_vec() prefix="vr_" />
+                <fieldset>
+                    <legend>{t!(i18n, wf_actions)}</legend>
+                    {rules::ACTIONS.iter().map(|a| {
+                        let id = format!("action-{a}");
+                        let for_id = id.clone();
+                        let key = format!("ac_{a}");
+                        view! {
+                            <label class="check" for=for_id>
+                                <input type="checkbox" id=id name=format!("actions[{a}]") value=*a />
+                                {move || wf_label(i18n.get_locale(), &key)}
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <OpErrors error op="verify" field="actions" />
+                <TextField act op="verify" name="amount" label=tr("wf_fine_yuan") />
+                <TextField act op="verify" name="text" label=tr("wf_account") long=true required=true />
+            </OpForm>
+        }.into_any());
+    }
+    if can("rectify") {
+        let error = Signal::derive(move || act.value().get().and_then(|r| r.err()));
+        forms.push(view! {
+            <OpForm act case_number=n.clone() op="rectify">
+                <TextField act op="rectify" name="responsible" label=tr("wf_responsible") required=true />
+                <TextField act op="rectify" name="measures" label=tr("wf_measures") long=true required=true />
+                <TextField act op="rectify" name="funds" label=tr("wf_funds") required=true />
+                <label for="rectify-date">{t!(i18n, wf_rect_deadline)}</label>
+                <input id="rectify-date" name="date" type="date" required />
+                <OpErrors error op="rectify" field="date" />
+                <TextField act op="rectify" name="contingency" label=tr("wf_contingency") long=true required=true />
+            </OpForm>
+        }.into_any());
+    }
+    if can("rectify_done") {
+        forms.push(view! {
+            <OpForm act case_number=n.clone() op="rectify_done">
+                <TextField act op="rectify_done" name="text" label=tr("wf_evidence") long=true required=true />
+            </OpForm>
+        }.into_any());
+    }
+    if can("request_extension") {
+        let error = Signal::derive(move || act.value().get().and_then(|r| r.err()));
+        let max = w.max_extension_days;
+        forms.push(view! {
+            <OpForm act case_number=n.clone() op="request_extension">
+                <label for="request_extension-days">{t!(i18n, wf_extension_days)} " (≤ " {max} ")"</label>
+                <input id="request_extension-days" name="days" type="number" min="1" max=max.to_string() required />
+                <OpErrors error op="request_extension" field="days" />
+                <TextField act op="request_extension" name="reason" label=tr("wf_extension_reason") long=true required=true />
+            </OpForm>
+        }.into_any());
+    }
+    if can("decide_extension") {
+        forms.push(view! {
+            <OpForm act case_number=n.clone() op="decide_extension">
+                <CodeSelect act op="decide_extension" name="code" label=tr("wf_decision") codes=vec!["approve", "refuse"] prefix="ext_" />
+                <TextField act op="decide_extension" name="reason" label=tr("wf_refusal_reason") long=true />
+            </OpForm>
+        }.into_any());
+    }
+    if can("reply") {
+        forms.push(view! {
+            <OpForm act case_number=n.clone() op="reply">
+                <p class="hint">{t!(i18n, wf_reply_hint)}</p>
+                <CodeSelect act op="reply" name="code" label=tr("wf_reward_eligible") codes=vec!["yes", "no"] prefix="yn_" />
+                <TextField act op="reply" name="text" label=tr("wf_reply_extra") long=true />
+            </OpForm>
+        }.into_any());
+    }
+    if can("escalate") {
+        forms.push(view! {
+            <OpForm act case_number=n.clone() op="escalate">
+                <p class="hint">{t!(i18n, wf_escalate_hint)}</p>
+                <TextField act op="escalate" name="text" label=tr("wf_handoff_note") long=true required=true />
+            </OpForm>
+        }.into_any());
+    }
+    if can("review_result") {
+        forms.push(view! {
+            <OpForm act case_number=n.clone() op="review_result">
+                <CodeSelect act op="review_result" name="code" label=tr("wf_review") codes=vec!["upheld", "reverify"] prefix="review_" />
+                <TextField act op="review_result" name="text" label=tr("wf_message_to_reporter") long=true required=true />
+            </OpForm>
+        }.into_any());
+    }
+    if can("close") {
+        forms.push(view! { <OpForm act case_number=n.clone() op="close"><span></span></OpForm> }.into_any());
+    }
+    if can("reward_decide") {
+        let suggested = w.suggested_reward_fen;
+        forms.push(view! {
+            <OpForm act case_number=n.clone() op="reward_decide">
+                {suggested.map(|s| view! { <p class="hint" id="reward-suggested">{t!(i18n, wf_suggested_amount)} " ¥" {fmt_yuan(s)}</p> })}
+                <CodeSelect act op="reward_decide" name="code" label=tr("wf_reward_code") codes=rules::REWARD_CODES.to_vec() prefix="rd_" />
+                <TextField act op="reward_decide" name="amount" label=tr("wf_amount_yuan") value=suggested.map(|s| (s / 100).to_string()).unwrap_or_default() />
+                <TextField act op="reward_decide" name="text" label=tr("wf_note") long=true required=true />
+            </OpForm>
+        }.into_any());
+    }
+    if can("reward_approve") && !w.reward_decision.as_ref().is_some_and(|d| d.decided_by_me) {
+        forms.push(view! { <OpForm act case_number=n.clone() op="reward_approve"><span></span></OpForm> }.into_any());
+    }
+    if can("reward_pay") {
+        forms.push(view! {
+            <OpForm act case_number=n.clone() op="reward_pay">
+                <TextField act op="reward_pay" name="text" label=tr("wf_payment_reference") required=true />
+            </OpForm>
+        }.into_any());
+    }
+    let no_forms = forms.is_empty();
+    let reveal = (w.can_reveal_identity || w.can_reveal_payee)
+        .then(|| view! { <RevealForm case_number=n.clone() identity=w.can_reveal_identity payee=w.can_reveal_payee /> });
+
+    view! {
+        <section id="workflow">
+            <h2>{t!(i18n, wf_title)}</h2>
+            {facts}
+            {rect}
+            {decision}
+            {reveal}
+            <div class="op-forms">{forms}</div>
+            {no_forms.then(|| view! { <p class="hint" id="no-actions">{t!(i18n, wf_no_actions)}</p> })}
+            <h2>{t!(i18n, wf_history)}</h2>
+            <ol class="timeline" id="case-history">
+                {w.history.into_iter().map(|h| {
+                    let action = h.action.clone();
+                    view! {
+                        <li>
+                            <time>{fmt_date(h.at)}</time> " " {h.user.clone()} " · "
+                            {move || wf_label(i18n.get_locale(), &format!("op_{action}"))}
+                            {h.reason.clone().map(|r| view! { <p class="note">{r}</p> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+#[component]
+fn RevealForm(case_number: String, identity: bool, payee: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let reveal = ServerAction::<RevealSealed>::new();
+    let error = Signal::derive(move || reveal.value().get().and_then(|r| r.err()));
+    let shown = move || reveal.value().get().and_then(|r| r.ok());
+    view! {
+        <ActionForm action=reveal attr:class="stack-form" attr:id="reveal-form">
+            <h3>{t!(i18n, wf_reveal_title)}</h3>
+            <p class="hint">{t!(i18n, wf_reveal_hint)}</p>
+            <input type="hidden" name="case_number" value=case_number />
+            <label for="reveal-what">{t!(i18n, wf_reveal_what)}</label>
+            <select id="reveal-what" name="what">
+                {identity.then(|| view! { <option value="identity">{t!(i18n, staff_identity)}</option> })}
+                {payee.then(|| view! { <option value="payee">{t!(i18n, wf_payee)}</option> })}
+            </select>
+            <label for="reveal-reason">{t!(i18n, wf_reveal_reason)}</label>
+            <input id="reveal-reason" name="reason" type="text" required minlength="4" maxlength="500" />
+            <crate::ui::FieldErrors error field="reason" />
+            <FormError error />
+            <button type="submit" class="secondary">{t!(i18n, wf_reveal_button)}</button>
+            {move || shown().map(|r| view! {
+                <dl class="facts revealed" id="revealed">
+                    {r.lines.into_iter().map(|(k, v)| {
+                        let key = format!("sealed_{k}");
+                        view! { <dt>{move || wf_label(i18n.get_locale(), &key)}</dt><dd>{v}</dd> }
+                    }).collect_view()}
+                </dl>
+            })}
+        </ActionForm>
+    }
+}
+
+// ---- dashboard -----------------------------------------------------------------------------------------
+
+/// A horizontal bar chart as inline SVG (drawn on the server; no script, no third party).
+#[component]
+fn BarChart(id: &'static str, title: String, rows: Vec<(String, i64)>) -> impl IntoView {
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
+    let h = 22 * rows.len().max(1) as i64 + 4;
+    view! {
+        <figure class="chart" id=id>
+            <figcaption>{title.clone()}</figcaption>
+            <svg viewBox=format!("0 0 480 {h}") width="100%" role="img" aria-label=title>
+                {rows.into_iter().enumerate().map(|(i, (label, count))| {
+                    let y = 22 * i as i64 + 2;
+                    let w = 260 * count / max;
+                    view! {
+                        <g>
+                            <text x="0" y=(y + 14).to_string() font-size="12">{label}</text>
+                            <rect x="170" y=y.to_string() width=w.max(1).to_string() height="16" class="bar"></rect>
+                            <text x=(176 + w).to_string() y=(y + 14).to_string() font-size="12">{count}</text>
+                        </g>
+                    }
+                }).collect_view()}
+            </svg>
+        </figure>
+    }
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let filter = filter_from_query();
+    let f2 = filter.clone();
+    let data = Resource::new(move || f2.clone(), staff_dashboard);
+    let q = Resource::new(move || filter.clone(), staff_queue);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let (d, q) = (data.await, q.await);
+                match (d, q) {
+                    (Ok(d), Ok(q)) => {
+                        let locale = i18n.get_locale_untracked();
+                        let by = |v: &Vec<Count>, f: &dyn Fn(&Count) -> String| v.iter().map(|c| (f(c), c.count)).collect::<Vec<_>>();
+                        let name = move |c: &Count| {
+                            if c.key.is_empty() { t_string!(i18n, wf_none).to_string() } else if locale == Locale::en { c.label_en.clone() } else { c.label_zh.clone() }
+                        };
+                        let days = |v: Option<f64>| v.map(|d| format!("{d:.1}")).unwrap_or_else(|| "–".into());
+                        view! {
+                            <section class="page wide">
+                                <h1>{t!(i18n, wf_dashboard)}</h1>
+                                <FilterForm action="/staff/dashboard" filter=filter_from_query() queue=Some(q) />
+                                <dl class="facts" id="dashboard-figures">
+                                    <dt>{t!(i18n, wf_total)}</dt><dd id="dash-total">{d.total}</dd>
+                                    <dt>{t!(i18n, wf_overdue)}</dt><dd id="dash-overdue">{d.overdue}</dd>
+                                    <dt>{t!(i18n, wf_due_soon)}</dt><dd>{d.due_soon}</dd>
+                                    <dt>{t!(i18n, wf_breaches)}</dt><dd>{d.breaches}</dd>
+                                    <dt>{t!(i18n, wf_days_to_accept)}</dt><dd>{days(d.median_days_to_accept)}</dd>
+                                    <dt>{t!(i18n, wf_days_to_close)}</dt><dd>{days(d.median_days_to_close)}</dd>
+                                    <dt>{t!(i18n, wf_rewards_approved)}</dt><dd id="dash-rewards-approved">{d.rewards_approved} " · ¥" {fmt_yuan(d.rewards_approved_fen)}</dd>
+                                    <dt>{t!(i18n, wf_rewards_paid)}</dt><dd id="dash-rewards-paid">{d.rewards_paid} " · ¥" {fmt_yuan(d.rewards_paid_fen)}</dd>
+                                </dl>
+                                <div class="charts">
+                                    <BarChart id="chart-status" title=t_string!(i18n, case_status).to_string() rows=by(&d.by_status, &|c| status_label(locale, &c.key)) />
+                                    <BarChart id="chart-type" title=t_string!(i18n, form_type).to_string() rows=by(&d.by_type, &|c| report_type_label(locale, &c.key)) />
+                                    <BarChart id="chart-sector" title=t_string!(i18n, form_sector).to_string() rows=by(&d.by_sector, &name) />
+                                    <BarChart id="chart-department" title=t_string!(i18n, wf_department).to_string() rows=by(&d.by_department, &name) />
+                                    <BarChart id="chart-town" title=t_string!(i18n, form_town).to_string() rows=by(&d.by_town, &name) />
+                                </div>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                    (Err(e), _) | (_, Err(e)) => view! { <ErrorPage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,298 @@
+//! The staff workflow as data: reason codes (domain-rules §4.3), handling actions, and which
+//! operation is allowed in which state. Pure, so the state machine is tested as a table; the
+//! storage layer repeats each precondition in its conditional UPDATE so two concurrent clicks
+//! cannot both succeed.
+
+/// 不予受理 reasons.
+pub const REFUSAL_CODES: [&str; 6] = [
+    "duplicate_already_accepted",
+    "no_clear_target_or_facts",
+    "not_safety_matter",
+    "out_of_jurisdiction_transferred",
+    "out_of_region",
+    "employee_report_without_real_name",
+];
+
+/// 核查结论.
+pub const VERIFICATION_RESULTS: [&str; 4] = ["true", "partly_true", "not_true", "unverifiable"];
+
+/// 处理措施.
+pub const ACTIONS: [&str; 6] =
+    ["order_rectification", "administrative_penalty", "suspend_operation", "refer_police", "close_down", "no_action"];
+
+/// Reward eligibility: `eligible` when granted, otherwise the 不予奖励 reason.
+pub const REWARD_CODES: [&str; 10] = [
+    "eligible",
+    "already_known",
+    "within_rectification_period",
+    "self_reported_by_unit",
+    "not_verified",
+    "media_exposed",
+    "judicial_handling",
+    "staff_or_relative",
+    "not_first_reporter",
+    "anonymous_unidentifiable",
+];
+
+/// Longest free texts staff write.
+pub const NOTE_MAX: usize = 2000;
+
+/// The largest fine we accept (10 亿 yuan; the largest safety fines are far below).
+pub const FINE_MAX_YUAN: i64 = 1_000_000_000;
+
+/// Every operation staff can take on a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Op {
+    Accept,
+    Refuse,
+    Duplicate,
+    Transfer,
+    Route,
+    Verify,
+    Rectify,
+    RectifyDone,
+    RequestExtension,
+    DecideExtension,
+    Reply,
+    Escalate,
+    ReviewResult,
+    Close,
+    RewardDecide,
+    RewardApprove,
+    RewardPay,
+}
+
+impl Op {
+    pub const ALL: [Op; 17] = [
+        Op::Accept,
+        Op::Refuse,
+        Op::Duplicate,
+        Op::Transfer,
+        Op::Route,
+        Op::Verify,
+        Op::Rectify,
+        Op::RectifyDone,
+        Op::RequestExtension,
+        Op::DecideExtension,
+        Op::Reply,
+        Op::Escalate,
+        Op::ReviewResult,
+        Op::Close,
+        Op::RewardDecide,
+        Op::RewardApprove,
+        Op::RewardPay,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Accept => "accept",
+            Op::Refuse => "refuse",
+            Op::Duplicate => "duplicate",
+            Op::Transfer => "transfer",
+            Op::Route => "route",
+            Op::Verify => "verify",
+            Op::Rectify => "rectify",
+            Op::RectifyDone => "rectify_done",
+            Op::RequestExtension => "request_extension",
+            Op::DecideExtension => "decide_extension",
+            Op::Reply => "reply",
+            Op::Escalate => "escalate",
+            Op::ReviewResult => "review_result",
+            Op::Close => "close",
+            Op::RewardDecide => "reward_decide",
+            Op::RewardApprove => "reward_approve",
+            Op::RewardPay => "reward_pay",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Op> {
+        Op::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+
+    /// Who may take it: the bureau's intake desk, the case's lead department, or reward staff.
+    pub fn actor(self) -> Actor {
+        use Op::*;
+        match self {
+            Accept | Refuse | Duplicate | Transfer | Route | DecideExtension | Escalate | ReviewResult | Close => {
+                Actor::Intake
+            }
+            Verify | Rectify | RectifyDone | RequestExtension | Reply => Actor::LeadDepartment,
+            RewardDecide | RewardApprove | RewardPay => Actor::Reward,
+        }
+    }
+
+    /// Case statuses in which the operation may be taken.
+    pub fn from_statuses(self) -> &'static [&'static str] {
+        use Op::*;
+        match self {
+            Accept | Refuse | Duplicate | Transfer => &["submitted"],
+            Route => &["accepted", "verifying", "extended"],
+            Verify | Rectify | RectifyDone | RequestExtension | Reply => &["verifying", "extended"],
+            DecideExtension => &["verifying"],
+            Escalate => &["objection"],
+            ReviewResult => &["review"],
+            Close => &["replied"],
+            RewardDecide | RewardApprove => &["replied", "closed"],
+            RewardPay => &["replied", "closed", "objection", "review"],
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Actor {
+    Intake,
+    LeadDepartment,
+    Reward,
+}
+
+/// What the case looks like to the preconditions beyond its status.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CaseFacts {
+    pub status: String,
+    pub verified: bool,
+    pub substantiated: bool,
+    pub has_rectification: bool,
+    pub rectification_done: bool,
+    pub extension_status: Option<String>,
+    pub reward_status: String,
+    pub reward_decided: bool,
+    pub reward_approved: bool,
+}
+
+/// Why an operation is refused in this state (a translation key suffix), or Ok.
+pub fn check(op: Op, f: &CaseFacts) -> Result<(), &'static str> {
+    use Op::*;
+    if !op.from_statuses().contains(&f.status.as_str()) {
+        return Err("wrong_state");
+    }
+    match op {
+        Rectify if !f.substantiated => Err("needs_substantiated"),
+        Rectify if f.has_rectification => Err("already_done"),
+        RectifyDone if !f.has_rectification => Err("needs_rectification"),
+        RectifyDone if f.rectification_done => Err("already_done"),
+        RequestExtension if f.extension_status.is_some() => Err("extension_once"),
+        DecideExtension if f.extension_status.as_deref() != Some("requested") => Err("no_extension_request"),
+        Reply if !f.verified => Err("needs_verification"),
+        RewardDecide if !f.substantiated => Err("needs_substantiated"),
+        RewardDecide if f.reward_status != "none" || f.reward_approved => Err("already_done"),
+        RewardApprove if !f.reward_decided => Err("needs_decision"),
+        RewardApprove if f.reward_approved => Err("already_done"),
+        RewardPay if f.reward_status != "claimed" => Err("needs_claim"),
+        _ => Ok(()),
+    }
+}
+
+/// Fine in yuan as typed by staff: digits with an optional ".xx", no sign, within bounds.
+pub fn parse_yuan(text: &str) -> Result<i64, &'static str> {
+    let t = text.trim().replace([',', '，'], "");
+    if t.is_empty() {
+        return Err("required");
+    }
+    let (whole, frac) = match t.split_once('.') {
+        Some((w, f)) => (w, f),
+        None => (t.as_str(), ""),
+    };
+    if t.starts_with('-') {
+        return Err("amount_negative");
+    }
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("amount_invalid");
+    }
+    if whole.len() > 12 {
+        return Err("amount_too_large");
+    }
+    let yuan: i64 = whole.parse().map_err(|_| "amount_invalid")?;
+    if yuan > FINE_MAX_YUAN {
+        return Err("amount_too_large");
+    }
+    let fen: i64 = match frac.len() {
+        0 => 0,
+        1 => frac.parse::<i64>().map_err(|_| "amount_invalid")? * 10,
+        _ => frac.parse::<i64>().map_err(|_| "amount_invalid")?,
+    };
+    Ok(yuan * 100 + fen)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(status: &str) -> CaseFacts {
+        CaseFacts { status: status.into(), reward_status: "none".into(), ..Default::default() }
+    }
+
+    #[test]
+    fn state_machine_table() {
+        let verified = CaseFacts { verified: true, substantiated: true, ..facts("verifying") };
+        let replied = CaseFacts { verified: true, substantiated: true, ..facts("replied") };
+        let decided = CaseFacts { reward_decided: true, ..replied.clone() };
+        let claimed = CaseFacts { reward_status: "claimed".into(), reward_approved: true, ..replied.clone() };
+        // (op, facts, expected)
+        let cases: Vec<(Op, CaseFacts, Result<(), &str>)> = vec![
+            (Op::Accept, facts("submitted"), Ok(())),
+            (Op::Accept, facts("accepted"), Err("wrong_state")),
+            (Op::Refuse, facts("withdrawn"), Err("wrong_state")),
+            (Op::Route, facts("accepted"), Ok(())),
+            (Op::Route, facts("submitted"), Err("wrong_state")),
+            (Op::Reply, facts("verifying"), Err("needs_verification")),
+            (Op::Reply, verified.clone(), Ok(())),
+            (Op::Reply, facts("accepted"), Err("wrong_state")),
+            (Op::Rectify, facts("verifying"), Err("needs_substantiated")),
+            (Op::Rectify, verified.clone(), Ok(())),
+            (Op::RectifyDone, verified.clone(), Err("needs_rectification")),
+            (Op::RequestExtension, facts("verifying"), Ok(())),
+            (
+                Op::RequestExtension,
+                CaseFacts { extension_status: Some("approved".into()), ..facts("extended") },
+                Err("extension_once"),
+            ),
+            (Op::DecideExtension, facts("verifying"), Err("no_extension_request")),
+            (Op::DecideExtension, CaseFacts { extension_status: Some("requested".into()), ..facts("verifying") }, Ok(())),
+            (Op::Escalate, facts("objection"), Ok(())),
+            (Op::Escalate, facts("replied"), Err("wrong_state")),
+            (Op::ReviewResult, facts("review"), Ok(())),
+            (Op::Close, facts("replied"), Ok(())),
+            (Op::RewardDecide, facts("replied"), Err("needs_substantiated")),
+            (Op::RewardDecide, replied.clone(), Ok(())),
+            (Op::RewardDecide, decided.clone(), Ok(())),
+            (Op::RewardApprove, replied.clone(), Err("needs_decision")),
+            (Op::RewardApprove, decided.clone(), Ok(())),
+            (Op::RewardPay, decided.clone(), Err("needs_claim")),
+            (Op::RewardPay, claimed, Ok(())),
+            (Op::RewardPay, CaseFacts { reward_status: "approved".into(), ..replied }, Err("needs_claim")),
+        ];
+        for (op, f, want) in cases {
+            assert_eq!(check(op, &f), want, "{op:?} in {f:?}");
+        }
+    }
+
+    #[test]
+    fn every_op_round_trips_and_has_an_actor() {
+        for op in Op::ALL {
+            assert_eq!(Op::parse(op.as_str()), Some(op));
+            assert!(!op.from_statuses().is_empty());
+        }
+        assert_eq!(Op::parse("delete_everything"), None);
+    }
+
+    #[test]
+    fn yuan_amounts() {
+        let cases: &[(&str, Result<i64, &str>)] = &[
+            ("200000", Ok(20_000_000)),
+            ("1,000.5", Ok(100_050)),
+            ("0.05", Ok(5)),
+            ("0", Ok(0)),
+            ("-5", Err("amount_negative")),
+            ("abc", Err("amount_invalid")),
+            ("1e9", Err("amount_invalid")),
+            ("1.234", Err("amount_invalid")),
+            ("", Err("required")),
+            ("99999999999999", Err("amount_too_large")),
+            ("1000000001", Err("amount_too_large")),
+            ("NaN", Err("amount_invalid")),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_yuan(text), *want, "{text}");
+        }
+    }
+}
