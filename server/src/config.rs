@@ -387,6 +387,25 @@ mod tests {
     }
 
     #[test]
+    fn deadline_settings() {
+        use app::workflow::calendar::Stage;
+        let c = Config::load_from(None, env(&[])).expect("defaults");
+        let r = c.deadline_rules().expect("rules");
+        assert_eq!((r.days(Stage::Acceptance), r.counts_working_days(Stage::Acceptance)), (5, true));
+        assert_eq!((r.days(Stage::Verification), r.counts_working_days(Stage::Verification)), (60, false));
+        assert_eq!((r.days(Stage::Claim), r.extension_max_days), (60, 30));
+        let c = Config::load_from(None, env(&[("SW_WORKING_DAY_STAGES", "review, claim"), ("SW_REVIEW_DAYS", "20")]))
+            .expect("valid");
+        let r = c.deadline_rules().expect("rules");
+        assert!(!r.counts_working_days(Stage::Acceptance) && r.counts_working_days(Stage::Review));
+        assert_eq!(r.days(Stage::Review), 20);
+        let err = Config::load_from(None, env(&[("SW_WORKING_DAY_STAGES", "acceptance,lunch")])).unwrap_err();
+        assert!(format!("{err:#}").contains("SW_WORKING_DAY_STAGES"), "{err:#}");
+        let err = Config::load_from(None, env(&[("SW_VERIFICATION_DAYS", "0")])).unwrap_err();
+        assert!(format!("{err:#}").contains("SW_VERIFICATION_DAYS"), "{err:#}");
+    }
+
+    #[test]
     fn bad_values_name_the_setting() {
         let err = Config::load_from(None, env(&[("SW_COOKIE_SECURE", "maybe")])).unwrap_err();
         assert!(err.to_string().contains("SW_COOKIE_SECURE"), "{err}");

@@ -153,15 +153,17 @@ pub async fn seed_reference(db: &Db) -> anyhow::Result<()> {
 }
 
 async fn seed_accounts(db: &Db) -> anyhow::Result<Vec<DemoAccount>> {
-    let dept: i64 = sqlx::query_scalar("select id from departments where code = 'ZJJ'").fetch_one(&db.pool).await?;
+    let dept: i64 = sqlx::query_scalar("select id from departments where code = 'YJJ'").fetch_one(&db.pool).await?;
     let ent: i64 = sqlx::query_scalar("select id from enterprises where credit_code = '91340100MA2TEST01X'")
         .fetch_one(&db.pool)
         .await?;
-    let plan: [(&str, &str, Role, Option<i64>, Option<i64>); 7] = [
+    let plan: [(&str, &str, Role, Option<i64>, Option<i64>); 8] = [
         ("demo.admin", "演示管理员", Role::Admin, None, None),
         ("demo.intake", "演示受理员", Role::IntakeOfficer, None, None),
-        ("demo.handler", "演示承办人（住建）", Role::DepartmentHandler, Some(dept), None),
+        ("demo.handler", "演示承办人（应急局）", Role::DepartmentHandler, Some(dept), None),
         ("demo.reward", "演示奖励审核员", Role::RewardOfficer, None, None),
+        // Reward decisions need a second officer's approval.
+        ("demo.reward2", "演示奖励复核员", Role::RewardOfficer, None, None),
         ("demo.training", "演示培训管理员", Role::TrainingAdmin, None, None),
         ("demo.manager", "演示企业安全管理员", Role::EnterpriseManager, None, Some(ent)),
         ("demo.employee", "演示从业人员", Role::Employee, None, Some(ent)),

@@ -193,7 +193,19 @@ pub fn StaffPage() -> impl IntoView {
                                         .then(|| view! { <li><a href="/admin/users">{t!(i18n, admin_users_title)}</a></li> })}
                                     {role
                                         .allows(super::Permission::ReadReports)
-                                        .then(|| view! { <li><a href="/staff/reports">{t!(i18n, staff_reports_title)}</a></li> })}
+                                        .then(|| view! {
+                                            <li><a href="/staff/reports">{t!(i18n, staff_reports_title)}</a></li>
+                                            <li><a href="/staff/dashboard">{t!(i18n, wf_dashboard)}</a></li>
+                                        })}
+                                    {role
+                                        .allows(super::Permission::ManageWorkflowRules)
+                                        .then(|| view! {
+                                            <li><a href="/admin/routing">{t!(i18n, wf_routing_title)}</a></li>
+                                            <li><a href="/admin/calendar">{t!(i18n, wf_calendar_title)}</a></li>
+                                        })}
+                                    {role
+                                        .allows(super::Permission::ReadAuditLog)
+                                        .then(|| view! { <li><a href="/admin/audit">{t!(i18n, wf_audit_title)}</a></li> })}
                                 </ul>
                             </section>
                         }

@@ -233,8 +233,16 @@ pub fn StaffReportPage() -> impl IntoView {
     let send = ServerAction::<StaffMessage>::new();
     let spam = ServerAction::<StaffFlagSpam>::new();
     let act = ServerAction::<crate::workflow::api::CaseAction>::new();
+    // Reload after a successful case operation only: after a refused one the forms keep what was
+    // typed (with JavaScript; without it the page reloads with the error anyway).
+    let act_done = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if matches!(act.value().get(), Some(Ok(_))) {
+            act_done.update(|n| *n += 1);
+        }
+    });
     let report = Resource::new(
-        move || (number(), send.version().get(), spam.version().get(), act.version().get()),
+        move || (number(), send.version().get(), spam.version().get(), act_done.get()),
         |(n, _, _, _)| staff_report(n),
     );
     view! {
@@ -246,7 +254,7 @@ pub fn StaffReportPage() -> impl IntoView {
                         view! {
                             <StaffReportView report=r send spam />
                             <section class="page">
-                                <crate::workflow::pages::CaseWorkPanel case_number=n act />
+                                <crate::workflow::pages::CaseWorkPanel case_number=n act act_done />
                             </section>
                         }
                             .into_any()

@@ -288,9 +288,9 @@ fn CodeSelect(
 }
 
 #[component]
-pub fn CaseWorkPanel(case_number: String, act: ServerAction<CaseAction>) -> impl IntoView {
+pub fn CaseWorkPanel(case_number: String, act: ServerAction<CaseAction>, act_done: RwSignal<u32>) -> impl IntoView {
     let n = case_number.clone();
-    let work = Resource::new(move || (n.clone(), act.version().get()), |(n, _)| load_case_work(n));
+    let work = Resource::new(move || (n.clone(), act_done.get()), |(n, _)| load_case_work(n));
     let top_error = Signal::derive(move || {
         act.value().get().and_then(|r| r.err()).filter(|e| !matches!(e, AppError::Validation(_)))
     });

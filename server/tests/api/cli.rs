@@ -168,3 +168,41 @@ async fn logs_hold_no_client_address_or_user_agent() {
     assert!(!logs.contains("fingerprint-marker"), "user agent in logs: {logs}");
     assert!(!logs.contains("203.0.113.77"), "client address in logs: {logs}");
 }
+
+/// `rules reward`, `rules deadline` (on the seeded holiday calendar), `audit verify` (intact and
+/// tampered) and the deadline job, through the binary.
+#[tokio::test]
+async fn rules_audit_and_deadline_commands() {
+    let db = fresh_database(Backend::Sqlite).await;
+    let (ok, out) = run(&db, &["seed-demo"], "");
+    assert!(ok, "{out}");
+    let (ok, out) = run(&db, &["rules", "reward", "--fine", "200000"], "");
+    assert!(ok && out.contains("reward 30000 yuan"), "{out}");
+    let (ok, out) = run(&db, &["rules", "reward", "--fine", "10000"], "");
+    assert!(ok && out.contains("reward 3000 yuan"), "minimum applies: {out}");
+    let (ok, out) = run(&db, &["rules", "reward", "--level", "major", "--deaths", "10"], "");
+    assert!(ok && out.contains("reward 300000 yuan"), "capped: {out}");
+    let (ok, out) = run(&db, &["rules", "reward", "--fine", "-5"], "");
+    assert!(!ok && out.contains("amount_negative"), "{out}");
+    // 2026-09-30 (Wed) + 5 working days over the National Day holiday (1–7 Oct) and the 调休
+    // Saturday 10 Oct: 8, 9, 10, 12, 13 → 13 Oct.
+    let (ok, out) = run(&db, &["rules", "deadline", "--stage", "acceptance", "--from", "2026-09-30"], "");
+    assert!(ok && out.contains("due 2026-10-13"), "{out}");
+    let (ok, out) = run(&db, &["rules", "deadline", "--stage", "verification", "--from", "2026-09-30"], "");
+    assert!(ok && out.contains("due 2026-11-29"), "{out}");
+    let (ok, out) = run(&db, &["rules", "deadline", "--stage", "lunch", "--from", "2026-09-30"], "");
+    assert!(!ok && out.contains("unknown stage"), "{out}");
+
+    // seed-demo wrote routing rules through the audited path: the chain verifies.
+    let (ok, out) = run(&db, &["audit", "verify"], "");
+    assert!(ok && out.contains("audit chain verified"), "{out}");
+    let (ok, out) = run(&db, &["deadline-job"], "");
+    assert!(ok && out.contains("deadline breaches recorded: 0"), "{out}");
+    let path = db.trim_start_matches("sqlite://").to_string();
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{path}")).await.expect("open");
+    sqlx::query("drop trigger audit_log_no_update").execute(&pool).await.expect("drop trigger");
+    sqlx::query("update audit_log set details = '{}' where seq = 2").execute(&pool).await.expect("tamper");
+    pool.close().await;
+    let (ok, out) = run(&db, &["audit", "verify"], "");
+    assert!(!ok && out.contains("broken at row 2"), "{out}");
+}
