@@ -305,16 +305,16 @@ impl Config {
             bail!("SW_EXTENSION_MAX_DAYS and SW_DUE_SOON_DAYS must be at most 365");
         }
         let mut rules = DeadlineRules { extension_max_days: self.extension_max_days, due_soon_days: self.due_soon_days, ..Default::default() };
-        for (stage, days) in [
-            (Stage::Acceptance, self.report_acceptance_days),
-            (Stage::Transfer, self.transfer_days),
-            (Stage::Verification, self.verification_days),
-            (Stage::Objection, self.report_objection_days),
-            (Stage::Review, self.review_days),
-            (Stage::Claim, self.reward_claim_days),
+        for (stage, var, days) in [
+            (Stage::Acceptance, "SW_REPORT_ACCEPTANCE_DAYS", self.report_acceptance_days),
+            (Stage::Transfer, "SW_TRANSFER_DAYS", self.transfer_days),
+            (Stage::Verification, "SW_VERIFICATION_DAYS", self.verification_days),
+            (Stage::Objection, "SW_REPORT_OBJECTION_DAYS", self.report_objection_days),
+            (Stage::Review, "SW_REVIEW_DAYS", self.review_days),
+            (Stage::Claim, "SW_REWARD_CLAIM_DAYS", self.reward_claim_days),
         ] {
             if !(1..=3650).contains(&days) {
-                bail!("the {} stage must last 1 to 3650 days", stage.as_str());
+                bail!("{var}: the {} stage must last 1 to 3650 days", stage.as_str());
             }
             rules.set(stage, days, working.contains(&stage));
         }

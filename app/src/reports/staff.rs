@@ -249,20 +249,16 @@ pub fn StaffReportPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match report.await {
-                    Ok(r) => {
-                        let n = r.row.case_number.clone();
-                        view! {
-                            <StaffReportView report=r send spam />
-                            <section class="page">
-                                <crate::workflow::pages::CaseWorkPanel case_number=n act act_done />
-                            </section>
-                        }
-                            .into_any()
-                    }
+                    Ok(r) => view! { <StaffReportView report=r send spam /> }.into_any(),
                     Err(e) => view! { <ErrorPage error=e /> }.into_any(),
                 }
             })}
         </Suspense>
+        // A sibling, not a child, of the report's Suspense: a resource created inside another
+        // resource's Suspend is created again (and its first fetch orphaned) when that re-renders.
+        <section class="page">
+            <crate::workflow::pages::CaseWorkPanel case_number=number() act act_done />
+        </section>
     }
 }
 

@@ -300,7 +300,8 @@ pub fn CaseWorkPanel(case_number: String, act: ServerAction<CaseAction>, act_don
             {move || Suspend::new(async move {
                 match work.await {
                     Ok(w) => view! { <CaseWorkView w act /> }.into_any(),
-                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                    // The report above already shows the refusal or "not found".
+                    Err(_) => ().into_any(),
                 }
             })}
         </Suspense>

@@ -182,7 +182,7 @@ async fn rules_audit_and_deadline_commands() {
     assert!(ok && out.contains("reward 3000 yuan"), "minimum applies: {out}");
     let (ok, out) = run(&db, &["rules", "reward", "--level", "major", "--deaths", "10"], "");
     assert!(ok && out.contains("reward 300000 yuan"), "capped: {out}");
-    let (ok, out) = run(&db, &["rules", "reward", "--fine", "-5"], "");
+    let (ok, out) = run(&db, &["rules", "reward", "--fine=-5"], "");
     assert!(!ok && out.contains("amount_negative"), "{out}");
     // 2026-09-30 (Wed) + 5 working days over the National Day holiday (1–7 Oct) and the 调休
     // Saturday 10 Oct: 8, 9, 10, 12, 13 → 13 Oct.
