@@ -65,7 +65,7 @@ insert into reports (case_number, access_hash, report_type, sector_id, town_id, 
   anonymous, status, received_at, due_at, updated_at)
 select printf('AQB%09d', i), 'x',
   case i % 4 when 0 then 'major_hazard' when 1 then 'general_hazard' when 2 then 'violation' else 'other' end,
-  (select id from sectors order by id limit 1 offset (i % 23)), (select id from towns order by id limit 1 offset (i % 6)),
+  (select min(id) from sectors) + i % 23, (select min(id) from towns) + i % 6,
   '城关街道工业路 ' || i || ' 号', case i % 5 when 0 then '车间消防通道堵塞，灭火器过期。' else '罐区报警器关闭，夜间动火作业。' end,
   1, case i % 3 when 0 then 'submitted' when 1 then 'verifying' else 'closed' end,
   strftime('%s', 'now') - i * 600, strftime('%s', 'now') + (i % 40 - 10) * 86400, strftime('%s', 'now')
