@@ -12,19 +12,6 @@ use crate::ui::{error_text, ErrorPage, FormError};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-pub const STATUSES: [&str; 11] = [
-    "submitted",
-    "accepted",
-    "not_accepted",
-    "transferred",
-    "verifying",
-    "extended",
-    "replied",
-    "objection",
-    "review",
-    "closed",
-    "withdrawn",
-];
 
 fn filter_from_query() -> QueueFilter {
     let q = use_query_map();
@@ -74,7 +61,7 @@ fn ChoiceSelect(name: &'static str, label: String, choices: Vec<(String, String)
 fn FilterForm(action: &'static str, filter: QueueFilter, queue: Option<Queue>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
-    let statuses: Vec<(String, String)> = STATUSES.iter().map(|s| (s.to_string(), status_label(locale, s))).collect();
+    let statuses: Vec<(String, String)> = crate::reports::rules::STATUSES.iter().map(|s| (s.to_string(), status_label(locale, s))).collect();
     let types: Vec<(String, String)> = crate::reports::rules::REPORT_TYPES
         .iter()
         .map(|s| (s.to_string(), report_type_label(locale, s)))
