@@ -6,6 +6,7 @@ use crate::portal::{QuizInfoPage, ReportInfoPage, TrainingInfoPage};
 use crate::reports::pages::{CasePage, LookupPage, ReceiptPage, ReportNewPage};
 use crate::reports::staff::StaffReportPage;
 use crate::workflow::admin::{AuditLogPage, CalendarPage, RoutingPage};
+use crate::workflow::org::OrgPage;
 use crate::workflow::pages::{DashboardPage, StaffQueuePage};
 use crate::ui::{Layout, NotFound};
 use leptos::prelude::*;
@@ -91,6 +92,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/reports/:number") view=StaffReportPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/routing") view=RoutingPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/organisation") view=OrgPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/calendar") view=CalendarPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async />
                     </Routes>

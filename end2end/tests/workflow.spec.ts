@@ -196,3 +196,96 @@ test("dashboard, routing table and holiday calendar", async ({ browser, baseURL,
   await boss.click("#holiday-form button[type=submit]");
   await expect(boss.locator("#kind-errors")).toHaveText(zh.err_workday_on_weekday);
 });
+
+async function fileReport(page: Page, visit: (p: string) => Promise<void>, address: string, description: string) {
+  await visit("/report/new");
+  await page.selectOption("#report_type", "general_hazard");
+  await page.selectOption("#sector", "GM");
+  await page.selectOption("#town", "JD02");
+  await page.fill("#unit_name", "东城五金制品厂");
+  await page.fill("#address", address);
+  await page.fill("#description", description);
+  await page.click("button[type=submit]");
+  await expect(page).toHaveURL(/\/report\/receipt$/, { timeout: 30_000 });
+  const number = (await page.locator("#case-number").textContent())!.trim();
+  const code = (await page.locator("#access-code").textContent())!.trim();
+  return { number, code };
+}
+
+test("related reports merged: one handling, one joint reply", async ({ page, browser, baseURL, jsEnabled, visit }) => {
+  test.setTimeout(120_000);
+  // Each run (JavaScript off / on) uses its own address, so "earlier reports at the same place" are its own.
+  const address = `东城街道工业路 ${jsEnabled ? 5 : 3} 号`;
+  const first = await fileReport(page, visit, address, "抛光车间粉尘很大，除尘器长期不开，地面积尘很厚。");
+  const second = await fileReport(page, visit, address, "同一家五金厂：车间安全出口被成品堆满，锁着门上班。");
+  const desk = await staff(browser, baseURL!, jsEnabled, intake);
+  await openStaffCase(desk, first.number, jsEnabled);
+  await submitOp(desk, "accept");
+  await expect(desk.locator("#op-route")).toBeVisible();
+  await submitOp(desk, "route");
+  await expect(desk.locator("#workflow-lead")).toHaveText("区应急管理局");
+  // The later report joins the earlier one; the form offers the earlier case first.
+  await openStaffCase(desk, second.number, jsEnabled);
+  await expect(desk.locator("#merge-other_case")).toHaveValue(first.number);
+  await desk.fill("#merge-text", "您反映的问题与先前举报涉及同一单位，并案核查、统一答复。");
+  await submitOp(desk, "merge");
+  await expect(desk.locator("#workflow-merged-into")).toHaveText(first.number);
+  await openStaffCase(desk, first.number, jsEnabled);
+  await expect(desk.locator("#workflow-merged")).toContainText(second.number);
+
+  // The department handles the earlier case once; the merged case itself offers no actions.
+  const dept = await staff(browser, baseURL!, jsEnabled, handler);
+  await openStaffCase(dept, second.number, jsEnabled);
+  await expect(dept.locator("#no-actions")).toBeVisible();
+  await openStaffCase(dept, first.number, jsEnabled);
+  await dept.selectOption("#verify-code", "partly_true");
+  await dept.check("#action-order_rectification");
+  await dept.fill("#verify-text", "除尘器未开启属实，已责令整改；安全出口已清理。");
+  await submitOp(dept, "verify");
+  await expect(dept.locator("#workflow-verification")).toHaveText(zh.vr_partly_true);
+  await dept.selectOption("#reply-code", "no");
+  await submitOp(dept, "reply");
+  await expect(dept.locator("#no-actions")).toBeVisible();
+
+  // The second reporter reads the joint reply, and the timeline says the case was merged.
+  await page.goto("/lookup");
+  await page.fill("#case_number", second.number);
+  await page.fill("#access_code", second.code);
+  await page.click("button[type=submit]");
+  await expect(page).toHaveURL(/\/lookup\/case$/);
+  await expect(page.locator("#case-status")).toHaveText(zh.st_replied);
+  await expect(page.locator("#case-reply")).toContainText("核查结论：部分属实");
+  await expect(page.locator("#case-reply")).toContainText("并案");
+  await expect(page.locator(".timeline")).toContainText(zh.st_merged);
+  await expect(page.locator(".timeline")).toContainText("区应急管理局");
+});
+
+test("departments and towns are edited by the admin", async ({ browser, baseURL, jsEnabled }) => {
+  const boss = await staff(browser, baseURL!, jsEnabled, admin);
+  const code = jsEnabled ? "SWJ-JS" : "SWJ";
+  await boss.goto("/admin/organisation");
+  if (jsEnabled) await waitForHydration(boss);
+  await expect(boss.locator('#department-list .org-row[data-code="AJZ-XZ01"]')).toBeVisible();
+  // A new department.
+  await boss.fill("#dept-new-code", code);
+  await boss.fill("#dept-new-zh", "区水务局");
+  await boss.fill("#dept-new-en", "District Water Affairs Bureau");
+  await boss.click("#department-new button[type=submit]");
+  await expect(boss.locator(`#department-list .org-row[data-code="${code}"]`)).toBeVisible();
+  // Retiring a department the routing table still uses is refused with a message.
+  await boss.uncheck("#dept-ZJJ-active");
+  await boss.click('#department-list .org-row[data-code="ZJJ"] button[type=submit]');
+  await expect(boss.locator("#active-errors")).toHaveText(zh.err_department_in_routing);
+  // A town renamed.
+  await boss.goto("/admin/organisation");
+  if (jsEnabled) await waitForHydration(boss);
+  await boss.fill("#town-JD03-zh", jsEnabled ? "西城街道（JS）" : "西城街道");
+  await boss.click('#town-list .org-row[data-code="JD03"] button[type=submit]');
+  await expect(boss.locator("#town-JD03-zh")).toHaveValue(jsEnabled ? "西城街道（JS）" : "西城街道");
+  // A new department's code must be well formed.
+  await boss.fill("#dept-new-code", "水务");
+  await boss.fill("#dept-new-zh", "区水务局");
+  await boss.fill("#dept-new-en", "District Water Affairs Bureau");
+  await boss.click("#department-new button[type=submit]");
+  await expect(boss.locator("#code-errors")).toHaveText(zh.err_code_invalid);
+});

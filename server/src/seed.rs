@@ -125,6 +125,20 @@ pub async fn seed_reference(db: &Db) -> anyhow::Result<()> {
         .execute(&mut *tx)
         .await?;
     }
+    // Each town/street has its work safety station (安监站), the target of a hand-down (交办).
+    for (code, zh, en, _) in TOWNS {
+        sqlx::query(
+            "insert into departments (code, name_zh, name_en, town_id, created_at) \
+             select $1, $2, $3, id, $4 from towns where code = $5 on conflict (code) do nothing",
+        )
+        .bind(format!("AJZ-{code}"))
+        .bind(format!("{zh}安监站"))
+        .bind(format!("{en} Work Safety Station"))
+        .bind(ts)
+        .bind(code)
+        .execute(&mut *tx)
+        .await?;
+    }
     sqlx::query(
         "insert into enterprises (name, credit_code, town_id, created_at) \
          select '临湖精细化工有限公司', '91340100MA2TEST01X', id, $1 from towns where code = 'XZ01' \

@@ -201,6 +201,7 @@ pub fn StaffPage() -> impl IntoView {
                                         .allows(super::Permission::ManageWorkflowRules)
                                         .then(|| view! {
                                             <li><a href="/admin/routing">{t!(i18n, wf_routing_title)}</a></li>
+                                            <li><a href="/admin/organisation">{t!(i18n, org_title)}</a></li>
                                             <li><a href="/admin/calendar">{t!(i18n, wf_calendar_title)}</a></li>
                                         })}
                                     {role

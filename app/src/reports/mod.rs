@@ -74,6 +74,8 @@ pub struct TimelineEntry {
     /// A reason or result code (translated on the page), e.g. the refusal reason.
     pub code: Option<String>,
     pub note: Option<String>,
+    /// The department a routing entry names (shown in the reader's language).
+    pub department: Option<Choice>,
     pub at: i64,
 }
 

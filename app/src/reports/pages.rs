@@ -57,6 +57,7 @@ pub fn status_label(locale: Locale, code: &str) -> String {
         "review" => td_string!(locale, st_review),
         "closed" => td_string!(locale, st_closed),
         "withdrawn" => td_string!(locale, st_withdrawn),
+        "merged" => td_string!(locale, st_merged),
         "reward_approved" => td_string!(locale, st_reward_approved),
         "reward_claimed" => td_string!(locale, st_reward_claimed),
         "reward_paid" => td_string!(locale, st_reward_paid),
@@ -988,6 +989,7 @@ fn CaseDetails(case: CaseView, actions: CaseActions) -> impl IntoView {
                                     view! { <p class="note code">{move || crate::workflow::labels::wf_label(i18n.get_locale(), &key)}</p> }
                                 })}
                                 {e.note.clone().map(|n| view! { <p class="note">{n}</p> })}
+                                {e.department.clone().map(|d| view! { <p class="note">{move || choice_name(i18n.get_locale(), &d)}</p> })}
                             </li>
                         }
                     })

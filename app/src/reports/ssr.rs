@@ -118,7 +118,7 @@ pub async fn sectors(db: &Db) -> Result<Vec<Choice>, AppError> {
 
 pub async fn towns(db: &Db) -> Result<Vec<Choice>, AppError> {
     let rows: Vec<(String, String, String)> =
-        sqlx::query_as("select code, name_zh, name_en from towns order by code").fetch_all(&db.pool).await?;
+        sqlx::query_as("select code, name_zh, name_en from towns where active = 1 order by code").fetch_all(&db.pool).await?;
     Ok(rows.into_iter().map(|(code, name_zh, name_en)| Choice { code, name_zh, name_en }).collect())
 }
 
@@ -347,7 +347,7 @@ async fn submit_inner(
     if sector_id.is_none() && !draft.sector.trim().is_empty() {
         errs.push(FieldError { field: "sector".into(), code: "unknown_choice".into() });
     }
-    let town_id: Option<i64> = sqlx::query_scalar("select id from towns where code = $1")
+    let town_id: Option<i64> = sqlx::query_scalar("select id from towns where code = $1 and active = 1")
         .bind(draft.town.trim())
         .fetch_optional(&state.db.pool)
         .await?;
@@ -562,11 +562,15 @@ pub async fn case_view(state: &AppState, session: &Session, report_id: i64) -> R
     .fetch_optional(&state.db.pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let timeline: Vec<(String, Option<String>, Option<String>, i64)> =
-        sqlx::query_as("select kind, code, note, created_at from report_events where report_id = $1 order by id")
-            .bind(report_id)
-            .fetch_all(&state.db.pool)
-            .await?;
+    // Routing entries carry the lead department's code: shown by name in the reader's language.
+    type Ev = (String, Option<String>, Option<String>, i64, Option<String>, Option<String>, Option<String>);
+    let timeline: Vec<Ev> = sqlx::query_as(
+        "select e.kind, e.code, e.note, e.created_at, d.code, d.name_zh, d.name_en from report_events e \
+         left join departments d on e.kind = 'verifying' and d.code = e.note where e.report_id = $1 order by e.id",
+    )
+    .bind(report_id)
+    .fetch_all(&state.db.pool)
+    .await?;
     let messages: Vec<(i64, String, String, i64)> = sqlx::query_as(
         "select id, author, body, created_at from report_messages where report_id = $1 order by id",
     )
@@ -594,7 +598,14 @@ pub async fn case_view(state: &AppState, session: &Session, report_id: i64) -> R
         received_at: r.received_at,
         due_at: r.due_at,
         anonymous: r.anonymous == 1,
-        timeline: timeline.into_iter().map(|(kind, code, note, at)| TimelineEntry { kind, code, note, at }).collect(),
+        timeline: timeline
+            .into_iter()
+            .map(|(kind, code, note, at, d_code, d_zh, d_en)| {
+                let department = d_code.map(|code| Choice { code, name_zh: d_zh.unwrap_or_default(), name_en: d_en.unwrap_or_default() });
+                let note = if department.is_some() { None } else { note };
+                TimelineEntry { kind, code, note, department, at }
+            })
+            .collect(),
         reply: r.reply_text,
         replied_at: r.replied_at,
         messages: messages

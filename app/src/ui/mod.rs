@@ -93,6 +93,14 @@ pub fn error_text(locale: Locale, code: &str) -> String {
         "town_unknown" => td_string!(locale, err_town_unknown),
         "sector_needs_department" => td_string!(locale, err_sector_needs_department),
         "workday_on_weekday" => td_string!(locale, err_workday_on_weekday),
+        "code_invalid" => td_string!(locale, err_code_invalid),
+        "department_in_routing" => td_string!(locale, err_department_in_routing),
+        "department_has_open_cases" => td_string!(locale, err_department_has_open_cases),
+        "town_in_routing" => td_string!(locale, err_town_in_routing),
+        "already_merged" => td_string!(locale, err_already_merged),
+        "merged_follow_primary" => td_string!(locale, err_merged_follow_primary),
+        "primary_merged" => td_string!(locale, err_primary_merged),
+        "primary_not_open" => td_string!(locale, err_primary_not_open),
         _ => td_string!(locale, err_internal),
     };
     s.to_string()

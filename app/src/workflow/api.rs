@@ -43,6 +43,8 @@ pub async fn case_action(
     measures: Option<String>,
     funds: Option<String>,
     contingency: Option<String>,
+    level: Option<String>,
+    deaths: Option<String>,
 ) -> Result<(), AppError> {
     use crate::accounts::{ssr::require, Permission};
     let user = require(Permission::ReadReports).await?;
@@ -70,6 +72,8 @@ pub async fn case_action(
         measures: measures.unwrap_or_default(),
         funds: funds.unwrap_or_default(),
         contingency: contingency.unwrap_or_default(),
+        level: level.unwrap_or_default(),
+        deaths: deaths.unwrap_or_default(),
     };
     // Field errors carry the operation ("reply.code") so each form on the page shows its own.
     ssr::act(&state, &user, &case_number, input).await.map_err(|e| match e {
@@ -172,4 +176,39 @@ pub async fn audit_log(case_number: Option<String>) -> Result<AuditPage, AppErro
     require(Permission::ReadAuditLog).await?;
     let state = crate::state::app_state()?;
     ssr::audit_page(&state.db, &case_number.unwrap_or_default()).await
+}
+
+#[server(endpoint = "org_data")]
+pub async fn load_org() -> Result<super::org::OrgData, AppError> {
+    use crate::accounts::{ssr::require, Permission};
+    require(Permission::ManageWorkflowRules).await?;
+    let state = crate::state::app_state()?;
+    super::org::ssr::org(&state.db).await
+}
+
+#[server(endpoint = "save_department")]
+pub async fn save_department(
+    code: String,
+    name_zh: String,
+    name_en: String,
+    town: Option<String>,
+    active: Option<String>,
+) -> Result<(), AppError> {
+    use crate::accounts::{ssr::require, Permission};
+    let user = require(Permission::ManageWorkflowRules).await?;
+    let state = crate::state::app_state()?;
+    let town = town.unwrap_or_default();
+    super::org::ssr::save_department(&state.db, user.id, &code, &name_zh, &name_en, &town, active.is_some()).await?;
+    leptos_axum::redirect("/admin/organisation");
+    Ok(())
+}
+
+#[server(endpoint = "save_town")]
+pub async fn save_town(code: String, name_zh: String, name_en: String, kind: String, active: Option<String>) -> Result<(), AppError> {
+    use crate::accounts::{ssr::require, Permission};
+    let user = require(Permission::ManageWorkflowRules).await?;
+    let state = crate::state::app_state()?;
+    super::org::ssr::save_town(&state.db, user.id, &code, &name_zh, &name_en, &kind, active.is_some()).await?;
+    leptos_axum::redirect("/admin/organisation");
+    Ok(())
 }

@@ -73,6 +73,82 @@ pub fn wf_label(locale: Locale, key: &str) -> String {
         "sealed_id_number" => td_string!(locale, sealed_id_number).to_string(),
         "sealed_bank" => td_string!(locale, sealed_bank).to_string(),
         "sealed_account" => td_string!(locale, sealed_account).to_string(),
+        "op_department_saved" => td_string!(locale, op_department_saved).to_string(),
+        "op_merge" => td_string!(locale, op_merge).to_string(),
+        "op_town_saved" => td_string!(locale, op_town_saved).to_string(),
+        "rc_handed_down" => td_string!(locale, rc_handed_down).to_string(),
+        "wf_account" => td_string!(locale, wf_account).to_string(),
+        "wf_amount_yuan" => td_string!(locale, wf_amount_yuan).to_string(),
+        "wf_contingency" => td_string!(locale, wf_contingency).to_string(),
+        "wf_decision" => td_string!(locale, wf_decision).to_string(),
+        "wf_earlier_case" => td_string!(locale, wf_earlier_case).to_string(),
+        "wf_evidence" => td_string!(locale, wf_evidence).to_string(),
+        "wf_extension_reason" => td_string!(locale, wf_extension_reason).to_string(),
+        "wf_fine_yuan" => td_string!(locale, wf_fine_yuan).to_string(),
+        "wf_funds" => td_string!(locale, wf_funds).to_string(),
+        "wf_handoff_note" => td_string!(locale, wf_handoff_note).to_string(),
+        "wf_measures" => td_string!(locale, wf_measures).to_string(),
+        "wf_merge_hint" => td_string!(locale, wf_merge_hint).to_string(),
+        "wf_merge_into" => td_string!(locale, wf_merge_into).to_string(),
+        "wf_message_to_reporter" => td_string!(locale, wf_message_to_reporter).to_string(),
+        "wf_no_rule" => td_string!(locale, wf_no_rule).to_string(),
+        "wf_note" => td_string!(locale, wf_note).to_string(),
+        "wf_override_reason" => td_string!(locale, wf_override_reason).to_string(),
+        "wf_payment_reference" => td_string!(locale, wf_payment_reference).to_string(),
+        "wf_reason_code" => td_string!(locale, wf_reason_code).to_string(),
+        "wf_refusal_reason" => td_string!(locale, wf_refusal_reason).to_string(),
+        "wf_reply_extra" => td_string!(locale, wf_reply_extra).to_string(),
+        "wf_responsible" => td_string!(locale, wf_responsible).to_string(),
+        "wf_review" => td_string!(locale, wf_review).to_string(),
+        "wf_reward_code" => td_string!(locale, wf_reward_code).to_string(),
+        "wf_reward_eligible" => td_string!(locale, wf_reward_eligible).to_string(),
+        "wf_transfer_target" => td_string!(locale, wf_transfer_target).to_string(),
+        "wf_verification" => td_string!(locale, wf_verification).to_string(),
+        "wf_concealed_hint" => td_string!(locale, wf_concealed_hint).to_string(),
+        "wf_accident_level" => td_string!(locale, wf_accident_level).to_string(),
+        "wf_concealed_deaths" => td_string!(locale, wf_concealed_deaths).to_string(),
+        "level_general" => td_string!(locale, level_general).to_string(),
+        "level_larger" => td_string!(locale, level_larger).to_string(),
+        "level_major" => td_string!(locale, level_major).to_string(),
+        "level_especially_major" => td_string!(locale, level_especially_major).to_string(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workflow::rules;
+
+    /// Every label the workflow pages ask for by key, and every code they show with a prefix,
+    /// has a translation in both languages (an unknown key would be shown to staff as is).
+    #[test]
+    fn every_label_used_is_translated() {
+        let mut keys: Vec<String> = Vec::new();
+        for src in [include_str!("pages.rs"), include_str!("admin.rs"), include_str!("org.rs")] {
+            for part in src.split("tr(\"").skip(1) {
+                if let Some(end) = part.find('"') {
+                    keys.push(part[..end].to_string());
+                }
+            }
+        }
+        assert!(keys.len() > 20, "scan found {} keys", keys.len());
+        let prefixed = [
+            ("op_", rules::Op::ALL.iter().map(|o| o.as_str()).collect::<Vec<_>>()),
+            ("rc_", rules::REFUSAL_CODES.to_vec()),
+            ("vr_", rules::VERIFICATION_RESULTS.to_vec()),
+            ("ac_", rules::ACTIONS.to_vec()),
+            ("rd_", rules::REWARD_CODES.to_vec()),
+            ("level_", crate::reports::rules::ACCIDENT_LEVELS.to_vec()),
+        ];
+        for (prefix, codes) in prefixed {
+            keys.extend(codes.iter().map(|c| format!("{prefix}{c}")));
+        }
+        keys.extend(["op_department_saved", "op_town_saved", "rc_handed_down"].map(String::from));
+        for key in keys {
+            for locale in [Locale::zh_CN, Locale::en] {
+                assert_ne!(wf_label(locale, &key), key, "no {locale:?} label for {key}");
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@
 //! `pages` and `admin` the pages.
 pub mod admin;
 pub mod labels;
+pub mod org;
 pub mod api;
 pub mod calendar;
 pub mod pages;
@@ -150,6 +151,9 @@ pub struct CaseWork {
     pub anonymous: bool,
     pub decision_code: Option<String>,
     pub duplicate_of: Option<String>,
+    /// The earlier case this one was merged into (并案), and the cases merged into this one.
+    pub merged_into: Option<String>,
+    pub merged: Vec<String>,
     pub transfer_target: Option<String>,
     pub lead_department: Option<Choice>,
     pub cooperating: Vec<Choice>,

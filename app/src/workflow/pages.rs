@@ -254,13 +254,16 @@ fn CodeSelect(
     label: String,
     codes: Vec<&'static str>,
     prefix: &'static str,
+    /// Not every use of the form needs it (e.g. the accident level when the amount is typed).
+    #[prop(optional)]
+    optional: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error = Signal::derive(move || act.value().get().and_then(|r| r.err()));
     let id = format!("{op}-{name}");
     view! {
         <label for=id.clone()>{label}</label>
-        <select id=id name=name required>
+        <select id=id name=name required=!optional>
             <option value="">{t!(i18n, wf_choose)}</option>
             {codes
                 .into_iter()
@@ -314,6 +317,13 @@ fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl IntoView {
             <dd id="workflow-due">{w.due_at.map(fmt_date)} " " <UrgencyBadge urgency=w.urgency /></dd>
             {w.decision_code.clone().map(|c| view! { <dt>{t!(i18n, wf_decision)}</dt><dd>{tr(&format!("rc_{c}"))}</dd> })}
             {w.duplicate_of.clone().map(|c| view! { <dt>{t!(i18n, wf_duplicate_of)}</dt><dd><a href=format!("/staff/reports/{c}")>{c.clone()}</a></dd> })}
+            {w.merged_into.clone().map(|c| view! { <dt>{t!(i18n, wf_merged_into)}</dt><dd id="workflow-merged-into"><a href=format!("/staff/reports/{c}")>{c.clone()}</a></dd> })}
+            {(!w.merged.is_empty()).then(|| view! {
+                <dt>{t!(i18n, wf_merged_cases)}</dt>
+                <dd id="workflow-merged">
+                    {w.merged.iter().map(|c| view! { <a href=format!("/staff/reports/{c}")>{c.clone()}</a> " " }).collect_view()}
+                </dd>
+            })}
             {w.transfer_target.clone().map(|t| view! { <dt>{t!(i18n, wf_transfer_target)}</dt><dd>{t}</dd> })}
             <dt>{t!(i18n, wf_lead)}</dt>
             <dd id="workflow-lead">{w.lead_department.as_ref().map(|d| choice_name(locale, d))}</dd>
@@ -400,6 +410,16 @@ fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl IntoView {
             <OpForm act case_number=n.clone() op="duplicate">
                 <TextField act op="duplicate" name="other_case" label=tr("wf_earlier_case") required=true value=first />
                 <TextField act op="duplicate" name="text" label=tr("wf_message_to_reporter") long=true required=true />
+            </OpForm>
+        }.into_any());
+    }
+    if can("merge") {
+        let first = w.related.first().cloned().unwrap_or_default();
+        forms.push(view! {
+            <OpForm act case_number=n.clone() op="merge">
+                <p class="hint">{tr("wf_merge_hint")}</p>
+                <TextField act op="merge" name="other_case" label=tr("wf_merge_into") required=true value=first />
+                <TextField act op="merge" name="text" label=tr("wf_message_to_reporter") long=true required=true />
             </OpForm>
         }.into_any());
     }
@@ -557,10 +577,16 @@ fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl IntoView {
     }
     if can("reward_decide") {
         let suggested = w.suggested_reward_fen;
+        let concealed = w.report_type == "concealed_accident";
         forms.push(view! {
             <OpForm act case_number=n.clone() op="reward_decide">
                 {suggested.map(|s| view! { <p class="hint" id="reward-suggested">{t!(i18n, wf_suggested_amount)} " ¥" {fmt_yuan(s)}</p> })}
                 <CodeSelect act op="reward_decide" name="code" label=tr("wf_reward_code") codes=rules::REWARD_CODES.to_vec() prefix="rd_" />
+                {concealed.then(|| view! {
+                    <p class="hint">{tr("wf_concealed_hint")}</p>
+                    <CodeSelect act op="reward_decide" name="level" label=tr("wf_accident_level") codes=crate::reports::rules::ACCIDENT_LEVELS.to_vec() prefix="level_" optional=true />
+                    <TextField act op="reward_decide" name="deaths" label=tr("wf_concealed_deaths") />
+                })}
                 <TextField act op="reward_decide" name="amount" label=tr("wf_amount_yuan") value=suggested.map(|s| (s / 100).to_string()).unwrap_or_default() />
                 <TextField act op="reward_decide" name="text" label=tr("wf_note") long=true required=true />
             </OpForm>

@@ -46,6 +46,7 @@ pub enum Op {
     Accept,
     Refuse,
     Duplicate,
+    Merge,
     Transfer,
     Route,
     Verify,
@@ -63,10 +64,11 @@ pub enum Op {
 }
 
 impl Op {
-    pub const ALL: [Op; 17] = [
+    pub const ALL: [Op; 18] = [
         Op::Accept,
         Op::Refuse,
         Op::Duplicate,
+        Op::Merge,
         Op::Transfer,
         Op::Route,
         Op::Verify,
@@ -88,6 +90,7 @@ impl Op {
             Op::Accept => "accept",
             Op::Refuse => "refuse",
             Op::Duplicate => "duplicate",
+            Op::Merge => "merge",
             Op::Transfer => "transfer",
             Op::Route => "route",
             Op::Verify => "verify",
@@ -113,7 +116,7 @@ impl Op {
     pub fn actor(self) -> Actor {
         use Op::*;
         match self {
-            Accept | Refuse | Duplicate | Transfer | Route | DecideExtension | Escalate | ReviewResult | Close => {
+            Accept | Refuse | Duplicate | Merge | Transfer | Route | DecideExtension | Escalate | ReviewResult | Close => {
                 Actor::Intake
             }
             Verify | Rectify | RectifyDone | RequestExtension | Reply => Actor::LeadDepartment,
@@ -126,6 +129,7 @@ impl Op {
         use Op::*;
         match self {
             Accept | Refuse | Duplicate | Transfer => &["submitted"],
+            Merge => &["submitted", "accepted", "verifying", "extended"],
             Route => &["accepted", "verifying", "extended"],
             Verify | Rectify | RectifyDone | RequestExtension | Reply => &["verifying", "extended"],
             DecideExtension => &["verifying"],
@@ -157,6 +161,8 @@ pub struct CaseFacts {
     pub reward_status: String,
     pub reward_decided: bool,
     pub reward_approved: bool,
+    /// Merged into an earlier case (并案): it follows that case and gets its joint reply.
+    pub merged: bool,
 }
 
 /// Why an operation is refused in this state (a translation key suffix), or Ok.
@@ -166,6 +172,10 @@ pub fn check(op: Op, f: &CaseFacts) -> Result<(), &'static str> {
         return Err("wrong_state");
     }
     match op {
+        Merge if f.merged => Err("already_merged"),
+        Route | Verify | Rectify | RectifyDone | RequestExtension | DecideExtension | Reply if f.merged => {
+            Err("merged_follow_primary")
+        }
         Rectify if !f.substantiated => Err("needs_substantiated"),
         Rectify if f.has_rectification => Err("already_done"),
         RectifyDone if !f.has_rectification => Err("needs_rectification"),
@@ -259,7 +269,16 @@ mod tests {
             (Op::RewardApprove, decided.clone(), Ok(())),
             (Op::RewardPay, decided.clone(), Err("needs_claim")),
             (Op::RewardPay, claimed, Ok(())),
-            (Op::RewardPay, CaseFacts { reward_status: "approved".into(), ..replied }, Err("needs_claim")),
+            (Op::RewardPay, CaseFacts { reward_status: "approved".into(), ..replied.clone() }, Err("needs_claim")),
+            // Merging (并案): from intake up to verification; a merged case only follows its primary.
+            (Op::Merge, facts("submitted"), Ok(())),
+            (Op::Merge, facts("extended"), Ok(())),
+            (Op::Merge, facts("replied"), Err("wrong_state")),
+            (Op::Merge, CaseFacts { merged: true, ..facts("verifying") }, Err("already_merged")),
+            (Op::Verify, CaseFacts { merged: true, ..facts("verifying") }, Err("merged_follow_primary")),
+            (Op::Reply, CaseFacts { merged: true, ..verified.clone() }, Err("merged_follow_primary")),
+            (Op::Route, CaseFacts { merged: true, ..facts("accepted") }, Err("merged_follow_primary")),
+            (Op::RewardDecide, CaseFacts { merged: true, ..replied }, Ok(())),
         ];
         for (op, f, want) in cases {
             assert_eq!(check(op, &f), want, "{op:?} in {f:?}");

@@ -137,7 +137,7 @@ fn filter_sql(f: &QueueFilter, sc: Scope, t: i64, soon_days: i64) -> (String, Ve
             push(&format!("r.status in {OPEN_SQL} and r.due_at >= $?"), Bind::I(t), &mut conds);
             push("r.due_at <= $?", Bind::I(t + soon_days * 86_400), &mut conds);
         }
-        "unrouted" => conds.push("r.status = 'accepted' and r.lead_department_id is null".into()),
+        "unrouted" => conds.push("r.status = 'accepted' and r.lead_department_id is null and r.merged_into is null".into()),
         _ => {}
     }
     let q = f.q.trim();
@@ -510,13 +510,14 @@ struct WorkRow {
     reward_status: String,
     reward_amount_fen: Option<i64>,
     reward_claim_until: Option<i64>,
+    merged_into: Option<i64>,
 }
 
 const WORK_SQL: &str = "select case_number, status, report_type, sector_id, town_id, unit_name, address, \
      received_at, due_at, anonymous, decision_code, duplicate_of, transfer_target, lead_department_id, \
      verification_result, fine_fen, handling_actions, handling_account, extension_days, extension_reason, \
      extension_status, review_outcome, reply_text, objection_until, reward_status, reward_amount_fen, \
-     reward_claim_until from reports where id = $1";
+     reward_claim_until, merged_into from reports where id = $1";
 
 async fn work_row(db: &Db, id: i64) -> Result<WorkRow, AppError> {
     sqlx::query_as(WORK_SQL).bind(id).fetch_optional(&db.pool).await?.ok_or(AppError::NotFound)
@@ -564,6 +565,7 @@ fn facts(w: &WorkRow, rect: &Option<Rectification>, dec: &Option<DecisionRow>) -
         reward_status: w.reward_status.clone(),
         reward_decided: dec.is_some(),
         reward_approved: dec.as_ref().is_some_and(|d| d.6.is_some()),
+        merged: w.merged_into.is_some(),
     }
 }
 
@@ -661,6 +663,14 @@ pub async fn case_work(state: &AppState, user: &CurrentUser, case_number: &str) 
         Some(d) => sqlx::query_scalar("select case_number from reports where id = $1").bind(d).fetch_optional(&db.pool).await?,
         None => None,
     };
+    let merged_into = match w.merged_into {
+        Some(d) => sqlx::query_scalar("select case_number from reports where id = $1").bind(d).fetch_optional(&db.pool).await?,
+        None => None,
+    };
+    let merged: Vec<String> = sqlx::query_scalar("select case_number from reports where merged_into = $1 order by received_at, id")
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
     let objection: Option<String> =
         sqlx::query_scalar("select body from objections where report_id = $1 order by id desc limit 1")
             .bind(id)
@@ -726,6 +736,8 @@ pub async fn case_work(state: &AppState, user: &CurrentUser, case_number: &str) 
         anonymous: w.anonymous == 1,
         decision_code: w.decision_code,
         duplicate_of,
+        merged_into,
+        merged,
         transfer_target: w.transfer_target,
         lead_department: lead,
         cooperating: cooperating.into_iter().map(|(code, name_zh, name_en)| Choice { code, name_zh, name_en }).collect(),
@@ -770,6 +782,9 @@ pub struct ActInput {
     pub measures: String,
     pub funds: String,
     pub contingency: String,
+    /// A concealed accident's level (`reports::rules::ACCIDENT_LEVELS`) and concealed deaths.
+    pub level: String,
+    pub deaths: String,
 }
 
 struct Errs(Vec<FieldError>);
@@ -842,8 +857,9 @@ async fn exactly_one<'q>(
     Ok(())
 }
 
-async fn department_id(db: &Db, code: &str) -> Result<Option<(i64, String)>, AppError> {
-    Ok(sqlx::query_as("select id, name_zh from departments where code = $1 and active = 1")
+/// An active department's id and, for a town/street station, its town.
+async fn department_id(db: &Db, code: &str) -> Result<Option<(i64, Option<i64>)>, AppError> {
+    Ok(sqlx::query_as("select id, town_id from departments where code = $1 and active = 1")
         .bind(code.trim())
         .fetch_optional(&db.pool)
         .await?)
@@ -874,6 +890,68 @@ fn label_result(r: &str) -> &'static str {
         "not_true" => "不属实",
         _ => "无法核实",
     }
+}
+
+/// Bring the cases merged into `primary` (并案) to its state while it is being handled: same
+/// status, departments and findings, and at the reply the same joint reply and objection window
+/// (each reporter may then object or claim on their own case). A timeline entry marks each
+/// change of a follower's status. Fines stay with the primary, which holds the reward priority.
+async fn sync_followers(tx: &mut sqlx::Transaction<'_, sqlx::Any>, primary: i64, ts: i64) -> Result<(), AppError> {
+    type P = (String, Option<i64>, Option<String>, Option<String>, Option<String>, Option<String>, Option<i64>, Option<i64>);
+    let p: Option<P> = sqlx::query_as(
+        "select status, lead_department_id, verification_result, handling_actions, handling_account, reply_text, \
+         replied_at, objection_until from reports where id = $1",
+    )
+    .bind(primary)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((status, lead, result, actions, account, reply, replied_at, objection_until)) = p else { return Ok(()) };
+    if !["accepted", "verifying", "extended", "replied"].contains(&status.as_str()) {
+        return Ok(());
+    }
+    let followers: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
+        "select id, status, lead_department_id from reports where merged_into = $1 and status in ('accepted', 'verifying', 'extended')",
+    )
+    .bind(primary)
+    .fetch_all(&mut **tx)
+    .await?;
+    let lead_code: Option<String> = match lead {
+        Some(l) => sqlx::query_scalar("select code from departments where id = $1").bind(l).fetch_optional(&mut **tx).await?,
+        None => None,
+    };
+    for (fid, fstatus, flead) in followers {
+        sqlx::query(
+            "update reports set status = $2, lead_department_id = $3, verification_result = $4, handling_actions = $5, \
+             handling_account = $6, reply_text = $7, replied_at = $8, objection_until = $9, due_at = null, \
+             routed_at = case when $3 is null then routed_at else coalesce(routed_at, $10) end, updated_at = $10 where id = $1",
+        )
+        .bind(fid)
+        .bind(&status)
+        .bind(lead)
+        .bind(&result)
+        .bind(&actions)
+        .bind(&account)
+        .bind(&reply)
+        .bind(replied_at)
+        .bind(objection_until)
+        .bind(ts)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query("delete from report_departments where report_id = $1").bind(fid).execute(&mut **tx).await?;
+        sqlx::query(
+            "insert into report_departments (report_id, department_id, role) \
+             select $1, department_id, role from report_departments where report_id = $2",
+        )
+        .bind(fid)
+        .bind(primary)
+        .execute(&mut **tx)
+        .await?;
+        if fstatus != status || (flead != lead && status != "accepted") {
+            let note = if status == "verifying" { lead_code.as_deref() } else { None };
+            event(tx, fid, &status, None, note, ts).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Take one operation on a case. Validation errors name the field; state errors come on "op".
@@ -965,6 +1043,52 @@ pub async fn act(state: &AppState, user: &CurrentUser, case_number: &str, input:
             staff_message(&mut tx, id, user.id, &input.text, ts).await?;
             details = json!({ "duplicate_of": other });
         }
+        Op::Merge => {
+            // 并案: this case joins an EARLIER open case (the earliest registered report keeps
+            // the reward priority), follows its handling and receives its joint reply.
+            let other = rrules::normalize_code(&input.other_case);
+            let primary: Option<(i64, i64, String, Option<i64>)> =
+                sqlx::query_as("select id, received_at, status, merged_into from reports where case_number = $1")
+                    .bind(&other)
+                    .fetch_optional(&db.pool)
+                    .await?;
+            match &primary {
+                None => e.push("other_case", "case_unknown"),
+                Some((oid, orec, ..)) if *oid == id || (*orec, *oid) > (w.received_at, id) => e.push("other_case", "not_earlier"),
+                Some((_, _, _, Some(_))) => e.push("other_case", "primary_merged"),
+                Some((_, _, st, _)) if !["accepted", "verifying", "extended"].contains(&st.as_str()) => {
+                    e.push("other_case", "primary_not_open")
+                }
+                _ => {}
+            }
+            e.text("text", &input.text, 2, rules::NOTE_MAX);
+            e.done()?;
+            let oid = primary.map(|p| p.0).unwrap_or_default();
+            exactly_one(
+                &mut tx,
+                sqlx::query(
+                    "update reports set merged_into = $2, accepted_at = coalesce(accepted_at, $3), due_at = null, \
+                     status = case when status = 'submitted' then 'accepted' else status end, updated_at = $3 \
+                     where id = $1 and merged_into is null and status = $4",
+                )
+                .bind(id)
+                .bind(oid)
+                .bind(ts)
+                .bind(status),
+            )
+            .await?;
+            // Cases already merged into this one move with it.
+            sqlx::query("update reports set merged_into = $2, updated_at = $3 where merged_into = $1")
+                .bind(id)
+                .bind(oid)
+                .bind(ts)
+                .execute(&mut *tx)
+                .await?;
+            event(&mut tx, id, "merged", None, None, ts).await?;
+            staff_message(&mut tx, id, user.id, &input.text, ts).await?;
+            details = json!({ "merged_into": other });
+            sync_followers(&mut tx, oid, ts).await?;
+        }
         Op::Transfer => {
             e.text("target", &input.target, 2, 100);
             e.text("text", &input.text, 2, rules::NOTE_MAX);
@@ -1012,7 +1136,7 @@ pub async fn act(state: &AppState, user: &CurrentUser, case_number: &str, input:
                 e.text("reason", &input.reason, 2, rules::NOTE_MAX);
             }
             e.done()?;
-            let (lead_id, lead_name) = lead.unwrap_or_default();
+            let (lead_id, lead_station) = lead.unwrap_or_default();
             exactly_one(
                 &mut tx,
                 sqlx::query(
@@ -1039,11 +1163,14 @@ pub async fn act(state: &AppState, user: &CurrentUser, case_number: &str, input:
                     .execute(&mut *tx)
                     .await?;
             }
-            event(&mut tx, id, "verifying", None, Some(&lead_name), ts).await?;
+            // A town/street station as lead department is a hand-down (交办) to the locality.
+            let handed_down = lead_station.is_some();
+            event(&mut tx, id, "verifying", handed_down.then_some("handed_down"), Some(input.lead.trim()), ts).await?;
             details = json!({
                 "lead": input.lead.trim(),
                 "cooperating": coop.iter().map(|c| c.1.clone()).collect::<Vec<_>>(),
                 "override": !matches_suggestion,
+                "handed_down": handed_down,
             });
             if !matches_suggestion {
                 reason = Some(input.reason.trim().to_string());
@@ -1219,6 +1346,13 @@ pub async fn act(state: &AppState, user: &CurrentUser, case_number: &str, input:
                 label_actions(&actions, w.fine_fen),
                 eligible
             );
+            let followers: i64 = sqlx::query_scalar("select count(*) from reports where merged_into = $1")
+                .bind(id)
+                .fetch_one(&db.pool)
+                .await?;
+            if followers > 0 {
+                reply.push_str(&format!("\n并案：本案与另外 {followers} 件相关举报合并办理，统一答复。"));
+            }
             if !input.text.trim().is_empty() {
                 reply.push_str("\n\n");
                 reply.push_str(input.text.trim());
@@ -1319,7 +1453,28 @@ pub async fn act(state: &AppState, user: &CurrentUser, case_number: &str, input:
             }
             let eligible = input.code == "eligible";
             let mut amount = 0;
-            if eligible {
+            // The configured rules' amount: from the fine, or for a concealed accident from its
+            // level and concealed deaths as verified (domain-rules §1). An empty amount takes it.
+            let suggested_fen = if w.report_type == "concealed_accident" {
+                if input.level.trim().is_empty() && input.deaths.trim().is_empty() {
+                    None
+                } else {
+                    match rrules::parse_reward_case("concealed", "", input.level.trim(), &input.deaths) {
+                        Ok(c) => Some(rrules::suggest_reward(&state.reports.reward, &c) * 100),
+                        Err((field, code)) => {
+                            e.push(field, code);
+                            None
+                        }
+                    }
+                }
+            } else {
+                w.fine_fen.filter(|f| *f > 0).map(|f| {
+                    rrules::suggest_reward(&state.reports.reward, &rrules::RewardCase::Fine(f as f64 / 100.0)) * 100
+                })
+            };
+            if eligible && input.amount.trim().is_empty() && suggested_fen.is_some() {
+                amount = suggested_fen.unwrap_or_default();
+            } else if eligible {
                 match rules::parse_yuan(&input.amount) {
                     Ok(0) => e.push("amount", "amount_zero"),
                     Ok(a) if a > state.reports.reward.cap_yuan * 100 => e.push("amount", "amount_over_cap"),
@@ -1350,8 +1505,8 @@ pub async fn act(state: &AppState, user: &CurrentUser, case_number: &str, input:
                 return Err(AppError::field("op", "conflict"));
             }
             reason = Some(input.code.clone());
-            details = json!({ "eligible": eligible, "amount_fen": amount, "suggested_fen": w.fine_fen.map(|f|
-                rrules::suggest_reward(&state.reports.reward, &rrules::RewardCase::Fine(f as f64 / 100.0)) * 100) });
+            details = json!({ "eligible": eligible, "amount_fen": amount, "suggested_fen": suggested_fen,
+                "level": input.level.trim(), "deaths": input.deaths.trim() });
         }
         Op::RewardApprove => {
             let Some((eligible, code, amount, _, by, ..)) = dec.clone() else {
@@ -1416,6 +1571,10 @@ pub async fn act(state: &AppState, user: &CurrentUser, case_number: &str, input:
             event(&mut tx, id, "reward_paid", None, None, ts).await?;
             details = json!({ "reference": input.text.trim() });
         }
+    }
+    // Merged cases follow their primary: routing, verification, extension and the joint reply.
+    if op != Op::Merge {
+        sync_followers(&mut tx, id, ts).await?;
     }
     audit::append(
         db,

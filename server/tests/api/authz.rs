@@ -90,6 +90,9 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/save_holiday", Access::Roles(ADMIN), vec![("day", "bad"), ("kind", "off"), ("name", "x")]),
         ("/api/delete_holiday", Access::Roles(ADMIN), vec![("day", "1999-01-01")]),
         ("/api/audit_log", Access::Roles(ADMIN), vec![]),
+        ("/api/org_data", Access::Roles(ADMIN), vec![]),
+        ("/api/save_department", Access::Roles(ADMIN), vec![("code", "x"), ("name_zh", ""), ("name_en", "")]),
+        ("/api/save_town", Access::Roles(ADMIN), vec![("code", "x"), ("name_zh", ""), ("name_en", ""), ("kind", "nope")]),
         ("/api/withdraw_report", Access::CaseGrant, vec![("confirm", "yes")]),
         ("/api/file_objection", Access::CaseGrant, vec![("objection", "matrix objection text")]),
         (

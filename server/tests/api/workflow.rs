@@ -355,3 +355,157 @@ async fn refusals_duplicates_transfers_and_jobs(backend: Backend) {
     assert_eq!(app::workflow::audit::verify(&db).await.expect("verify").is_ok(), true);
 }
 both_backends!(refusals_duplicates_transfers_and_jobs);
+
+async fn merged_cases_hand_downs_org_data_and_concealed_rewards(backend: Backend) {
+    let app = spawn(backend).await;
+    app.seed_reference().await;
+    let intake = user(&app, "w3.intake", Role::IntakeOfficer, None).await;
+    let admin = user(&app, "w3.admin", Role::Admin, None).await;
+    let yjj = user(&app, "w3.yjj", Role::DepartmentHandler, Some("YJJ")).await;
+    let station = user(&app, "w3.station", Role::DepartmentHandler, Some("AJZ-XZ01")).await;
+    let reward1 = user(&app, "w3.reward1", Role::RewardOfficer, None).await;
+    let reward2 = user(&app, "w3.reward2", Role::RewardOfficer, None).await;
+    let (a, _) = report(&app, &new_client(), &[]).await;
+    let (b, code_b) = report(&app, &new_client(), &[("description", "同一化工厂：危废仓库没有防渗漏措施，桶装废液露天堆放。")]).await;
+    let (c, code_c) = report(&app, &new_client(), &[]).await;
+    ok(act(&app, &intake, &a, "accept", &[]).await);
+    ok(act(&app, &intake, &a, "route", &[("lead", "YJJ")]).await);
+
+    // 并案: only into an earlier, open, unmerged case; the later one then follows it.
+    refused(act(&app, &intake, &a, "merge", &[("other_case", &b), ("text", "并案")]).await, "merge.other_case=not_earlier");
+    refused(act(&app, &intake, &c, "merge", &[("other_case", &b), ("text", "并案")]).await, "merge.other_case=primary_not_open");
+    refused(act(&app, &intake, &b, "merge", &[("other_case", &a), ("text", "")]).await, "merge.text=required");
+    ok(act(&app, &intake, &b, "merge", &[("other_case", &a), ("text", "您反映的问题与先前举报涉及同一单位，并案核查、统一答复。")]).await);
+    assert_eq!(status_of(&app, &b).await.0, "verifying");
+    refused(act(&app, &intake, &c, "merge", &[("other_case", &b), ("text", "并案")]).await, "merge.other_case=primary_merged");
+    let (st, w) = work(&app, &yjj, &b).await;
+    assert_eq!(st, 200, "the primary's department sees the merged case: {w}");
+    assert_eq!(w["merged_into"], Value::String(a.clone()));
+    assert!(w["can"].as_array().expect("can").is_empty(), "nothing is done on a merged case itself: {w}");
+    refused(act(&app, &yjj, &b, "verify", &[("code", "true"), ("actions[no_action]", "no_action"), ("text", "核查")]).await, "verify.op=merged_follow_primary");
+    let (_, w) = work(&app, &intake, &a).await;
+    assert_eq!(w["merged"][0], Value::String(b.clone()));
+
+    // The primary is verified and answered once; the merged case receives the joint reply.
+    ok(act(&app, &yjj, &a, "verify", &[
+        ("code", "true"),
+        ("actions[order_rectification]", "order_rectification"),
+        ("actions[administrative_penalty]", "administrative_penalty"),
+        ("amount", "50000"),
+        ("text", "现场检查属实，危废仓库与罐区问题一并责令整改并处罚款。"),
+    ]).await);
+    ok(act(&app, &yjj, &a, "reply", &[("code", "yes")]).await);
+    let db = app.db().await;
+    let replies: Vec<(String, Option<String>, Option<i64>)> =
+        sqlx::query_as("select status, reply_text, fine_fen from reports where case_number in ($1, $2) order by id")
+            .bind(&a)
+            .bind(&b)
+            .fetch_all(&db.pool)
+            .await
+            .expect("replies");
+    assert_eq!(replies[0].0, "replied");
+    assert_eq!(replies[1].0, "replied");
+    assert_eq!(replies[0].1, replies[1].1, "one joint reply");
+    assert!(replies[0].1.as_deref().unwrap_or_default().contains("并案"), "{replies:?}");
+    assert_eq!(replies[1].2, None, "the fine (and its reward priority) stays with the earliest report");
+    let reporter_b = open_case(&app, &b, &code_b).await;
+    let case: Value = app.call(&reporter_b, "my_case", &[]).await.json().await.expect("case");
+    assert!(case["reply"].as_str().unwrap_or_default().contains("属实"), "{case}");
+    let kinds: Vec<&str> = case["timeline"].as_array().expect("timeline").iter().filter_map(|e| e["kind"].as_str()).collect();
+    assert!(kinds.contains(&"merged") && kinds.contains(&"replied"), "{kinds:?}");
+    let routed = case["timeline"].as_array().expect("timeline").iter().find(|e| e["kind"] == "verifying").expect("routed");
+    assert_eq!(routed["department"]["name_en"], "District Emergency Management Bureau", "shown in the reader's language: {routed}");
+    assert!(routed["note"].is_null());
+
+    // 交办: routing to a town's work safety station is a hand-down; the station sees the case.
+    ok(act(&app, &intake, &c, "accept", &[]).await);
+    ok(act(&app, &intake, &c, "route", &[("lead", "AJZ-XZ01"), ("reason", "小微企业，属地安监站核查。")]).await);
+    assert_eq!(work(&app, &station, &c).await.0, 200);
+    assert_eq!(work(&app, &yjj, &c).await.0, 403);
+    let reporter_c = open_case(&app, &c, &code_c).await;
+    let case: Value = app.call(&reporter_c, "my_case", &[]).await.json().await.expect("case");
+    let routed = case["timeline"].as_array().expect("timeline").iter().find(|e| e["kind"] == "verifying").expect("routed");
+    assert_eq!(routed["code"], "handed_down", "{routed}");
+    assert_eq!(routed["department"]["name_zh"], "临湖镇安监站");
+
+    // Departments and towns are editable data; retiring what is in use is refused.
+    let org: Value = app.call(&admin, "org_data", &[]).await.json().await.expect("org");
+    let st = org["departments"].as_array().expect("departments").iter().find(|d| d["code"] == "AJZ-XZ01").expect("station");
+    assert_eq!(st["town"], "XZ01");
+    assert_eq!(st["open_cases"], 1);
+    let save_dept = |code: &'static str, zh: &'static str, town: &'static str, active: bool| {
+        let mut f = vec![("code", code), ("name_zh", zh), ("name_en", "Some Department"), ("town", town)];
+        if active {
+            f.push(("active", "1"));
+        }
+        f
+    };
+    let resp = app.call(&admin, "save_department", &save_dept("x y", "", "NOPE", true)).await;
+    assert_eq!(resp.status(), 400);
+    let v: Value = resp.json().await.expect("json");
+    for want in ["code=code_invalid", "name_zh=required", "town=town_unknown"] {
+        assert!(codes(&v).iter().any(|c| c == want), "{want} in {v}");
+    }
+    let resp = app.call(&admin, "save_department", &save_dept("YJJ", "区应急管理局", "", false)).await;
+    assert!(codes(&resp.json().await.expect("json")).contains(&"active=department_in_routing".to_string()));
+    let resp = app.call(&admin, "save_department", &save_dept("AJZ-XZ01", "临湖镇安监站", "XZ01", false)).await;
+    assert!(codes(&resp.json().await.expect("json")).contains(&"active=department_has_open_cases".to_string()));
+    let resp = app.call(&admin, "save_department", &save_dept("slj2", "区水务局", "", true)).await;
+    assert!(resp.status().is_success(), "{}", resp.status());
+    let resp = app.call(&admin, "save_department", &save_dept("ZJJ", "区住房和城乡建设局（更名）", "", true)).await;
+    assert!(resp.status().is_success());
+    let org: Value = app.call(&admin, "org_data", &[]).await.json().await.expect("org");
+    let deps = org["departments"].as_array().expect("departments");
+    assert!(deps.iter().any(|d| d["code"] == "SLJ2" && d["active"] == true), "codes are stored in capitals: {org}");
+    assert!(deps.iter().any(|d| d["code"] == "ZJJ" && d["name_zh"] == "区住房和城乡建设局（更名）"));
+    // A town: added, then retired — new reports can no longer name it.
+    let resp = app.call(&admin, "save_town", &[("code", "JD04"), ("name_zh", "北城街道"), ("name_en", "Beicheng Subdistrict"), ("kind", "street"), ("active", "1")]).await;
+    assert!(resp.status().is_success());
+    let form: Value = app.call(&new_client(), "report_form", &[]).await.json().await.expect("form");
+    assert!(form["towns"].as_array().expect("towns").iter().any(|t| t["code"] == "JD04"));
+    let resp = app.call(&admin, "save_town", &[("code", "JD04"), ("name_zh", "北城街道"), ("name_en", "Beicheng Subdistrict"), ("kind", "street")]).await;
+    assert!(resp.status().is_success());
+    let form: Value = app.call(&new_client(), "report_form", &[]).await.json().await.expect("form");
+    assert!(!form["towns"].as_array().expect("towns").iter().any(|t| t["code"] == "JD04"), "retired towns leave the form");
+    let client = new_client();
+    let mut fields = valid_fields();
+    fields.retain(|(k, _)| *k != "town");
+    fields.push(("town", "JD04".into()));
+    fields.push(("form_token", form_token(&app, &client).await));
+    assert_eq!(submit(&app, &client, &fields, vec![]).await.status(), 400);
+    ok_status(app.call(&admin, "save_routing_rule", &[("sector", "GM"), ("town", "XZ02"), ("lead", "AJZ-XZ02")]).await.status().as_u16());
+    let resp = app.call(&admin, "save_town", &[("code", "XZ02"), ("name_zh", "双河镇"), ("name_en", "Shuanghe Town"), ("kind", "town")]).await;
+    assert!(codes(&resp.json().await.expect("json")).contains(&"active=town_in_routing".to_string()));
+    let resp = app.call(&admin, "save_town", &[("code", "XZ03"), ("name_zh", "新镇"), ("name_en", "New Town"), ("kind", "village"), ("active", "1")]).await;
+    assert!(codes(&resp.json().await.expect("json")).contains(&"kind=required".to_string()));
+
+    // Concealed accident: the amount comes from the verified level and deaths when left empty.
+    let (d, _) = report(&app, &new_client(), &[("report_type", "concealed_accident")]).await;
+    ok(act(&app, &intake, &d, "accept", &[]).await);
+    ok(act(&app, &intake, &d, "route", &[("lead", "YJJ")]).await);
+    ok(act(&app, &yjj, &d, "verify", &[("code", "true"), ("actions[refer_police]", "refer_police"), ("text", "核实瞒报 2 人死亡的较大事故。")]).await);
+    ok(act(&app, &yjj, &d, "reply", &[("code", "yes")]).await);
+    refused(act(&app, &reward1, &d, "reward_decide", &[("code", "eligible"), ("level", "larger"), ("deaths", "0"), ("text", "瞒报")]).await, "reward_decide.deaths=deaths_out_of_range");
+    refused(act(&app, &reward1, &d, "reward_decide", &[("code", "eligible"), ("text", "瞒报")]).await, "reward_decide.amount=required");
+    ok(act(&app, &reward1, &d, "reward_decide", &[("code", "eligible"), ("level", "larger"), ("deaths", "2"), ("text", "瞒报较大事故 2 人")]).await);
+    let amount: i64 = sqlx::query_scalar("select amount_fen from reward_decisions rd join reports r on r.id = rd.report_id where r.case_number = $1")
+        .bind(&d)
+        .fetch_one(&db.pool)
+        .await
+        .expect("amount");
+    assert_eq!(amount, 2 * 40_000 * 100, "larger accident: 40,000 per concealed death");
+    ok(act(&app, &reward2, &d, "reward_approve", &[]).await);
+
+    // Every change is in the audit chain.
+    let actions: Vec<String> = sqlx::query_scalar("select action from audit_log order by seq").fetch_all(&db.pool).await.expect("audit");
+    for want in ["merge", "department_saved", "town_saved", "reward_decide"] {
+        assert!(actions.iter().any(|a| a == want), "{want} in {actions:?}");
+    }
+    assert!(app::workflow::audit::verify(&db).await.expect("verify").is_ok());
+}
+both_backends!(merged_cases_hand_downs_org_data_and_concealed_rewards);
+
+#[track_caller]
+fn ok_status(status: u16) {
+    assert!(status < 400, "expected success, got {status}");
+}
