@@ -202,7 +202,7 @@ async function fileReport(page: Page, visit: (p: string) => Promise<void>, addre
   await page.selectOption("#report_type", "general_hazard");
   await page.selectOption("#sector", "GM");
   await page.selectOption("#town", "JD02");
-  await page.fill("#unit_name", "东城五金制品厂");
+  await page.fill("#unit_name", `东城五金制品厂（${address}）`);
   await page.fill("#address", address);
   await page.fill("#description", description);
   await page.click("button[type=submit]");

@@ -154,6 +154,8 @@ pub struct CaseWork {
     /// The earlier case this one was merged into (并案), and the cases merged into this one.
     pub merged_into: Option<String>,
     pub merged: Vec<String>,
+    /// The earliest related case a merge could join (open, not merged itself).
+    pub merge_target: Option<String>,
     pub transfer_target: Option<String>,
     pub lead_department: Option<Choice>,
     pub cooperating: Vec<Choice>,

@@ -156,50 +156,10 @@ pub mod ssr {
             }
         }
         done(errs)?;
-        let ts = now();
-        let mut tx = db.pool.begin().await?;
-        match existing {
-            Some(id) => {
-                sqlx::query("update departments set name_zh = $2, name_en = $3, town_id = $4, active = $5 where id = $1")
-                    .bind(id)
-                    .bind(name_zh.trim())
-                    .bind(name_en.trim())
-                    .bind(town_id)
-                    .bind(i64::from(active))
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            None => {
-                sqlx::query(
-                    "insert into departments (code, name_zh, name_en, town_id, active, created_at) values ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(&code)
-                .bind(name_zh.trim())
-                .bind(name_en.trim())
-                .bind(town_id)
-                .bind(i64::from(active))
-                .bind(ts)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        audit::append(
-            db,
-            &mut tx,
-            Entry {
-                user_id: Some(user_id),
-                action: "department_saved",
-                report_id: None,
-                reason: None,
-                details: json!({ "code": code, "name_zh": name_zh.trim(), "name_en": name_en.trim(), "town": town.trim(),
-                    "active": active, "new": existing.is_none() })
-                .to_string(),
-            },
-            ts,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        let row = Row { table: "departments", code: &code, name_zh, name_en, extra: ("town_id", Extra::Town(town_id)), active };
+        let details = json!({ "code": code, "name_zh": name_zh.trim(), "name_en": name_en.trim(), "town": town.trim(),
+            "active": active, "new": existing.is_none() });
+        write(db, user_id, existing, row, "department_saved", details).await
     }
 
     /// Add a town/street or change an existing one (by code).
@@ -230,46 +190,56 @@ pub mod ssr {
             }
         }
         done(errs)?;
+        let row = Row { table: "towns", code: &code, name_zh, name_en, extra: ("kind", Extra::Kind(kind)), active };
+        let details = json!({ "code": code, "name_zh": name_zh.trim(), "name_en": name_en.trim(), "kind": kind,
+            "active": active, "new": existing.is_none() });
+        write(db, user_id, existing, row, "town_saved", details).await
+    }
+
+    /// The one column a department or town has beyond its code, names and active flag.
+    enum Extra<'a> {
+        Town(Option<i64>),
+        Kind(&'a str),
+    }
+
+    struct Row<'a> {
+        table: &'static str,
+        code: &'a str,
+        name_zh: &'a str,
+        name_en: &'a str,
+        extra: (&'static str, Extra<'a>),
+        active: bool,
+    }
+
+    /// Insert the row (or update the existing one) and log the change in the same transaction.
+    async fn write(
+        db: &Db,
+        user_id: i64,
+        existing: Option<i64>,
+        row: Row<'_>,
+        action: &'static str,
+        details: serde_json::Value,
+    ) -> Result<(), AppError> {
+        let (table, col) = (row.table, row.extra.0);
         let ts = now();
+        let sql = match existing {
+            Some(_) => format!("update {table} set name_zh = $1, name_en = $2, {col} = $3, active = $4 where id = $5"),
+            None => format!("insert into {table} (name_zh, name_en, {col}, active, code, created_at) values ($1, $2, $3, $4, $5, $6)"),
+        };
+        let q = sqlx::query(&sql).bind(row.name_zh.trim()).bind(row.name_en.trim());
+        let q = match row.extra.1 {
+            Extra::Town(t) => q.bind(t),
+            Extra::Kind(k) => q.bind(k),
+        };
+        let q = q.bind(i64::from(row.active));
+        let q = match existing {
+            Some(id) => q.bind(id),
+            None => q.bind(row.code).bind(ts),
+        };
         let mut tx = db.pool.begin().await?;
-        match existing {
-            Some(id) => {
-                sqlx::query("update towns set name_zh = $2, name_en = $3, kind = $4, active = $5 where id = $1")
-                    .bind(id)
-                    .bind(name_zh.trim())
-                    .bind(name_en.trim())
-                    .bind(kind)
-                    .bind(i64::from(active))
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            None => {
-                sqlx::query("insert into towns (code, name_zh, name_en, kind, active, created_at) values ($1, $2, $3, $4, $5, $6)")
-                    .bind(&code)
-                    .bind(name_zh.trim())
-                    .bind(name_en.trim())
-                    .bind(kind)
-                    .bind(i64::from(active))
-                    .bind(ts)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        audit::append(
-            db,
-            &mut tx,
-            Entry {
-                user_id: Some(user_id),
-                action: "town_saved",
-                report_id: None,
-                reason: None,
-                details: json!({ "code": code, "name_zh": name_zh.trim(), "name_en": name_en.trim(), "kind": kind,
-                    "active": active, "new": existing.is_none() })
-                .to_string(),
-            },
-            ts,
-        )
-        .await?;
+        q.execute(&mut *tx).await?;
+        let entry = Entry { user_id: Some(user_id), action, report_id: None, reason: None, details: details.to_string() };
+        audit::append(db, &mut tx, entry, ts).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -280,6 +250,46 @@ fn town_choices(data: &OrgData) -> Vec<Choice> {
         .iter()
         .map(|t| Choice { code: t.code.clone(), name_zh: t.name_zh.clone(), name_en: t.name_en.clone() })
         .collect()
+}
+
+/// The code (typed for a new row, fixed afterwards) and both names of a department or town.
+#[component]
+fn CodeAndNames(prefix: String, code: String, name_zh: String, name_en: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = |f: &str| format!("{prefix}-{f}");
+    let (code_for, code_id) = (id("code"), id("code"));
+    let (zh_for, zh_id, en_for, en_id) = (id("zh"), id("zh"), id("en"), id("en"));
+    view! {
+        {if code.is_empty() {
+            view! {
+                <label for=code_for>{t!(i18n, org_code)}</label>
+                <input id=code_id name="code" type="text" required maxlength="20" />
+            }
+                .into_any()
+        } else {
+            view! {
+                <span class="org-code">{code.clone()}</span>
+                <input type="hidden" name="code" value=code />
+            }
+                .into_any()
+        }}
+        <label for=zh_for>{t!(i18n, org_name_zh)}</label>
+        <input id=zh_id name="name_zh" type="text" required maxlength="40" value=name_zh />
+        <label for=en_for>{t!(i18n, org_name_en)}</label>
+        <input id=en_id name="name_en" type="text" required maxlength="80" value=name_en />
+    }
+}
+
+#[component]
+fn ActiveBox(prefix: String, active: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let (id, for_id) = (format!("{prefix}-active"), format!("{prefix}-active"));
+    view! {
+        <label class="check" for=for_id>
+            <input id=id type="checkbox" name="active" value="1" checked=active />
+            {t!(i18n, org_active)}
+        </label>
+    }
 }
 
 /// One department: its code (fixed), names, station town and active flag, saved as one form.
@@ -301,43 +311,24 @@ fn DepartmentForm(
         open_cases: 0,
         users: 0,
     });
-    let key = if is_new { "new".to_string() } else { d.code.clone() };
-    let id = move |f: &str| format!("dept-{key}-{f}");
+    let prefix = format!("dept-{}", if is_new { "new" } else { d.code.as_str() });
+    let (town_for, town_id) = (format!("{prefix}-town"), format!("{prefix}-town"));
     let town = d.town.clone().unwrap_or_default();
-    let (code, code_shown, code_input) = (d.code.clone(), d.code.clone(), d.code.clone());
+    let (code, code_shown) = (d.code.clone(), d.code.clone());
     let (name_zh, name_en, active) = (d.name_zh.clone(), d.name_en.clone(), d.active);
     let (open_cases, users) = (d.open_cases, d.users);
     view! {
         <ActionForm action=action attr:class="org-row" attr:data-code=code>
-            {if is_new {
-                view! {
-                    <label for=id("code")>{t!(i18n, org_code)}</label>
-                    <input id=id("code") name="code" type="text" required maxlength="20" />
-                }
-                    .into_any()
-            } else {
-                view! {
-                    <span class="org-code">{code_shown}</span>
-                    <input type="hidden" name="code" value=code_input />
-                }
-                    .into_any()
-            }}
-            <label for=id("zh")>{t!(i18n, org_name_zh)}</label>
-            <input id=id("zh") name="name_zh" type="text" required maxlength="40" value=name_zh />
-            <label for=id("en")>{t!(i18n, org_name_en)}</label>
-            <input id=id("en") name="name_en" type="text" required maxlength="80" value=name_en />
-            <label for=id("town")>{t!(i18n, org_station_of)}</label>
-            <select id=id("town") name="town">
+            <CodeAndNames prefix=prefix.clone() code=code_shown name_zh name_en />
+            <label for=town_for>{t!(i18n, org_station_of)}</label>
+            <select id=town_id name="town">
                 <option value="">{t!(i18n, org_district_level)}</option>
                 {towns
                     .iter()
                     .map(|c| view! { <option value=c.code.clone() selected=c.code == town>{choice_name(locale, c)}</option> })
                     .collect_view()}
             </select>
-            <label class="check" for=id("active")>
-                <input id=id("active") type="checkbox" name="active" value="1" checked=active />
-                {t!(i18n, org_active)}
-            </label>
+            <ActiveBox prefix=prefix.clone() active />
             {(!is_new).then(|| view! {
                 <span class="hint">{t!(i18n, org_open_cases)} " " {open_cases} " · " {t!(i18n, org_users)} " " {users}</span>
             })}
@@ -358,39 +349,20 @@ fn TownForm(action: ServerAction<SaveTown>, #[prop(optional)] town: Option<OrgTo
         active: true,
         reports: 0,
     });
-    let key = if is_new { "new".to_string() } else { t.code.clone() };
-    let id = move |f: &str| format!("town-{key}-{f}");
+    let prefix = format!("town-{}", if is_new { "new" } else { t.code.as_str() });
+    let (kind_for, kind_id) = (format!("{prefix}-kind"), format!("{prefix}-kind"));
     let street = t.kind == "street";
-    let (code, code_shown, code_input) = (t.code.clone(), t.code.clone(), t.code.clone());
+    let (code, code_shown) = (t.code.clone(), t.code.clone());
     let (name_zh, name_en, active, reports) = (t.name_zh.clone(), t.name_en.clone(), t.active, t.reports);
     view! {
         <ActionForm action=action attr:class="org-row" attr:data-code=code>
-            {if is_new {
-                view! {
-                    <label for=id("code")>{t!(i18n, org_code)}</label>
-                    <input id=id("code") name="code" type="text" required maxlength="20" />
-                }
-                    .into_any()
-            } else {
-                view! {
-                    <span class="org-code">{code_shown}</span>
-                    <input type="hidden" name="code" value=code_input />
-                }
-                    .into_any()
-            }}
-            <label for=id("zh")>{t!(i18n, org_name_zh)}</label>
-            <input id=id("zh") name="name_zh" type="text" required maxlength="40" value=name_zh />
-            <label for=id("en")>{t!(i18n, org_name_en)}</label>
-            <input id=id("en") name="name_en" type="text" required maxlength="80" value=name_en />
-            <label for=id("kind")>{t!(i18n, org_kind)}</label>
-            <select id=id("kind") name="kind">
+            <CodeAndNames prefix=prefix.clone() code=code_shown name_zh name_en />
+            <label for=kind_for>{t!(i18n, org_kind)}</label>
+            <select id=kind_id name="kind">
                 <option value="street" selected=street>{t!(i18n, org_kind_street)}</option>
                 <option value="town" selected=!street>{t!(i18n, org_kind_town)}</option>
             </select>
-            <label class="check" for=id("active")>
-                <input id=id("active") type="checkbox" name="active" value="1" checked=active />
-                {t!(i18n, org_active)}
-            </label>
+            <ActiveBox prefix=prefix.clone() active />
             {(!is_new).then(|| view! { <span class="hint">{t!(i18n, org_reports)} " " {reports}</span> })}
             <button type="submit">{if is_new { t_string!(i18n, org_add) } else { t_string!(i18n, wf_save) }}</button>
         </ActionForm>

@@ -414,7 +414,7 @@ fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl IntoView {
         }.into_any());
     }
     if can("merge") {
-        let first = w.related.first().cloned().unwrap_or_default();
+        let first = w.merge_target.clone().unwrap_or_default();
         forms.push(view! {
             <OpForm act case_number=n.clone() op="merge">
                 <p class="hint">{tr("wf_merge_hint")}</p>

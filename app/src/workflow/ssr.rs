@@ -687,6 +687,18 @@ pub async fn case_work(state: &AppState, user: &CurrentUser, case_number: &str) 
     .bind(w.unit_name.clone().unwrap_or_default())
     .fetch_all(&db.pool)
     .await?;
+    // The earliest of them still open and not merged itself: what a merge would join.
+    let merge_target: Option<String> = sqlx::query_scalar(
+        "select case_number from reports where id <> $1 and received_at <= $2 and merged_into is null \
+         and status in ('accepted', 'verifying', 'extended') \
+         and (address = $3 or (unit_name is not null and unit_name <> '' and unit_name = $4)) order by received_at, id limit 1",
+    )
+    .bind(id)
+    .bind(w.received_at)
+    .bind(&w.address)
+    .bind(w.unit_name.clone().unwrap_or_default())
+    .fetch_optional(&db.pool)
+    .await?;
     let reward_decision = match &dec {
         Some((eligible, reason_code, amount_fen, note, by, at, approved_by, approved_at)) => {
             let name = |uid: i64| async move {
@@ -738,6 +750,7 @@ pub async fn case_work(state: &AppState, user: &CurrentUser, case_number: &str) 
         duplicate_of,
         merged_into,
         merged,
+        merge_target,
         transfer_target: w.transfer_target,
         lead_department: lead,
         cooperating: cooperating.into_iter().map(|(code, name_zh, name_en)| Choice { code, name_zh, name_en }).collect(),

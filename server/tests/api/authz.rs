@@ -216,5 +216,12 @@ async fn staff_pages_refuse_without_role(backend: Backend) {
     let body = resp.text().await.expect("body");
     assert!(body.contains("您没有权限进行此操作"));
     assert!(!body.contains("boss.admin"), "no other account's data leaks into the refusal");
+    // Every admin page: 401 anonymous, 403 for a role without the permission, 200 for the admin.
+    let boss = app.login("boss.admin", PW).await;
+    for page in ["/admin/users", "/admin/routing", "/admin/calendar", "/admin/organisation", "/admin/audit"] {
+        assert_eq!(app.get(page).await.status(), 401, "{page}");
+        assert_eq!(employee.get(app.url(page)).send().await.expect("get").status(), 403, "{page}");
+        assert_eq!(boss.get(app.url(page)).send().await.expect("get").status(), 200, "{page}");
+    }
 }
 both_backends!(staff_pages_refuse_without_role);

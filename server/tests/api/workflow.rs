@@ -375,6 +375,8 @@ async fn merged_cases_hand_downs_org_data_and_concealed_rewards(backend: Backend
     refused(act(&app, &intake, &a, "merge", &[("other_case", &b), ("text", "并案")]).await, "merge.other_case=not_earlier");
     refused(act(&app, &intake, &c, "merge", &[("other_case", &b), ("text", "并案")]).await, "merge.other_case=primary_not_open");
     refused(act(&app, &intake, &b, "merge", &[("other_case", &a), ("text", "")]).await, "merge.text=required");
+    let (_, w) = work(&app, &intake, &b).await;
+    assert_eq!(w["merge_target"], Value::String(a.clone()), "the earliest open related case is offered: {w}");
     ok(act(&app, &intake, &b, "merge", &[("other_case", &a), ("text", "您反映的问题与先前举报涉及同一单位，并案核查、统一答复。")]).await);
     assert_eq!(status_of(&app, &b).await.0, "verifying");
     refused(act(&app, &intake, &c, "merge", &[("other_case", &b), ("text", "并案")]).await, "merge.other_case=primary_merged");
