@@ -230,6 +230,8 @@ test("related reports merged: one handling, one joint reply", async ({ page, bro
   await desk.fill("#merge-text", "您反映的问题与先前举报涉及同一单位，并案核查、统一答复。");
   await submitOp(desk, "merge");
   await expect(desk.locator("#workflow-merged-into")).toHaveText(first.number);
+  await desk.goto(`/staff/reports?q=${second.number}`);
+  await expect(desk.locator(`tr[data-case="${second.number}"] .badge.merged`)).toContainText(first.number);
   await openStaffCase(desk, first.number, jsEnabled);
   await expect(desk.locator("#workflow-merged")).toContainText(second.number);
 

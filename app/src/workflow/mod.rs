@@ -91,6 +91,8 @@ pub struct QueueRow {
     pub urgency: Option<calendar::Urgency>,
     pub spam: bool,
     pub reward_status: String,
+    /// The case it is merged into (并案), shown instead of its own deadline.
+    pub merged_into: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

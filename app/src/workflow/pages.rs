@@ -176,6 +176,9 @@ fn QueueLine(r: QueueRow) -> impl IntoView {
             <td>
                 {move || status_label(i18n.get_locale(), &st)}
                 {r.spam.then(|| view! { " · " {t!(i18n, staff_spam)} })}
+                {r.merged_into.clone().map(|m| view! {
+                    " · " <span class="badge merged">{t!(i18n, wf_merged_into)} " " <a href=format!("/staff/reports/{m}")>{m.clone()}</a></span>
+                })}
             </td>
             <td>{r.lead_department.clone()}</td>
             <td>{fmt_date(r.received_at)}</td>

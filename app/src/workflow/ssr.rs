@@ -159,7 +159,7 @@ fn filter_sql(f: &QueueFilter, sc: Scope, t: i64, soon_days: i64) -> (String, Ve
 const QUEUE_FROM: &str = "from reports r join sectors s on s.id = r.sector_id join towns t on t.id = r.town_id \
      left join departments d on d.id = r.lead_department_id";
 
-type QueueSqlRow = (String, String, String, String, String, Option<String>, i64, Option<i64>, i64, String);
+type QueueSqlRow = (String, String, String, String, String, Option<String>, i64, Option<i64>, i64, String, Option<String>);
 
 pub async fn queue_rows(
     db: &Db,
@@ -177,7 +177,8 @@ pub async fn queue_rows(
     };
     let sql = format!(
         "select r.case_number, r.report_type, s.code, t.code, r.status, d.code, r.received_at, r.due_at, r.spam, \
-         r.reward_status {QUEUE_FROM} where {wh} order by {order} limit {limit}"
+         r.reward_status, (select m.case_number from reports m where m.id = r.merged_into) {QUEUE_FROM} \
+         where {wh} order by {order} limit {limit}"
     );
     let mut query = sqlx::query_as::<_, QueueSqlRow>(&sql);
     let count_sql = format!("select count(*) {QUEUE_FROM} where {wh}");
@@ -210,6 +211,7 @@ pub async fn queue_rows(
             due_at: r.7,
             spam: r.8 == 1,
             reward_status: r.9,
+            merged_into: r.10,
         })
         .collect();
     Ok((rows, total))

@@ -387,6 +387,8 @@ async fn merged_cases_hand_downs_org_data_and_concealed_rewards(backend: Backend
     refused(act(&app, &yjj, &b, "verify", &[("code", "true"), ("actions[no_action]", "no_action"), ("text", "核查")]).await, "verify.op=merged_follow_primary");
     let (_, w) = work(&app, &intake, &a).await;
     assert_eq!(w["merged"][0], Value::String(b.clone()));
+    let q: Value = app.call(&intake, "staff_queue", &[("filter[q]", b.as_str())]).await.json().await.expect("queue");
+    assert_eq!(q["rows"][0]["merged_into"], Value::String(a.clone()), "the queue marks the merged case: {q}");
 
     // The primary is verified and answered once; the merged case receives the joint reply.
     ok(act(&app, &yjj, &a, "verify", &[
