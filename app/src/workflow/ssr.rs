@@ -521,6 +521,25 @@ const WORK_SQL: &str = "select case_number, status, report_type, sector_id, town
      extension_status, review_outcome, reply_text, objection_until, reward_status, reward_amount_fen, \
      reward_claim_until, merged_into from reports where id = $1";
 
+/// Other reports received no later than this one (bound as $2) at the same address ($3) or unit
+/// ($4), excluding itself ($1): duplicate and merge candidates.
+const EARLIER_SAME_PLACE: &str = "id <> $1 and received_at <= $2 and \
+     (address = $3 or (unit_name is not null and unit_name <> '' and unit_name = $4))";
+
+async fn case_number_of(db: &Db, id: Option<i64>) -> Result<Option<String>, AppError> {
+    match id {
+        Some(id) => Ok(sqlx::query_scalar("select case_number from reports where id = $1").bind(id).fetch_optional(&db.pool).await?),
+        None => Ok(None),
+    }
+}
+
+/// The reward the configured rules give for the case's fine (hazard and violation reports; a
+/// concealed accident's amount comes from its level and deaths instead), in fen.
+fn fine_suggestion_fen(state: &AppState, w: &WorkRow) -> Option<i64> {
+    let fine = w.fine_fen.filter(|f| *f > 0 && w.report_type != "concealed_accident")?;
+    Some(rrules::suggest_reward(&state.reports.reward, &rrules::RewardCase::Fine(fine as f64 / 100.0)) * 100)
+}
+
 async fn work_row(db: &Db, id: i64) -> Result<WorkRow, AppError> {
     sqlx::query_as(WORK_SQL).bind(id).fetch_optional(&db.pool).await?.ok_or(AppError::NotFound)
 }
@@ -661,14 +680,8 @@ pub async fn case_work(state: &AppState, user: &CurrentUser, case_number: &str) 
         Some(d) => Some(choice_by_id(db, d).await?),
         None => None,
     };
-    let duplicate_of = match w.duplicate_of {
-        Some(d) => sqlx::query_scalar("select case_number from reports where id = $1").bind(d).fetch_optional(&db.pool).await?,
-        None => None,
-    };
-    let merged_into = match w.merged_into {
-        Some(d) => sqlx::query_scalar("select case_number from reports where id = $1").bind(d).fetch_optional(&db.pool).await?,
-        None => None,
-    };
+    let duplicate_of = case_number_of(db, w.duplicate_of).await?;
+    let merged_into = case_number_of(db, w.merged_into).await?;
     let merged: Vec<String> = sqlx::query_scalar("select case_number from reports where merged_into = $1 order by received_at, id")
         .bind(id)
         .fetch_all(&db.pool)
@@ -679,10 +692,7 @@ pub async fn case_work(state: &AppState, user: &CurrentUser, case_number: &str) 
             .fetch_optional(&db.pool)
             .await?;
     // Earlier reports on the same unit or address: duplicate candidates.
-    let related: Vec<String> = sqlx::query_scalar(
-        "select case_number from reports where id <> $1 and received_at <= $2 and \
-         (address = $3 or (unit_name is not null and unit_name <> '' and unit_name = $4)) order by received_at limit 10",
-    )
+    let related: Vec<String> = sqlx::query_scalar(&format!("select case_number from reports where {EARLIER_SAME_PLACE} order by received_at limit 10"))
     .bind(id)
     .bind(w.received_at)
     .bind(&w.address)
@@ -690,11 +700,10 @@ pub async fn case_work(state: &AppState, user: &CurrentUser, case_number: &str) 
     .fetch_all(&db.pool)
     .await?;
     // The earliest of them still open and not merged itself: what a merge would join.
-    let merge_target: Option<String> = sqlx::query_scalar(
-        "select case_number from reports where id <> $1 and received_at <= $2 and merged_into is null \
-         and status in ('accepted', 'verifying', 'extended') \
-         and (address = $3 or (unit_name is not null and unit_name <> '' and unit_name = $4)) order by received_at, id limit 1",
-    )
+    let merge_target: Option<String> = sqlx::query_scalar(&format!(
+        "select case_number from reports where {EARLIER_SAME_PLACE} and merged_into is null \
+         and status in ('accepted', 'verifying', 'extended') order by received_at, id limit 1"
+    ))
     .bind(id)
     .bind(w.received_at)
     .bind(&w.address)
@@ -726,12 +735,7 @@ pub async fn case_work(state: &AppState, user: &CurrentUser, case_number: &str) 
         }
         None => None,
     };
-    let suggested_reward_fen = match (w.fine_fen, w.report_type.as_str()) {
-        (Some(fine), "major_hazard" | "general_hazard" | "violation" | "other") if fine > 0 => Some(
-            rrules::suggest_reward(&state.reports.reward, &rrules::RewardCase::Fine(fine as f64 / 100.0)) * 100,
-        ),
-        _ => None,
-    };
+    let suggested_reward_fen = fine_suggestion_fen(state, &w);
     let is_reward = user.role == Role::RewardOfficer;
     Ok(CaseWork {
         urgency: w.due_at.filter(|_| OPEN.contains(&w.status.as_str())).map(|d| urgency(d, t, state.reports.deadlines.due_soon_days)),
@@ -1483,9 +1487,7 @@ pub async fn act(state: &AppState, user: &CurrentUser, case_number: &str, input:
                     }
                 }
             } else {
-                w.fine_fen.filter(|f| *f > 0).map(|f| {
-                    rrules::suggest_reward(&state.reports.reward, &rrules::RewardCase::Fine(f as f64 / 100.0)) * 100
-                })
+                fine_suggestion_fen(state, &w)
             };
             if eligible && input.amount.trim().is_empty() && suggested_fen.is_some() {
                 amount = suggested_fen.unwrap_or_default();
@@ -1587,8 +1589,9 @@ pub async fn act(state: &AppState, user: &CurrentUser, case_number: &str, input:
             details = json!({ "reference": input.text.trim() });
         }
     }
-    // Merged cases follow their primary: routing, verification, extension and the joint reply.
-    if op != Op::Merge {
+    // Merged cases follow their primary: routing, verification, extension and the joint reply
+    // (a merge syncs its primary itself; other operations change nothing that is copied).
+    if matches!(op, Op::Route | Op::Verify | Op::DecideExtension | Op::Reply) {
         sync_followers(&mut tx, id, ts).await?;
     }
     audit::append(
