@@ -46,6 +46,13 @@ load "bare axum handler" "http://127.0.0.1:$BPORT/"
 load "SafeWhistle home (SSR), again (memory should stay flat)" "http://127.0.0.1:$PORT/"
 echo "server RSS after run 2: $(rss $SPID)"
 
+step "every public page at 64 connections (issue 11): wrk -t2 -c64 -d8s each, one after the other"
+for page in / /report/new /report /lookup; do
+  echo "$page"
+  wrk -t2 -c64 -d8s "http://127.0.0.1:$PORT$page" | grep -E "Requests/sec|Non-2xx|Socket errors" || true
+done
+echo "panics in the server log so far: $(grep -c panicked "$WORK/server.log" || true)"
+
 step "public tip-off: submissions with three ~1 MB photos, sustained submissions, lookups"
 cargo build --release -p server --example bench_reports
 "$CARGO_TARGET_DIR/release/examples/bench_reports" "http://127.0.0.1:$PORT" "$DURATION" 4 >"$WORK/reports.log" 2>&1 &

@@ -10,7 +10,7 @@ use crate::workflow::org::OrgPage;
 use crate::workflow::pages::{DashboardPage, StaffQueuePage};
 use crate::ui::{Layout, NotFound};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -70,9 +70,12 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <I18nContextProvider cookie_name="sw_lang">
+        // The provider's own `<html lang dir>` attributes are closures over the locale signal that
+        // leptos_meta reads after the body: replaced by plain strings in `DocumentMeta`.
+        <I18nContextProvider cookie_name="sw_lang" set_lang_attr_on_html=false set_dir_attr_on_html=false>
+            <PauseServerEffects />
             <Stylesheet id="leptos" href="/pkg/safewhistle.css" />
-            <AppTitle />
+            <DocumentMeta />
             <Router>
                 <Layout>
                     <Routes fallback=|| view! { <NotFound /> }>
@@ -102,8 +105,33 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The document's language and title, computed once as plain strings. A closure here would be
+/// read by leptos_meta when the head is rendered, which for async pages can be after the reactive
+/// owner holding the locale was disposed (a panic under load: issue 11). The locale only changes
+/// by a full page load (`/lang/…`), so nothing is lost by not tracking it.
 #[component]
-fn AppTitle() -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <Title text=move || t_string!(i18n, app_name).to_string() /> }
+fn DocumentMeta() -> impl IntoView {
+    let locale = use_i18n().get_locale_untracked();
+    let title = td_string!(locale, app_name).to_string();
+    let lang = locale.as_str();
+    view! {
+        <Html attr:lang=lang attr:dir="ltr" />
+        <Title text=title />
+    }
+}
+
+/// On the server no effect has work to do, but leptos_i18n's context starts an isomorphic effect
+/// (it writes the language cookie) as a task that may first run after the page was rendered and
+/// its reactive owner disposed, and then panics on the disposed locale signal (issue 11: one in a
+/// few thousand pages under load). Pausing the request's root owner, once the context exists,
+/// keeps every effect created so far from running on the server; in the browser nothing changes.
+#[component]
+fn PauseServerEffects() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(mut owner) = Owner::current() {
+        while let Some(parent) = owner.parent() {
+            owner = parent;
+        }
+        owner.pause();
+    }
 }

@@ -1,6 +1,7 @@
 //! Server-side state handed to every SSR render and server function as Leptos context.
 use crate::db::Db;
 use leptos::config::LeptosOptions;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -34,12 +35,18 @@ pub struct AppState {
     pub auth: Arc<AuthSettings>,
     /// Key for secrets stored encrypted (TOTP secrets; later reporter identity).
     pub data_key: Arc<crate::crypto::DataKey>,
-    /// Bounds CPU-heavy work (argon2) so it cannot starve request handling on a 2-core machine.
-    pub cpu_pool: Arc<Semaphore>,
+    /// Bounds CPU-heavy work (argon2, image re-encoding) so it cannot starve request handling on a
+    /// 2-core machine.
+    pub cpu_pool: Arc<CpuGate>,
+    /// Staff login's own argon2 queue, apart from `cpu_pool`: a login flood cannot take the
+    /// permits that report submissions and case lookups need.
+    pub login_gate: Arc<CpuGate>,
     /// Limits and deadlines of the public tip-off.
     pub reports: Arc<crate::reports::ssr::ReportSettings>,
     /// In-memory per-client rate limits (never persisted).
     pub limiter: Arc<crate::reports::abuse::RateLimiter>,
+    /// The report form's sectors and towns/streets, cached in memory.
+    pub choices: Arc<crate::reports::ssr::ChoiceCache>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -55,14 +62,50 @@ impl AppState {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        let _permit = self
-            .cpu_pool
-            .acquire()
-            .await
-            .map_err(|e| crate::errors::AppError::internal("cpu pool closed", e))?;
-        tokio::task::spawn_blocking(f)
-            .await
-            .map_err(|e| crate::errors::AppError::internal("blocking task failed", e))
+        self.cpu_pool.run(f).await
+    }
+}
+
+/// A bounded queue in front of the blocking thread pool: `workers` jobs run at once, at most
+/// `max_queued` more wait (beyond that the caller gets `RateLimited` at once). The permit moves
+/// into the blocking closure, so it is released when the work really ends, not when the waiting
+/// request is dropped (a timed-out request cannot leak the worker cap).
+pub struct CpuGate {
+    permits: Arc<Semaphore>,
+    queued: AtomicUsize,
+    max_queued: usize,
+}
+
+impl std::fmt::Debug for CpuGate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CpuGate({} free)", self.permits.available_permits())
+    }
+}
+
+impl CpuGate {
+    pub fn new(workers: usize, max_queued: usize) -> Self {
+        CpuGate { permits: Arc::new(Semaphore::new(workers.max(1))), queued: AtomicUsize::new(0), max_queued }
+    }
+
+    pub async fn run<T, F>(&self, f: F) -> Result<T, crate::errors::AppError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        use crate::errors::AppError;
+        if self.queued.fetch_add(1, Ordering::SeqCst) >= self.max_queued {
+            self.queued.fetch_sub(1, Ordering::SeqCst);
+            return Err(AppError::RateLimited);
+        }
+        let permit = self.permits.clone().acquire_owned().await;
+        self.queued.fetch_sub(1, Ordering::SeqCst);
+        let permit = permit.map_err(|e| AppError::internal("cpu pool closed", e))?;
+        tokio::task::spawn_blocking(move || {
+            let _held = permit;
+            f()
+        })
+        .await
+        .map_err(|e| AppError::internal("blocking task failed", e))
     }
 }
 

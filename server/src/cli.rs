@@ -164,10 +164,12 @@ pub async fn create_user_cmd(config: &Config, cmd: AdminCommand) -> anyhow::Resu
         leptos_options: leptos::config::LeptosOptions::builder().output_name("safewhistle").build(),
         db,
         auth: Arc::new(AuthSettings::default()),
-        cpu_pool: Arc::new(tokio::sync::Semaphore::new(1)),
+        cpu_pool: Arc::new(app::state::CpuGate::new(1, 8)),
+        login_gate: Arc::new(app::state::CpuGate::new(1, 8)),
         data_key: Arc::new(config.data_key()?),
         reports: Arc::new(config.report_settings()),
         limiter: Arc::new(app::reports::abuse::RateLimiter::default()),
+        choices: Default::default(),
     };
     let user = NewUser {
         display_name: display_name.unwrap_or_else(|| name.clone()),

@@ -64,6 +64,12 @@ pub struct Config {
     pub reward_fine_max_yuan: i64,
     pub reward_per_death_yuan: String,
     pub reward_cap_yuan: i64,
+    /// Where `/metrics` is served, on its own listener (off when unset): per-route counters and
+    /// latencies tell when public forms were used, so they are not on the public port.
+    pub metrics_bind: Option<SocketAddr>,
+    /// Reverse proxies (addresses or CIDR blocks, comma-separated) whose `X-Forwarded-For` is
+    /// believed for the in-memory per-client limits; from any other peer the header is ignored.
+    pub trusted_proxies: String,
 }
 
 impl Default for Config {
@@ -107,6 +113,8 @@ impl Default for Config {
             reward_fine_max_yuan: 300_000,
             reward_per_death_yuan: "30000,40000,50000,60000".into(),
             reward_cap_yuan: 300_000,
+            metrics_bind: None,
+            trusted_proxies: String::new(),
         }
     }
 }
@@ -151,6 +159,8 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("SW_REWARD_FINE_MAX_YUAN", "reward_fine_max_yuan"),
     ("SW_REWARD_PER_DEATH_YUAN", "reward_per_death_yuan"),
     ("SW_REWARD_CAP_YUAN", "reward_cap_yuan"),
+    ("SW_METRICS_BIND", "metrics_bind"),
+    ("SW_TRUSTED_PROXIES", "trusted_proxies"),
 ];
 
 impl Config {
@@ -237,6 +247,7 @@ impl Config {
         }
         self.reward_rules()?;
         self.deadline_rules()?;
+        self.proxies()?;
         if self.pow_bits > 28 {
             bail!("SW_POW_BITS must be at most 28 (phones must solve it in seconds)");
         }
@@ -321,6 +332,12 @@ impl Config {
         Ok(rules)
     }
 
+    /// The trusted reverse proxies, parsed.
+    pub fn proxies(&self) -> anyhow::Result<app::reports::abuse::TrustedProxies> {
+        app::reports::abuse::TrustedProxies::parse(&self.trusted_proxies)
+            .map_err(|bad| anyhow::anyhow!("SW_TRUSTED_PROXIES: {bad:?} is not an IP address or CIDR block"))
+    }
+
     /// The tip-off settings the app logic uses.
     pub fn report_settings(&self) -> app::reports::ssr::ReportSettings {
         app::reports::ssr::ReportSettings {
@@ -335,6 +352,7 @@ impl Config {
             case_max_failures: self.case_max_failures,
             case_lock_seconds: self.case_lock_seconds,
             reward: self.reward_rules().unwrap_or_default(),
+            proxies: self.proxies().unwrap_or_default(),
             ..Default::default()
         }
     }

@@ -10,6 +10,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use std::time::{Duration, Instant};
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -49,7 +50,10 @@ pub fn apply<S: SessionStore + Clone>(
             BodyLimits { normal: config.max_body_bytes, upload: config.report_settings().upload_body_limit() },
             body_limit,
         ))
-        .layer(CompressionLayer::new());
+        .layer(middleware::from_fn(cache_policy))
+        .layer(CompressionLayer::new())
+        // Inside the security headers, so the error page gets them too.
+        .layer(CatchPanicLayer::custom(panic_response));
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }
@@ -57,6 +61,51 @@ pub fn apply<S: SessionStore + Clone>(
         .layer(PropagateRequestIdLayer::new(X_REQUEST_ID))
         .layer(SetRequestIdLayer::new(X_REQUEST_ID, MakeRequestUuid))
         .layer(middleware::from_fn_with_state(metrics, observe))
+}
+
+/// A panic anywhere below answers 500 with a short page in both languages (the reader's language
+/// is not known here) instead of dropping the connection, and is logged. The message carries no
+/// request data beyond what the code put into the panic.
+fn panic_response(payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = detail, "request handler panicked; answered 500");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        PANIC_PAGE,
+    )
+        .into_response()
+}
+
+const PANIC_PAGE: &str = "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>安全哨 SafeWhistle</title>\
+<link rel=\"stylesheet\" href=\"/pkg/safewhistle.css\"></head><body><main class=\"page narrow error-page\">\
+<h1>服务器内部错误</h1><p>请求未能完成，请稍后重试。如您正在提交举报而没有看到回执，请返回举报页面重新提交。</p>\
+<h1 lang=\"en\">Internal server error</h1><p lang=\"en\">The request could not be completed; please try again later. \
+If you were sending a report and saw no receipt, please go back and send it again.</p>\
+<p><a href=\"/\">返回首页 / Back to the home page</a></p></main></body></html>";
+
+/// Nothing dynamic is kept by browsers or shared caches: pages carry receipts, access codes, case
+/// contents and staff data. Static files (the bundle, styles, icon) may be cached but are
+/// revalidated, as their names do not change with their content yet.
+async fn cache_policy(req: Request, next: Next) -> Response {
+    let is_static = {
+        let path = req.uri().path();
+        path.starts_with("/pkg/") || path == "/favicon.svg"
+    };
+    let mut resp = next.run(req).await;
+    if !resp.headers().contains_key(header::CACHE_CONTROL) {
+        let policy = if is_static && resp.status().is_success() { "no-cache" } else { "no-store" };
+        resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    resp
 }
 
 /// Count and time each request; log failures. Only method, route, status, latency and the

@@ -13,7 +13,7 @@ pub mod session_store;
 use anyhow::Context;
 use app::app::{shell, App};
 use app::db::Db;
-use app::state::{AppState, AuthSettings};
+use app::state::{AppState, AuthSettings, CpuGate};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -26,7 +26,6 @@ use metrics::Metrics;
 use session_store::DbSessionStore;
 use std::sync::Arc;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 /// Router state: the app's state plus what only the server's own routes need.
@@ -34,6 +33,8 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 pub struct ServerState {
     pub app: AppState,
     pub metrics: Metrics,
+    /// Upload bodies read at once (a global cap on the memory they take).
+    pub uploads: Arc<tokio::sync::Semaphore>,
 }
 
 impl axum::extract::FromRef<ServerState> for LeptosOptions {
@@ -46,6 +47,10 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     db: Db,
+    /// Longest window a throttle row matters for (login or case number).
+    throttle_window: i64,
+    /// The separate metrics listener (`SW_METRICS_BIND`), if configured.
+    metrics: Option<(TcpListener, Router)>,
 }
 
 /// Open the database and run migrations (fails loudly, naming the setting).
@@ -72,16 +77,30 @@ pub async fn build(config: Config) -> anyhow::Result<Application> {
             lock_seconds: config.login_lock_seconds,
             totp_issuer: config.totp_issuer.clone(),
         }),
-        cpu_pool: Arc::new(Semaphore::new(config.cpu_workers)),
+        // A few hundred waiting jobs at most; beyond that a request is refused at once (429)
+        // rather than queued without bound.
+        cpu_pool: Arc::new(CpuGate::new(config.cpu_workers, 256)),
+        login_gate: Arc::new(CpuGate::new(config.cpu_workers.div_ceil(2), 32)),
         data_key: Arc::new(data_key),
         reports: Arc::new(config.report_settings()),
         limiter: Arc::new(app::reports::abuse::RateLimiter::default()),
+        choices: Default::default(),
     };
-    let router = router(state, &config);
+    let metrics = Metrics::new();
+    let router = router(state, &config, metrics.clone());
     let listener = TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("SW_BIND: cannot listen on {}", config.bind))?;
-    Ok(Application { listener, router, db })
+    let metrics = match config.metrics_bind {
+        None => None,
+        Some(addr) => {
+            let l = TcpListener::bind(addr).await.with_context(|| format!("SW_METRICS_BIND: cannot listen on {addr}"))?;
+            let r = Router::new().route("/metrics", get(metrics_handler)).with_state(metrics);
+            Some((l, r))
+        }
+    };
+    let throttle_window = config.login_lock_seconds.max(config.case_lock_seconds);
+    Ok(Application { listener, router, db, throttle_window, metrics })
 }
 
 impl Application {
@@ -94,6 +113,11 @@ impl Application {
         self.listener.local_addr()
     }
 
+    /// The metrics listener's address, when `SW_METRICS_BIND` is set.
+    pub fn metrics_addr(&self) -> Option<std::net::SocketAddr> {
+        self.metrics.as_ref().and_then(|(l, _)| l.local_addr().ok())
+    }
+
     /// Serve until `shutdown` resolves, then finish in-flight requests.
     pub async fn run_until_stopped(
         self,
@@ -102,6 +126,7 @@ impl Application {
         use tower_sessions::session_store::ExpiredDeletion;
         let store = DbSessionStore::new(self.db.clone());
         let db = self.db.clone();
+        let throttle_window = self.throttle_window;
         let cleanup = tokio::spawn(async move {
             let mut every = tokio::time::interval(tokio::time::Duration::from_secs(300));
             let mut ticks: u64 = 0;
@@ -122,6 +147,9 @@ impl Application {
                 if let Err(e) = app::reports::abuse::delete_expired_tokens(&db).await {
                     tracing::warn!(error = ?e, "deleting spent form tokens failed");
                 }
+                if let Err(e) = app::accounts::ssr::purge_throttle(&db, throttle_window).await {
+                    tracing::warn!(error = ?e, "purging expired throttle rows failed");
+                }
             }
         });
         // Streaming SSR writes a page in several chunks; without TCP_NODELAY, Nagle's algorithm
@@ -133,17 +161,25 @@ impl Application {
         });
         // The peer address reaches the in-memory rate limits only; it is never stored or logged.
         let service = self.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let metrics_server = self.metrics.map(|(l, r)| tokio::spawn(async move { axum::serve(l, r).await }));
         let result = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
         cleanup.abort();
+        if let Some(m) = metrics_server {
+            m.abort();
+        }
         result.context("serving HTTP")
     }
 }
 
+/// Upload forms read into memory at the same time (with the default 6 × 10 MiB per form, at most
+/// 480 MiB in the worst case; typical phone reports are a few MiB). Others wait their turn.
+const UPLOAD_SLOTS: usize = 8;
+
 /// The router with every layer; also usable directly in tests.
-pub fn router(state: AppState, config: &Config) -> Router {
+pub fn router(state: AppState, config: &Config, metrics: Metrics) -> Router {
     let leptos_options = state.leptos_options.clone();
     let routes = generate_route_list(App);
-    let server_state = ServerState { app: state.clone(), metrics: Metrics::new() };
+    let server_state = ServerState { app: state.clone(), metrics, uploads: Arc::new(tokio::sync::Semaphore::new(UPLOAD_SLOTS)) };
 
     // Every Leptos render gets the state and a fresh CSP nonce.
     let render_ctx = {
@@ -154,7 +190,9 @@ pub fn router(state: AppState, config: &Config) -> Router {
         }
     };
     let session_layer = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
-        .with_name("sw_session")
+        // With HTTPS, the `__Host-` prefix makes browsers refuse the cookie from any subdomain
+        // or insecure page.
+        .with_name(if config.cookie_secure { "__Host-sw_session" } else { "sw_session" })
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
         .with_secure(config.cookie_secure)
@@ -162,7 +200,6 @@ pub fn router(state: AppState, config: &Config) -> Router {
 
     let router = Router::new()
         .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics_handler))
         .route("/lang/{locale}", get(set_language))
         .route(
             "/report/submit",
@@ -196,10 +233,11 @@ async fn healthz(State(state): State<ServerState>) -> Response {
     }
 }
 
-async fn metrics_handler(State(state): State<ServerState>) -> Response {
+/// `/metrics` on the separate listener only.
+async fn metrics_handler(State(metrics): State<Metrics>) -> Response {
     (
         [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
-        state.metrics.render(),
+        metrics.render(),
     )
         .into_response()
 }
@@ -214,16 +252,28 @@ async fn set_language(Path(locale): Path<String>, Query(q): Query<LangQuery>) ->
     if !matches!(locale.as_str(), "zh-CN" | "en") {
         return (StatusCode::NOT_FOUND, "unknown language").into_response();
     }
-    // Only same-site paths: "/x" but not "//host" or "/\host" (open-redirect guard).
-    let next = q
-        .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.contains(['\r', '\n']))
-        .unwrap_or_else(|| "/".into());
+    let next = q.next.as_deref().and_then(local_page).unwrap_or("/");
     let cookie = format!("sw_lang={locale}; Path=/; Max-Age=31536000; SameSite=Lax");
     let mut resp = StatusCode::SEE_OTHER.into_response();
-    if let (Ok(loc), Ok(c)) = (HeaderValue::from_str(&next), HeaderValue::from_str(&cookie)) {
+    if let (Ok(loc), Ok(c)) = (HeaderValue::from_str(next), HeaderValue::from_str(&cookie)) {
         resp.headers_mut().insert(header::LOCATION, loc);
         resp.headers_mut().insert(header::SET_COOKIE, c);
     }
     resp
+}
+
+/// The first path segments of the portal's own pages.
+const LOCAL_AREAS: [&str; 9] = ["report", "lookup", "quiz", "training", "login", "account", "staff", "admin", ""];
+
+/// `next` if it is one of the portal's own pages: a plain path of letters, digits and `-._/`
+/// under a known area, never `//`, a backslash, a control character or a percent escape (which
+/// browsers may turn into any of those). Anything else is refused (open-redirect guard).
+pub fn local_page(next: &str) -> Option<&str> {
+    let rest = next.strip_prefix('/')?;
+    let plain = next.len() <= 200
+        && next.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'.' | b'_'))
+        && !next.contains("//")
+        && !next.contains("..");
+    let area = rest.split('/').next().unwrap_or("");
+    (plain && LOCAL_AREAS.contains(&area)).then_some(next)
 }

@@ -13,6 +13,8 @@ use axum::Json;
 use std::net::SocketAddr;
 use tower_sessions::Session;
 
+const SLOT_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+
 fn wants_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
@@ -29,24 +31,36 @@ pub fn error_json(err: &AppError) -> Response {
     (status, Json(err.clone())).into_response()
 }
 
-async fn read_form(state: &ServerState, req: Request) -> Result<reports::UploadForm, AppError> {
+/// Read an upload form, at most `UPLOAD_SLOTS` at a time (a global cap on bodies held in memory;
+/// a waiting body stays in the network buffers; after `SLOT_WAIT` the client is asked to retry:
+/// 429), checking the form token before any file.
+async fn read_form(state: &ServerState, req: Request, purpose: &str) -> Result<reports::UploadForm, AppError> {
+    let Ok(Ok(_slot)) = tokio::time::timeout(SLOT_WAIT, state.uploads.acquire()).await else {
+        return Err(AppError::RateLimited);
+    };
     match Multipart::from_request(req, &()).await {
-        Ok(mp) => reports::read_multipart(mp, &state.app.reports).await,
+        Ok(mp) => reports::read_multipart(mp, &state.app.reports, Some((&state.app.data_key, purpose))).await,
         Err(_) => Err(AppError::Request("bad_form".into())),
     }
 }
 
-fn client_of(req: &Request) -> Option<std::net::IpAddr> {
-    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
+/// The client address for the in-memory limits (see `TrustedProxies::client`); never stored.
+fn client_of(state: &ServerState, req: &Request) -> Option<std::net::IpAddr> {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>()?.0.ip();
+    Some(state.app.reports.proxies.client(peer, req.headers()))
 }
 
 /// POST /report/submit
 pub async fn submit_report(State(state): State<ServerState>, session: Session, req: Request) -> Response {
-    let client = client_of(&req);
+    let client = client_of(&state, &req);
     let json = wants_json(req.headers());
-    let form = read_form(&state, req).await;
+    let form = read_form(&state, req, reports::PURPOSE_REPORT).await;
     match reports::submit_report(&state.app, client, form).await {
         Ok(receipt) => {
+            // A new session id before the receipt (with its access code) goes into the session.
+            if let Err(e) = session.cycle_id().await {
+                return error_json(&AppError::internal("session", e));
+            }
             if let Err(e) = reports::put_sealed(&state.app, &session, reports::SESSION_RECEIPT, &receipt).await {
                 return error_json(&e);
             }
@@ -71,11 +85,11 @@ pub async fn submit_report(State(state): State<ServerState>, session: Session, r
 
 /// POST /lookup/message
 pub async fn reporter_message(State(state): State<ServerState>, session: Session, req: Request) -> Response {
-    let client = client_of(&req);
+    let client = client_of(&state, &req);
     let json = wants_json(req.headers());
     let result = async {
-        let report_id = reports::require_grant(&session).await?;
-        let form = read_form(&state, req).await?;
+        let report_id = reports::require_grant(&state.app, &session).await?;
+        let form = read_form(&state, req, reports::PURPOSE_MESSAGE).await?;
         reports::add_reporter_message(&state.app, client, report_id, form).await
     }
     .await;

@@ -236,25 +236,14 @@ fn throttle_key(username: &str) -> String {
     format!("user:{}", username.trim().to_lowercase())
 }
 
-pub async fn is_locked(db: &Db, username: &str) -> Result<bool, AppError> {
-    key_locked(db, &throttle_key(username)).await
-}
-
-pub async fn record_failure(db: &Db, username: &str, max_failures: i64, lock_seconds: i64) -> Result<(), AppError> {
-    key_record_failure(db, &throttle_key(username), max_failures, lock_seconds).await
-}
-
-pub async fn clear_failures(db: &Db, username: &str) -> Result<(), AppError> {
-    key_clear(db, &throttle_key(username)).await
-}
-
-/// Whether a throttle key (an account name, a case number …) is locked now.
-pub async fn key_locked(db: &Db, key: &str) -> Result<bool, AppError> {
-    let until: Option<i64> = sqlx::query_scalar("select locked_until from login_throttle where key = $1")
+/// Failures counted on a throttle key within the last `window_seconds`.
+pub async fn key_failures(db: &Db, key: &str, window_seconds: i64) -> Result<i64, AppError> {
+    let n: Option<i64> = sqlx::query_scalar("select failures from login_throttle where key = $1 and window_start >= $2")
         .bind(key)
+        .bind(now() - window_seconds)
         .fetch_optional(&db.pool)
         .await?;
-    Ok(until.is_some_and(|t| t > now()))
+    Ok(n.unwrap_or(0))
 }
 
 pub async fn key_record_failure(db: &Db, key: &str, max_failures: i64, lock_seconds: i64) -> Result<(), AppError> {
@@ -280,13 +269,62 @@ pub async fn key_record_failure(db: &Db, key: &str, max_failures: i64, lock_seco
     Ok(())
 }
 
+/// Forget throttle rows whose window and lock have both passed (the periodic job calls this), so
+/// the table does not keep a trace of which case numbers were looked up.
+pub async fn purge_throttle(db: &Db, window_seconds: i64) -> Result<u64, AppError> {
+    let ts = now();
+    Ok(sqlx::query("delete from login_throttle where window_start < $1 and locked_until < $2")
+        .bind(ts - window_seconds)
+        .bind(ts)
+        .execute(&db.pool)
+        .await?
+        .rows_affected())
+}
+
 pub async fn key_clear(db: &Db, key: &str) -> Result<(), AppError> {
     sqlx::query("delete from login_throttle where key = $1").bind(key).execute(&db.pool).await?;
     Ok(())
 }
 
-/// Check a username/password/TOTP triple. Every failure returns the same error after the same
-/// amount of argon2 work, whether the account exists, is disabled, or only the code was wrong.
+/// Count one attempt on a throttle key before any verification, atomically (one upsert), so
+/// parallel guesses cannot all pass a check made earlier. `true` when the attempt may go on:
+/// the key is not locked and this attempt is within `max_failures` in the current window.
+/// The caller clears the key on success; a failure was already counted.
+pub async fn key_begin_attempt(db: &Db, key: &str, max_failures: i64, lock_seconds: i64) -> Result<bool, AppError> {
+    let ts = now();
+    let (attempts, locked_until): (i64, i64) = sqlx::query_as(
+        "insert into login_throttle (key, failures, window_start, locked_until) values ($1, 1, $2, 0) \
+         on conflict (key) do update set \
+           failures = case when login_throttle.window_start < $3 then 1 else login_throttle.failures + 1 end, \
+           window_start = case when login_throttle.window_start < $3 then $2 else login_throttle.window_start end \
+         returning failures, locked_until",
+    )
+    .bind(key)
+    .bind(ts)
+    .bind(ts - lock_seconds)
+    .fetch_one(&db.pool)
+    .await?;
+    if locked_until > ts {
+        return Ok(false);
+    }
+    if attempts >= max_failures {
+        // This is the last attempt of the window (or one beyond it): lock now, so later ones are
+        // refused without any verification work.
+        sqlx::query("update login_throttle set locked_until = $2 where key = $1 and locked_until <= $3")
+            .bind(key)
+            .bind(ts + lock_seconds)
+            .bind(ts)
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(attempts <= max_failures)
+}
+
+/// Check a username/password/TOTP triple. The attempt is counted before argon2 runs; a locked
+/// name (real or made up alike) is refused at once without argon2. Every other failure returns
+/// the same error after the same amount of argon2 work, whether the account exists, is disabled,
+/// or only the code was wrong. Login runs on its own bounded queue (`login_gate`), so a flood of
+/// logins cannot take the CPU permits that report submissions and lookups need.
 pub async fn authenticate(
     state: &AppState,
     username: &str,
@@ -294,16 +332,17 @@ pub async fn authenticate(
     totp_code: &str,
 ) -> Result<UserRow, AppError> {
     let db = &state.db;
-    let locked = is_locked(db, username).await?;
+    let key = throttle_key(username);
+    if !key_begin_attempt(db, &key, state.auth.max_failures, state.auth.lock_seconds).await? {
+        return Err(AppError::RateLimited);
+    }
     let user = find_user_by_username(db, username).await?;
     let hash = user.as_ref().map(|u| u.password_hash.clone());
     let pw = password.to_string();
     let password_ok = state
-        .run_cpu(move || verify_password_blocking(&pw, &hash.unwrap_or_else(dummy_hash)))
+        .login_gate
+        .run(move || verify_password_blocking(&pw, &hash.unwrap_or_else(dummy_hash)))
         .await?;
-    if locked {
-        return Err(AppError::RateLimited);
-    }
     let ok_user = match user {
         Some(u) if password_ok && u.active == 1 => {
             let totp_ok = match &u.totp_secret {
@@ -322,13 +361,10 @@ pub async fn authenticate(
     };
     match ok_user {
         Some(u) => {
-            clear_failures(db, username).await?;
+            key_clear(db, &key).await?;
             Ok(u)
         }
-        None => {
-            record_failure(db, username, state.auth.max_failures, state.auth.lock_seconds).await?;
-            Err(AppError::InvalidCredentials)
-        }
+        None => Err(AppError::InvalidCredentials),
     }
 }
 

@@ -6,14 +6,14 @@ use super::{CaseView, Receipt, ReportFormContext};
 use crate::errors::AppError;
 use leptos::prelude::*;
 
-/// The peer address, for the in-memory rate limits only (never stored or logged).
+/// The client address, for the in-memory rate limits only (never stored or logged): the TCP peer,
+/// or behind a trusted reverse proxy the address it forwarded.
 #[cfg(feature = "ssr")]
 pub fn client_ip() -> Option<std::net::IpAddr> {
     let parts = use_context::<http::request::Parts>()?;
-    parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip())
+    let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?.0.ip();
+    let state = crate::state::app_state().ok()?;
+    Some(state.reports.proxies.client(peer, &parts.headers))
 }
 
 #[cfg(feature = "ssr")]
@@ -51,7 +51,7 @@ pub async fn lookup_case(case_number: String, access_code: String) -> Result<(),
 pub async fn my_case() -> Result<Option<CaseView>, AppError> {
     let state = crate::state::app_state()?;
     let session = session().await?;
-    match super::ssr::granted(&session).await? {
+    match super::ssr::granted(&state, &session).await? {
         Some(id) => Ok(Some(super::ssr::case_view(&state, &session, id).await?)),
         None => Ok(None),
     }
@@ -62,7 +62,7 @@ pub async fn my_case() -> Result<Option<CaseView>, AppError> {
 pub async fn close_case() -> Result<(), AppError> {
     let session = session().await?;
     session
-        .remove::<super::ssr::Grant>(super::ssr::SESSION_GRANT)
+        .remove::<String>(super::ssr::SESSION_GRANT)
         .await
         .map_err(|e| AppError::internal("session", e))?;
     leptos_axum::redirect("/lookup");
@@ -72,7 +72,7 @@ pub async fn close_case() -> Result<(), AppError> {
 #[server(endpoint = "withdraw_report")]
 pub async fn withdraw_report(confirm: Option<String>) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
-    let id = super::ssr::require_grant(&session().await?).await?;
+    let id = super::ssr::require_grant(&state, &session().await?).await?;
     if confirm.as_deref() != Some("yes") {
         return Err(AppError::field("withdraw", "confirm_required"));
     }
@@ -84,7 +84,7 @@ pub async fn withdraw_report(confirm: Option<String>) -> Result<(), AppError> {
 #[server(endpoint = "file_objection")]
 pub async fn file_objection(objection: String) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
-    let id = super::ssr::require_grant(&session().await?).await?;
+    let id = super::ssr::require_grant(&state, &session().await?).await?;
     super::ssr::object(&state, id, &objection).await?;
     leptos_axum::redirect("/lookup/case");
     Ok(())
@@ -99,7 +99,7 @@ pub async fn claim_reward(
     account: String,
 ) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
-    let id = super::ssr::require_grant(&session().await?).await?;
+    let id = super::ssr::require_grant(&state, &session().await?).await?;
     let input = super::ssr::ClaimInput { access_code: claim_code, payee_name, id_number, bank, account };
     super::ssr::claim(&state, id, input).await?;
     leptos_axum::redirect("/lookup/case");

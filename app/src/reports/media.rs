@@ -116,6 +116,11 @@ pub struct CleanFile {
 /// Largest accepted image side, and the longest side kept (bigger photos are scaled down).
 const MAX_SIDE: u32 = 12_000;
 const KEEP_SIDE: u32 = 4_096;
+/// Decoding budget per image, checked from the header before allocation: 40 megapixels, and
+/// 128 MiB of decoded pixels (a 40 MP RGB photo fits; a 16-bit or alpha image that size does
+/// not). With `SW_CPU_WORKERS` decodes at a time this bounds the server's memory.
+const MAX_PIXELS: u64 = 40_000_000;
+const MAX_DECODED_BYTES: u64 = 128 * 1024 * 1024;
 
 /// Check one uploaded file and return what may be stored.
 pub fn clean(bytes: Vec<u8>) -> Result<CleanFile, MediaError> {
@@ -152,15 +157,25 @@ fn reencode(bytes: &[u8], content_type: &str) -> Result<(Vec<u8>, &'static str),
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(classify)?;
+    // `from_decoder` does not apply `max_alloc` to the decoded buffer, so the budget is checked
+    // here, from the header, before anything is allocated: pixels and bytes (a 16-bit RGBA image
+    // needs 8 bytes per pixel).
+    let (w, h) = decoder.dimensions();
+    let pixels = u64::from(w) * u64::from(h);
+    if pixels > MAX_PIXELS || decoder.total_bytes() > MAX_DECODED_BYTES {
+        return Err(MediaError::ImageTooLarge);
+    }
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(decoder).map_err(classify)?;
-    img.apply_orientation(orientation);
+    // Shrink first, then rotate the small image. `thumbnail` averages areas straight into the
+    // output (no full-size scratch buffer as a filtered resize would need).
     if img.width().max(img.height()) > KEEP_SIDE {
-        img = img.resize(KEEP_SIDE, KEEP_SIDE, image::imageops::FilterType::Triangle);
+        img = img.thumbnail(KEEP_SIDE, KEEP_SIDE);
     }
+    img.apply_orientation(orientation);
     let mut out = Vec::new();
     if format == ImageFormat::Png {
         img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png).map_err(|_| MediaError::BadImage)?;

@@ -12,6 +12,8 @@ pub mod abuse;
 pub mod media;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+#[cfg(all(test, feature = "ssr"))]
+mod hostile_tests;
 
 use crate::errors::AppError;
 use serde::{Deserialize, Serialize};

@@ -106,6 +106,10 @@ pub fn valid_date(s: &str) -> bool {
     if parts.len() != 3 || parts[0].len() != 4 || parts[1].len() != 2 || parts[2].len() != 2 {
         return false;
     }
+    // Digits only ("+024" would parse as a number).
+    if !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+        return false;
+    }
     let (Ok(y), Ok(m), Ok(d)) = (parts[0].parse::<u32>(), parts[1].parse::<u32>(), parts[2].parse::<u32>()) else {
         return false;
     };

@@ -31,6 +31,8 @@ pub struct ReportSettings {
     /// Minutes a successful lookup stays valid in the session.
     pub grant_minutes: i64,
     pub reward: rules::RewardRules,
+    /// Reverse proxies whose X-Forwarded-For names the client (for the in-memory limits only).
+    pub proxies: abuse::TrustedProxies,
 }
 
 impl Default for ReportSettings {
@@ -49,6 +51,7 @@ impl Default for ReportSettings {
             case_lock_seconds: 3600,
             grant_minutes: 30,
             reward: rules::RewardRules::default(),
+            proxies: Default::default(),
         }
     }
 }
@@ -84,14 +87,40 @@ fn session_err(e: impl std::fmt::Display) -> AppError {
     AppError::internal("session", e)
 }
 
-/// Session values that hold an access code or report text are sealed with the data key, so the
-/// sessions table never holds them in clear (they live there for minutes, until shown once).
+/// Session values that hold an access code, report text or a case grant are sealed with the data
+/// key, so the sessions table never holds them in clear (they live there for minutes). The seal
+/// is bound to a random value kept in the same session, so a sealed value copied into another
+/// session does not open there.
 pub async fn put_sealed<T: Serialize>(state: &AppState, session: &Session, key: &str, value: &T) -> Result<(), AppError> {
     let plain = serde_json::to_vec(value).map_err(|e| AppError::internal("session value", e))?;
-    let sealed = state.data_key.encrypt(&plain, &format!("session:{key}"));
+    let binding = session_binding(session, true).await?.unwrap_or_default();
+    let sealed = state.data_key.encrypt(&plain, &format!("session:{key}:{binding}"));
     session.insert(key, sealed).await.map_err(session_err)
 }
 
+const SESSION_BINDING: &str = "seal_binding";
+
+/// The session's seal binding; created on first use when `create`.
+async fn session_binding(session: &Session, create: bool) -> Result<Option<String>, AppError> {
+    if let Some(b) = session.get::<String>(SESSION_BINDING).await.map_err(session_err)? {
+        return Ok(Some(b));
+    }
+    if !create {
+        return Ok(None);
+    }
+    let mut bytes = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+    let b = hex::encode(bytes);
+    session.insert(SESSION_BINDING, &b).await.map_err(session_err)?;
+    Ok(Some(b))
+}
+
+fn open_sealed<T: serde::de::DeserializeOwned>(state: &AppState, key: &str, binding: &str, sealed: &str) -> Option<T> {
+    let plain = state.data_key.decrypt(sealed, &format!("session:{key}:{binding}")).ok()?;
+    serde_json::from_slice(&plain).ok()
+}
+
+/// Read a sealed value and remove it (shown once).
 pub async fn take_sealed<T: serde::de::DeserializeOwned>(
     state: &AppState,
     session: &Session,
@@ -100,10 +129,21 @@ pub async fn take_sealed<T: serde::de::DeserializeOwned>(
     let Some(sealed) = session.remove::<String>(key).await.map_err(session_err)? else {
         return Ok(None);
     };
-    let Ok(plain) = state.data_key.decrypt(&sealed, &format!("session:{key}")) else {
+    let Some(binding) = session_binding(session, false).await? else { return Ok(None) };
+    Ok(open_sealed(state, key, &binding, &sealed))
+}
+
+/// Read a sealed value and keep it.
+pub async fn get_sealed<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    session: &Session,
+    key: &str,
+) -> Result<Option<T>, AppError> {
+    let Some(sealed) = session.get::<String>(key).await.map_err(session_err)? else {
         return Ok(None);
     };
-    Ok(serde_json::from_slice(&plain).ok())
+    let Some(binding) = session_binding(session, false).await? else { return Ok(None) };
+    Ok(open_sealed(state, key, &binding, &sealed))
 }
 
 // ---- reference data -------------------------------------------------------------------------------
@@ -122,12 +162,58 @@ pub async fn towns(db: &Db) -> Result<Vec<Choice>, AppError> {
     Ok(rows.into_iter().map(|(code, name_zh, name_en)| Choice { code, name_zh, name_en }).collect())
 }
 
+/// The report form's choice lists (sectors, towns/streets), kept in memory: every visitor of the
+/// form needs them and they change a few times a year. A change through the organisation page
+/// clears the cache at once; other server instances (PostgreSQL deployments) see it after at most
+/// `CHOICES_TTL`.
+#[derive(Default)]
+pub struct ChoiceCache {
+    held: std::sync::RwLock<Option<(std::time::Instant, std::sync::Arc<FormChoices>)>>,
+}
+
+pub struct FormChoices {
+    pub sectors: Vec<Choice>,
+    pub towns: Vec<Choice>,
+}
+
+const CHOICES_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl std::fmt::Debug for ChoiceCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChoiceCache(…)")
+    }
+}
+
+impl ChoiceCache {
+    pub async fn get(&self, db: &Db) -> Result<std::sync::Arc<FormChoices>, AppError> {
+        if let Ok(held) = self.held.read() {
+            if let Some((at, choices)) = held.as_ref() {
+                if at.elapsed() < CHOICES_TTL {
+                    return Ok(choices.clone());
+                }
+            }
+        }
+        let fresh = std::sync::Arc::new(FormChoices { sectors: sectors(db).await?, towns: towns(db).await? });
+        if let Ok(mut held) = self.held.write() {
+            *held = Some((std::time::Instant::now(), fresh.clone()));
+        }
+        Ok(fresh)
+    }
+
+    pub fn invalidate(&self) {
+        if let Ok(mut held) = self.held.write() {
+            *held = None;
+        }
+    }
+}
+
 pub async fn form_context(state: &AppState, session: &Session) -> Result<ReportFormContext, AppError> {
     let flash: Option<Flash> = take_sealed(state, session, SESSION_FLASH).await?;
     let s = &state.reports;
+    let choices = state.choices.get(&state.db).await?;
     Ok(ReportFormContext {
-        sectors: sectors(&state.db).await?,
-        towns: towns(&state.db).await?,
+        sectors: choices.sectors.clone(),
+        towns: choices.towns.clone(),
         token: abuse::issue_token(&state.data_key, PURPOSE_REPORT, s.form_ttl_secs),
         pow_bits: s.pow_bits,
         max_files: s.max_files as u32,
@@ -158,14 +244,22 @@ impl UploadForm {
 
 const MAX_FIELD_BYTES: usize = 32 * 1024;
 
+/// Read a multipart form. With `token` (the data key and the form's purpose), the signed form
+/// token must come before any file and is checked when it arrives (the form puts it first), so a
+/// post without a valid token is refused before its files are read into memory.
 pub async fn read_multipart(
     mut mp: axum::extract::Multipart,
     settings: &ReportSettings,
+    token: Option<(&crate::crypto::DataKey, &str)>,
 ) -> Result<UploadForm, AppError> {
     let mut form = UploadForm::default();
     let malformed = |_| AppError::Request("bad_form".into());
+    let mut token_seen = token.is_none();
     while let Some(mut field) = mp.next_field().await.map_err(malformed)? {
         let name = field.name().unwrap_or("").to_string();
+        if name == "files" && !token_seen {
+            return Err(AppError::field("form", "form_token_invalid"));
+        }
         if name == "files" {
             let mut buf = Vec::new();
             while let Some(chunk) = field.chunk().await.map_err(malformed)? {
@@ -190,6 +284,10 @@ pub async fn read_multipart(
                 buf.extend_from_slice(&chunk);
             }
             let text = String::from_utf8(buf).map_err(|_| AppError::field(&name, "invalid_utf8"))?;
+            if let (Some((key, purpose)), "form_token") = (token, name.as_str()) {
+                abuse::check_token(key, purpose, &text)?;
+                token_seen = true;
+            }
             form.fields.insert(name, text);
         }
     }
@@ -328,12 +426,14 @@ async fn submit_inner(
     draft: &ReportDraft,
 ) -> Result<Receipt, AppError> {
     let s = &state.reports;
-    if !state.limiter.allow(Bucket::Submit, client, s.submits_per_hour) {
-        return Err(AppError::RateLimited);
-    }
+    // Only a real form (a valid, unspent token) counts against the client's budget: junk posts
+    // cannot use up the limit of everyone behind the same proxy.
     let token = abuse::check_token(&state.data_key, PURPOSE_REPORT, &form.text("form_token"))?;
     if abuse::token_spent(&state.db, &token.nonce).await? {
         return Err(AppError::field("form", "form_token_used"));
+    }
+    if !state.limiter.allow(Bucket::Submit, client, s.submits_per_hour) {
+        return Err(AppError::RateLimited);
     }
     abuse::pow_or_delay(&token.nonce, form.fields.get("pow").map(String::as_str), s.pow_bits, s.nojs_delay_ms).await;
 
@@ -451,7 +551,9 @@ async fn submit_inner(
     insert_attachments(&mut tx, report_id, None, &files, ts).await?;
     add_event(&mut tx, report_id, "submitted", None, ts).await?;
     tx.commit().await?;
-    tracing::info!(report_id, files = files.len(), "report submitted");
+    // No report id or time in the log: a log line must not date a report (it could be matched
+    // with a proxy or network log to find the reporter).
+    tracing::debug!(files = files.len(), "report submitted");
     Ok(Receipt {
         case_number,
         access_code: rules::group_code(&access_code),
@@ -483,9 +585,6 @@ fn case_throttle_key(number: &str) -> String {
 pub async fn lookup(state: &AppState, client: Option<IpAddr>, number: &str, code: &str) -> Result<i64, AppError> {
     use crate::accounts::ssr as acc;
     let s = &state.reports;
-    if !state.limiter.allow(Bucket::Lookup, client, s.lookups_per_hour) {
-        return Err(AppError::RateLimited);
-    }
     let number = rules::normalize_code(number);
     let code = rules::normalize_code(code);
     if !rules::is_case_number(&number) {
@@ -494,17 +593,18 @@ pub async fn lookup(state: &AppState, client: Option<IpAddr>, number: &str, code
     if !rules::is_access_code(&code) {
         return Err(AppError::field("access_code", "access_code_invalid"));
     }
+    // Only well-formed lookups (which cost argon2 work) count against the client's budget.
+    if !state.limiter.allow(Bucket::Lookup, client, s.lookups_per_hour) {
+        return Err(AppError::RateLimited);
+    }
     let key = case_throttle_key(&number);
-    let locked = acc::key_locked(&state.db, &key).await?;
+    slow_down_if_guessed(state, &key).await?;
     let row: Option<(i64, String)> = sqlx::query_as("select id, access_hash from reports where case_number = $1")
         .bind(&number)
         .fetch_optional(&state.db.pool)
         .await?;
     let hash = row.as_ref().map(|r| r.1.clone()).unwrap_or_else(acc::dummy_hash);
     let ok = state.run_cpu(move || acc::verify_password_blocking(&code, &hash)).await?;
-    if locked {
-        return Err(AppError::RateLimited);
-    }
     match row {
         Some((id, _)) if ok => {
             acc::key_clear(&state.db, &key).await?;
@@ -517,22 +617,34 @@ pub async fn lookup(state: &AppState, client: Option<IpAddr>, number: &str, code
     }
 }
 
-pub async fn grant(session: &Session, state: &AppState, report_id: i64) -> Result<(), AppError> {
-    // A new session id at the moment of proving the code (no fixation).
-    session.cycle_id().await.map_err(session_err)?;
-    session
-        .insert(SESSION_GRANT, Grant { report_id, until: now() + state.reports.grant_minutes * 60 })
-        .await
-        .map_err(session_err)
+/// How long every further try on a case number waits once it has had `case_max_failures` wrong
+/// codes within `case_lock_seconds`.
+const GUESS_SLOWDOWN: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Anyone who knows a case number (it is printed on staff sheets) could otherwise lock the
+/// reporter out by sending wrong codes. With 100-bit codes guessing is hopeless anyway, so wrong
+/// guesses only slow down further tries on that number; the right code is never refused.
+async fn slow_down_if_guessed(state: &AppState, key: &str) -> Result<(), AppError> {
+    let s = &state.reports;
+    if crate::accounts::ssr::key_failures(&state.db, key, s.case_lock_seconds).await? >= s.case_max_failures {
+        tokio::time::sleep(GUESS_SLOWDOWN).await;
+    }
+    Ok(())
 }
 
-pub async fn granted(session: &Session) -> Result<Option<i64>, AppError> {
-    let g: Option<Grant> = session.get(SESSION_GRANT).await.map_err(session_err)?;
+pub async fn grant(session: &Session, state: &AppState, report_id: i64) -> Result<(), AppError> {
+    // A new session id at the moment of proving the code (no fixation); the grant is sealed.
+    session.cycle_id().await.map_err(session_err)?;
+    put_sealed(state, session, SESSION_GRANT, &Grant { report_id, until: now() + state.reports.grant_minutes * 60 }).await
+}
+
+pub async fn granted(state: &AppState, session: &Session) -> Result<Option<i64>, AppError> {
+    let g: Option<Grant> = get_sealed(state, session, SESSION_GRANT).await?;
     Ok(g.filter(|g| g.until > now()).map(|g| g.report_id))
 }
 
-pub async fn require_grant(session: &Session) -> Result<i64, AppError> {
-    granted(session).await?.ok_or(AppError::Unauthorized)
+pub async fn require_grant(state: &AppState, session: &Session) -> Result<i64, AppError> {
+    granted(state, session).await?.ok_or(AppError::Unauthorized)
 }
 
 #[derive(sqlx::FromRow)]
@@ -629,12 +741,12 @@ pub async fn add_reporter_message(
     form: UploadForm,
 ) -> Result<(), AppError> {
     let s = &state.reports;
-    if !state.limiter.allow(Bucket::Message, client, s.messages_per_hour) {
-        return Err(AppError::RateLimited);
-    }
     let token: CheckedToken = abuse::check_token(&state.data_key, PURPOSE_MESSAGE, &form.text("form_token"))?;
     if abuse::token_spent(&state.db, &token.nonce).await? {
         return Err(AppError::field("form", "form_token_used"));
+    }
+    if !state.limiter.allow(Bucket::Message, client, s.messages_per_hour) {
+        return Err(AppError::RateLimited);
     }
     let body = form.text("body");
     let mut errs = Vec::new();
@@ -749,9 +861,7 @@ pub async fn claim(state: &AppState, report_id: i64, input: ClaimInput) -> Resul
         .fetch_one(&state.db.pool)
         .await?;
     let key = case_throttle_key(&number);
-    if acc::key_locked(&state.db, &key).await? {
-        return Err(AppError::RateLimited);
-    }
+    slow_down_if_guessed(state, &key).await?;
     let code = rules::normalize_code(&input.access_code);
     let ok = rules::is_access_code(&code) && state.run_cpu(move || acc::verify_password_blocking(&code, &hash)).await?;
     if !ok {

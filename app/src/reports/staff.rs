@@ -62,7 +62,7 @@ pub async fn staff_message(case_number: String, body: String) -> Result<(), AppE
     let state = crate::state::app_state()?;
     let id = crate::workflow::ssr::case_id(&state.db, &user, &case_number).await?;
     ssr::message(&state.db, user.id, id, &body).await?;
-    leptos_axum::redirect(&format!("/staff/reports/{case_number}"));
+    leptos_axum::redirect(&format!("/staff/reports/{}", crate::reports::rules::normalize_code(&case_number)));
     Ok(())
 }
 
@@ -73,7 +73,7 @@ pub async fn staff_flag_spam(case_number: String, spam: String) -> Result<(), Ap
     let state = crate::state::app_state()?;
     let id = crate::workflow::ssr::case_id(&state.db, &user, &case_number).await?;
     ssr::flag_spam(&state.db, user.id, id, spam == "yes").await?;
-    leptos_axum::redirect(&format!("/staff/reports/{case_number}"));
+    leptos_axum::redirect(&format!("/staff/reports/{}", crate::reports::rules::normalize_code(&case_number)));
     Ok(())
 }
 

@@ -89,6 +89,7 @@ pub fn error_text(locale: Locale, code: &str) -> String {
         "objection_window_open" => td_string!(locale, err_objection_window_open),
         "amount_over_cap" => td_string!(locale, err_amount_over_cap),
         "own_decision" => td_string!(locale, err_own_decision),
+        "decision_changed" => td_string!(locale, err_decision_changed),
         "nothing_sealed" => td_string!(locale, err_nothing_sealed),
         "town_unknown" => td_string!(locale, err_town_unknown),
         "sector_needs_department" => td_string!(locale, err_sector_needs_department),

@@ -45,6 +45,7 @@ pub async fn case_action(
     contingency: Option<String>,
     level: Option<String>,
     deaths: Option<String>,
+    version: Option<String>,
 ) -> Result<(), AppError> {
     use crate::accounts::{ssr::require, Permission};
     let user = require(Permission::ReadReports).await?;
@@ -74,6 +75,7 @@ pub async fn case_action(
         contingency: contingency.unwrap_or_default(),
         level: level.unwrap_or_default(),
         deaths: deaths.unwrap_or_default(),
+        version: version.unwrap_or_default(),
     };
     // Field errors carry the operation ("reply.code") so each form on the page shows its own.
     ssr::act(&state, &user, &case_number, input).await.map_err(|e| match e {
@@ -209,6 +211,7 @@ pub async fn save_town(code: String, name_zh: String, name_en: String, kind: Str
     let user = require(Permission::ManageWorkflowRules).await?;
     let state = crate::state::app_state()?;
     super::org::ssr::save_town(&state.db, user.id, &code, &name_zh, &name_en, &kind, active.is_some()).await?;
+    state.choices.invalidate();
     leptos_axum::redirect("/admin/organisation");
     Ok(())
 }

@@ -130,6 +130,22 @@ pub struct RewardDecision {
     pub approved_at: Option<i64>,
 }
 
+impl RewardDecision {
+    /// What a second approval is bound to: the outcome, the amount and when it was decided.
+    pub fn version(&self) -> String {
+        format!("{}:{}:{}", i64::from(self.eligible), self.amount_fen, self.decided_at)
+    }
+}
+
+/// Parse `RewardDecision::version`: (eligible 0/1, amount in fen, decided at).
+pub fn parse_decision_version(v: &str) -> Option<(i64, i64, i64)> {
+    let mut parts = v.trim().split(':');
+    let eligible = parts.next()?.parse::<i64>().ok().filter(|e| *e == 0 || *e == 1)?;
+    let amount = parts.next()?.parse::<i64>().ok()?;
+    let at = parts.next()?.parse::<i64>().ok()?;
+    parts.next().is_none().then_some((eligible, amount, at))
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub seq: i64,

@@ -596,7 +596,15 @@ fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl IntoView {
         }.into_any());
     }
     if can("reward_approve") && !w.reward_decision.as_ref().is_some_and(|d| d.decided_by_me) {
-        forms.push(view! { <OpForm act case_number=n.clone() op="reward_approve"><span></span></OpForm> }.into_any());
+        let version = w.reward_decision.as_ref().map(|d| d.version()).unwrap_or_default();
+        forms.push(
+            view! {
+                <OpForm act case_number=n.clone() op="reward_approve">
+                    <input type="hidden" name="version" value=version />
+                </OpForm>
+            }
+            .into_any(),
+        );
     }
     if can("reward_pay") {
         forms.push(view! {

@@ -66,7 +66,9 @@ pub async fn in_scope(db: &Db, sc: Scope, report_id: i64) -> Result<(), AppError
                 .fetch_one(&db.pool)
                 .await?;
         if n == 0 {
-            return Err(AppError::Forbidden);
+            // "Not yours" answers like "does not exist": a handler learns nothing about other
+            // departments' case numbers.
+            return Err(AppError::NotFound);
         }
     }
     Ok(())
@@ -526,6 +528,10 @@ const WORK_SQL: &str = "select case_number, status, report_type, sector_id, town
 const EARLIER_SAME_PLACE: &str = "id <> $1 and received_at <= $2 and \
      (address = $3 or (unit_name is not null and unit_name <> '' and unit_name = $4))";
 
+/// `$5`: a department id, or 0 for no restriction.
+const IN_DEPARTMENT: &str =
+    "($5 = 0 or exists (select 1 from report_departments rd where rd.report_id = reports.id and rd.department_id = $5))";
+
 async fn case_number_of(db: &Db, id: Option<i64>) -> Result<Option<String>, AppError> {
     match id {
         Some(id) => Ok(sqlx::query_scalar("select case_number from reports where id = $1").bind(id).fetch_optional(&db.pool).await?),
@@ -691,23 +697,32 @@ pub async fn case_work(state: &AppState, user: &CurrentUser, case_number: &str) 
             .bind(id)
             .fetch_optional(&db.pool)
             .await?;
-    // Earlier reports on the same unit or address: duplicate candidates.
-    let related: Vec<String> = sqlx::query_scalar(&format!("select case_number from reports where {EARLIER_SAME_PLACE} order by received_at limit 10"))
+    // Earlier reports on the same unit or address: duplicate candidates. A department handler
+    // sees only those of its own department (0 = every department).
+    let own_department = match scope(user)? {
+        Scope::Department(d) => d,
+        Scope::All => 0,
+    };
+    let related: Vec<String> = sqlx::query_scalar(&format!(
+        "select case_number from reports where {EARLIER_SAME_PLACE} and {IN_DEPARTMENT} order by received_at limit 10"
+    ))
     .bind(id)
     .bind(w.received_at)
     .bind(&w.address)
     .bind(w.unit_name.clone().unwrap_or_default())
+    .bind(own_department)
     .fetch_all(&db.pool)
     .await?;
     // The earliest of them still open and not merged itself: what a merge would join.
     let merge_target: Option<String> = sqlx::query_scalar(&format!(
-        "select case_number from reports where {EARLIER_SAME_PLACE} and merged_into is null \
+        "select case_number from reports where {EARLIER_SAME_PLACE} and {IN_DEPARTMENT} and merged_into is null \
          and status in ('accepted', 'verifying', 'extended') order by received_at, id limit 1"
     ))
     .bind(id)
     .bind(w.received_at)
     .bind(&w.address)
     .bind(w.unit_name.clone().unwrap_or_default())
+    .bind(own_department)
     .fetch_optional(&db.pool)
     .await?;
     let reward_decision = match &dec {
@@ -804,6 +819,8 @@ pub struct ActInput {
     /// A concealed accident's level (`reports::rules::ACCIDENT_LEVELS`) and concealed deaths.
     pub level: String,
     pub deaths: String,
+    /// The reward decision the approver saw (`RewardDecision::version`): approval is bound to it.
+    pub version: String,
 }
 
 struct Errs(Vec<FieldError>);
@@ -1526,23 +1543,35 @@ pub async fn act(state: &AppState, user: &CurrentUser, case_number: &str, input:
                 "level": input.level.trim(), "deaths": input.deaths.trim() });
         }
         Op::RewardApprove => {
-            let Some((eligible, code, amount, _, by, ..)) = dec.clone() else {
+            let Some((_, code, _, _, by, ..)) = dec.clone() else {
                 return Err(AppError::field("op", "needs_decision"));
             };
             if by == user.id {
                 return Err(AppError::field("op", "own_decision"));
             }
-            exactly_one(
-                &mut tx,
-                sqlx::query(
-                    "update reward_decisions set approved_by = $2, approved_at = $3 \
-                     where report_id = $1 and approved_by is null and decided_by <> $2",
-                )
-                .bind(id)
-                .bind(user.id)
-                .bind(ts),
+            // The approval is bound to the decision the approver saw: if the first officer
+            // decided again in between (another amount), nothing is approved and the page shows
+            // the new decision to be looked at again.
+            let Some((seen_eligible, seen_amount, seen_at)) = super::parse_decision_version(&input.version) else {
+                return Err(AppError::field("op", "decision_changed"));
+            };
+            let approved = sqlx::query(
+                "update reward_decisions set approved_by = $2, approved_at = $3 \
+                 where report_id = $1 and approved_by is null and decided_by <> $2 \
+                 and eligible = $4 and amount_fen = $5 and decided_at = $6",
             )
+            .bind(id)
+            .bind(user.id)
+            .bind(ts)
+            .bind(seen_eligible)
+            .bind(seen_amount)
+            .bind(seen_at)
+            .execute(&mut *tx)
             .await?;
+            if approved.rows_affected() != 1 {
+                return Err(AppError::field("op", "decision_changed"));
+            }
+            let (eligible, amount) = (seen_eligible, seen_amount);
             if eligible == 1 {
                 let until = deadline(db, dl, Stage::Claim, ts).await?;
                 exactly_one(

@@ -74,12 +74,20 @@ async fn security_headers_and_nonce(backend: Backend) {
 both_backends!(security_headers_and_nonce);
 
 async fn health_and_metrics(backend: Backend) {
-    let app = spawn(backend).await;
-    let resp = app.get("/healthz").await;
+    let mut config = test_config(fresh_database(backend).await);
+    config.metrics_bind = Some("127.0.0.1:0".parse().expect("addr"));
+    let built = safewhistle::build(config).await.expect("build");
+    let metrics_addr = built.metrics_addr().expect("metrics listener");
+    let addr = built.local_addr().expect("addr");
+    tokio::spawn(built.run_until_stopped(std::future::pending()));
+    let client = crate::helpers::new_client();
+    let resp = client.get(format!("http://{addr}/healthz")).send().await.expect("get");
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.text().await.expect("body"), "ok");
-    app.get("/").await;
-    let metrics = app.get("/metrics").await.text().await.expect("metrics");
+    client.get(format!("http://{addr}/")).send().await.expect("get");
+    // Metrics only on their own listener (SW_METRICS_BIND), never on the public port.
+    assert_eq!(client.get(format!("http://{addr}/metrics")).send().await.expect("get").status(), 404);
+    let metrics = client.get(format!("http://{metrics_addr}/metrics")).send().await.expect("get").text().await.expect("metrics");
     assert!(metrics.contains("safewhistle_http_requests_total"), "{metrics}");
     assert!(metrics.contains("route=\"/\""), "{metrics}");
     assert!(metrics.contains("safewhistle_http_request_duration_seconds"), "{metrics}");

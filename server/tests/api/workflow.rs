@@ -44,6 +44,13 @@ async fn act(app: &TestApp, c: &reqwest::Client, number: &str, op: &str, fields:
     (status, v)
 }
 
+/// The reward decision as the case page shows it to `c` (what an approval is bound to).
+async fn decision_version(app: &TestApp, c: &reqwest::Client, number: &str) -> String {
+    let (_, w) = work(app, c, number).await;
+    let d = &w["reward_decision"];
+    format!("{}:{}:{}", i64::from(d["eligible"].as_bool().expect("eligible")), d["amount_fen"], d["decided_at"])
+}
+
 fn codes(v: &Value) -> Vec<String> {
     v["Validation"]
         .as_array()
@@ -101,8 +108,8 @@ async fn full_journey(backend: Backend) {
     let code = receipt["access_code"].as_str().expect("code").to_string();
     let n = number.as_str();
 
-    // Before routing, departments see nothing of it.
-    assert_eq!(work(&app, &yjj, n).await.0, 403);
+    // Before routing, departments see nothing of it ("not yours" answers like "does not exist").
+    assert_eq!(work(&app, &yjj, n).await.0, 404);
     let resp = app.call(&yjj, "staff_queue", &[("filter[sort]", "deadline")]).await;
     let q: Value = resp.json().await.expect("queue");
     assert_eq!(q["total"], 0, "{q}");
@@ -122,7 +129,7 @@ async fn full_journey(backend: Backend) {
     // The same click twice: the second is refused.
     refused(act(&app, &intake, n, "accept", &[]).await, "accept.op=wrong_state");
     // Handlers cannot accept or route.
-    assert_eq!(act(&app, &yjj, n, "accept", &[]).await.0, 403);
+    assert_eq!(act(&app, &yjj, n, "accept", &[]).await.0, 404);
 
     // Routing: the suggestion (WHP → 区应急管理局); an override needs a reason.
     let (_, w) = work(&app, &intake, n).await;
@@ -134,12 +141,13 @@ async fn full_journey(backend: Backend) {
 
     // A handler of another department: refused on every case-level function, every operation
     // and the case's attachment route (the authorization matrix's "other department" row).
-    assert_eq!(work(&app, &zjj, n).await.0, 403);
+    // Someone else's case answers like one that does not exist (404).
+    assert_eq!(work(&app, &zjj, n).await.0, 404);
     for op in app::workflow::rules::Op::ALL {
-        assert_eq!(act(&app, &zjj, n, op.as_str(), &[("code", "true")]).await.0, 403, "{op:?}");
+        assert_eq!(act(&app, &zjj, n, op.as_str(), &[("code", "true")]).await.0, 404, "{op:?}");
     }
-    assert_eq!(app.call(&zjj, "staff_report", &[("case_number", n)]).await.status(), 403);
-    assert_eq!(app.call(&zjj, "staff_message", &[("case_number", n), ("body", "hi")]).await.status(), 403);
+    assert_eq!(app.call(&zjj, "staff_report", &[("case_number", n)]).await.status(), 404);
+    assert_eq!(app.call(&zjj, "staff_message", &[("case_number", n), ("body", "hi")]).await.status(), 404);
     assert_eq!(app.call(&zjj, "reveal_sealed", &[("case_number", n), ("what", "identity"), ("reason", "看看是谁")]).await.status(), 403);
     assert_eq!(app.call(&zjj, "staff_flag_spam", &[("case_number", n), ("spam", "yes")]).await.status(), 403);
     let db = app.db().await;
@@ -149,7 +157,7 @@ async fn full_journey(backend: Backend) {
         .await
         .expect("files");
     for id in files {
-        assert_eq!(zjj.get(app.url(&format!("/staff/attachments/{id}"))).send().await.expect("get").status(), 403);
+        assert_eq!(zjj.get(app.url(&format!("/staff/attachments/{id}"))).send().await.expect("get").status(), 404);
         assert_eq!(yjj.get(app.url(&format!("/staff/attachments/{id}"))).send().await.expect("get").status(), 200);
     }
     // The lead department sees it in its queue and acts.
@@ -219,13 +227,24 @@ async fn full_journey(backend: Backend) {
     let (_, w) = work(&app, &reward1, n).await;
     assert_eq!(w["suggested_reward_fen"], 3_000_000, "15% of 200,000 = 30,000 yuan");
     refused(act(&app, &reward1, n, "reward_decide", &[("code", "eligible"), ("amount", "900000"), ("text", "首报")]).await, "reward_decide.amount=amount_over_cap");
-    ok(act(&app, &reward1, n, "reward_decide", &[("code", "eligible"), ("amount", "30000"), ("text", "首位实名举报，核查属实")]).await);
+    ok(act(&app, &reward1, n, "reward_decide", &[("code", "eligible"), ("amount", "3000"), ("text", "首位实名举报，核查属实")]).await);
     refused(act(&app, &reward1, n, "reward_approve", &[]).await, "reward_approve.op=own_decision");
     assert_eq!(act(&app, &yjj, n, "reward_approve", &[]).await.0, 403);
-    ok(act(&app, &reward2, n, "reward_approve", &[]).await);
+    // The second officer opens the case and sees ¥3,000; the first decides again (¥30,000)
+    // before the approval arrives: the approval of what was seen approves nothing.
+    let seen = decision_version(&app, &reward2, n).await;
+    assert!(seen.starts_with("1:300000:"), "{seen}");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await; // a new decided_at second
+    ok(act(&app, &reward1, n, "reward_decide", &[("code", "eligible"), ("amount", "30000"), ("text", "首位实名举报，核查属实")]).await);
+    refused(act(&app, &reward2, n, "reward_approve", &[("version", &seen)]).await, "reward_approve.op=decision_changed");
+    refused(act(&app, &reward2, n, "reward_approve", &[]).await, "reward_approve.op=decision_changed");
+    assert_eq!(status_of(&app, n).await.2, "none", "nothing approved");
+    let seen = decision_version(&app, &reward2, n).await;
+    assert!(seen.starts_with("1:3000000:"), "{seen}");
+    ok(act(&app, &reward2, n, "reward_approve", &[("version", &seen)]).await);
     let (_, _, rs) = status_of(&app, n).await;
     assert_eq!(rs, "approved");
-    refused(act(&app, &reward2, n, "reward_approve", &[]).await, "reward_approve.op=already_done");
+    refused(act(&app, &reward2, n, "reward_approve", &[("version", &seen)]).await, "reward_approve.op=already_done");
     // The reporter claims with the code; then payment is recorded.
     let resp = app
         .call(
@@ -425,7 +444,7 @@ async fn merged_cases_hand_downs_org_data_and_concealed_rewards(backend: Backend
     ok(act(&app, &intake, &c, "accept", &[]).await);
     ok(act(&app, &intake, &c, "route", &[("lead", "AJZ-XZ01"), ("reason", "小微企业，属地安监站核查。")]).await);
     assert_eq!(work(&app, &station, &c).await.0, 200);
-    assert_eq!(work(&app, &yjj, &c).await.0, 403);
+    assert_eq!(work(&app, &yjj, &c).await.0, 404, "not yours answers like not found");
     let reporter_c = open_case(&app, &c, &code_c).await;
     let case: Value = app.call(&reporter_c, "my_case", &[]).await.json().await.expect("case");
     let routed = case["timeline"].as_array().expect("timeline").iter().find(|e| e["kind"] == "verifying").expect("routed");
@@ -498,7 +517,8 @@ async fn merged_cases_hand_downs_org_data_and_concealed_rewards(backend: Backend
         .await
         .expect("amount");
     assert_eq!(amount, 2 * 40_000 * 100, "larger accident: 40,000 per concealed death");
-    ok(act(&app, &reward2, &d, "reward_approve", &[]).await);
+    let seen = decision_version(&app, &reward2, &d).await;
+    ok(act(&app, &reward2, &d, "reward_approve", &[("version", &seen)]).await);
 
     // Every change is in the audit chain.
     let actions: Vec<String> = sqlx::query_scalar("select action from audit_log order by seq").fetch_all(&db.pool).await.expect("audit");
