@@ -53,6 +53,9 @@ for page in / /report/new /report /lookup; do
 done
 echo "panics in the server log so far: $(grep -c panicked "$WORK/server.log" || true)"
 
+step "memory under hostile uploads (issue 10): 10 bombs, 10 largest accepted images, 20 valid reports at once"
+python3 "$ROOT/scripts/hostile_memory.py" "http://127.0.0.1:$PORT" "$SPID"
+
 step "public tip-off: submissions with three ~1 MB photos, sustained submissions, lookups"
 cargo build --release -p server --example bench_reports
 "$CARGO_TARGET_DIR/release/examples/bench_reports" "http://127.0.0.1:$PORT" "$DURATION" 4 >"$WORK/reports.log" 2>&1 &

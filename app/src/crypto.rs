@@ -16,6 +16,8 @@ pub struct DataKey {
     cipher: XChaCha20Poly1305,
     /// A separate key for MACs (form tokens), derived from the data key with a fixed label.
     mac: hmac::Hmac<sha2::Sha256>,
+    /// Another, for the audit chain: without the data key nobody can recompute a chain.
+    audit: hmac::Hmac<sha2::Sha256>,
 }
 
 impl std::fmt::Debug for DataKey {
@@ -45,7 +47,20 @@ impl DataKey {
         h.update(&bytes);
         let mac_key: [u8; 32] = h.finalize().into();
         let mac = <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(&mac_key).map_err(|_| KeyError::BadKey)?;
-        Ok(DataKey { cipher, mac })
+        let mut h = sha2::Sha256::new();
+        h.update(b"safewhistle audit key v1\0");
+        h.update(&bytes);
+        let audit_key: [u8; 32] = h.finalize().into();
+        let audit = <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(&audit_key).map_err(|_| KeyError::BadKey)?;
+        Ok(DataKey { cipher, mac, audit })
+    }
+
+    /// A MAC for the audit chain: HMAC-SHA256 under its own derived key, fed by `feed`.
+    pub fn audit_mac(&self, feed: impl FnOnce(&mut dyn FnMut(&[u8]))) -> [u8; 32] {
+        use hmac::Mac as _;
+        let mut m = self.audit.clone();
+        feed(&mut |bytes: &[u8]| m.update(bytes));
+        m.finalize().into_bytes().into()
     }
 
     /// HMAC-SHA256 of `message` under the derived MAC key.
@@ -77,6 +92,34 @@ impl DataKey {
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&sealed);
         format!("{PREFIX}{}", STANDARD.encode(out))
+    }
+
+    /// Binary form of `encrypt` for large values (attachments): version byte 1, nonce, ciphertext.
+    pub fn encrypt_bytes(&self, plaintext: &[u8], context: &str) -> Vec<u8> {
+        let mut nonce = [0u8; 24];
+        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        let sealed = self
+            .cipher
+            .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: context.as_bytes() })
+            .unwrap_or_default();
+        let mut out = Vec::with_capacity(1 + 24 + sealed.len());
+        out.push(1);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&sealed);
+        out
+    }
+
+    pub fn decrypt_bytes(&self, stored: &[u8], context: &str) -> Result<Vec<u8>, KeyError> {
+        let Some((1, rest)) = stored.split_first().map(|(v, r)| (*v, r)) else {
+            return Err(KeyError::Decrypt);
+        };
+        if rest.len() < 24 + 16 {
+            return Err(KeyError::Decrypt);
+        }
+        let (nonce, sealed) = rest.split_at(24);
+        self.cipher
+            .decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad: context.as_bytes() })
+            .map_err(|_| KeyError::Decrypt)
     }
 
     pub fn decrypt(&self, stored: &str, context: &str) -> Result<Vec<u8>, KeyError> {

@@ -21,6 +21,9 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// The data key, for the keyed audit chain (`workflow::audit`); absent in commands that
+    /// neither write nor check the chain (`migrate`).
+    pub audit_key: Option<std::sync::Arc<crate::crypto::DataKey>>,
 }
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -78,7 +81,24 @@ impl Db {
             .connect_with(options)
             .await
             .context("DATABASE_URL: cannot open the database")?;
-        Ok(Db { pool, backend })
+        Ok(Db { pool, backend, audit_key: None })
+    }
+
+    /// Begin a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`, waiting up to the busy timeout): a deferred transaction that reads
+    /// first and writes later fails at once with SQLITE_BUSY when another connection committed in
+    /// between, which under load turned into spurious errors.
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
+    /// The same pool, able to write and check the audit chain.
+    pub fn with_data_key(mut self, key: std::sync::Arc<crate::crypto::DataKey>) -> Db {
+        self.audit_key = Some(key);
+        self
     }
 
     /// Apply pending migrations; any failure stops start-up.
@@ -87,8 +107,21 @@ impl Db {
             Backend::Sqlite => &SQLITE_MIGRATOR,
             Backend::Postgres => &POSTGRES_MIGRATOR,
         };
+        // Nothing pending: leave the schema alone. This lets the server run as a PostgreSQL role
+        // without DDL rights once `safewhistle migrate` has run as the owner (docs/security.md).
+        if self.applied_versions().await.is_some_and(|done| migrator.iter().all(|m| done.contains(&m.version))) {
+            return Ok(());
+        }
         migrator.run(&self.pool).await.context("running database migrations")?;
         Ok(())
+    }
+
+    /// Versions recorded as applied, or `None` before the first migration.
+    async fn applied_versions(&self) -> Option<Vec<i64>> {
+        sqlx::query_scalar::<_, i64>("select version from _sqlx_migrations where success = true")
+            .fetch_all(&self.pool)
+            .await
+            .ok()
     }
 }
 

@@ -305,3 +305,50 @@ test("the app scales a large photo down before sending it", async ({ page, visit
   expect(Math.min(w, h)).toBe(1707);
   await staff.context().close();
 });
+
+test("photos are re-encoded on the phone: metadata never leaves it, the location only when asked", async ({
+  page,
+  visit,
+  jsEnabled,
+}) => {
+  test.skip(!jsEnabled, "re-encoding in the browser is what the WebAssembly app adds");
+  // Keep what the app hands to XMLHttpRequest, and stop it there (nothing reaches the server).
+  await page.addInitScript(() => {
+    const send = XMLHttpRequest.prototype.send;
+    XMLHttpRequest.prototype.send = function (body?: Document | XMLHttpRequestBodyInit | null) {
+      if (body instanceof FormData) {
+        const text = (b: Uint8Array) => Array.from(b, (c) => String.fromCharCode(c)).join("");
+        (window as any).__sent = Promise.all(
+          body.getAll("files").map(async (f) => text(new Uint8Array(await (f as Blob).arrayBuffer()))),
+        ).then((files) => ({
+          files,
+          latitude: body.get("latitude"),
+          longitude: body.get("longitude"),
+          fromPhoto: body.get("location_from_photo"),
+        }));
+      }
+      return send.call(this, body);
+    };
+  });
+  await page.route("**/report/submit", (route) => route.abort());
+  for (const useLocation of [true, false]) {
+    await visit("/report/new");
+    await fillReport(page, { description: "配电室电缆沟积水，电缆接头裸露，雨天有触电危险。" });
+    await page.setInputFiles("#files", photo);
+    await expect(page.locator("#file-previews li")).toContainText(zh.form_will_resize);
+    await page.setChecked("input[name=use_photo_location]", useLocation);
+    await page.click("button[type=submit]");
+    await page.waitForFunction(() => (window as any).__sent !== undefined);
+    const sent = await page.evaluate(async () => await (window as any).__sent);
+    expect(sent.files).toHaveLength(1);
+    const bytes: string = sent.files[0];
+    expect(bytes.startsWith("\xff\xd8")).toBe(true);
+    expect(bytes.includes("Exif")).toBe(false);
+    expect(bytes.includes("SpyCam")).toBe(false);
+    if (useLocation) {
+      expect([sent.latitude, sent.longitude, sent.fromPhoto]).toEqual(["31.820000", "117.230000", "1"]);
+    } else {
+      expect([sent.latitude ?? "", sent.longitude ?? "", sent.fromPhoto]).toEqual(["", "", null]);
+    }
+  }
+});

@@ -62,6 +62,9 @@ pub enum Command {
 pub enum AuditCommand {
     /// Check the hash chain; exits non-zero and names the first broken row if it does not hold.
     Verify,
+    /// Print the last row's sequence number and hash, to be recorded outside the database (a
+    /// later `verify` plus a head that still contains this row shows nothing was cut off).
+    Head,
 }
 
 #[derive(Subcommand, Debug)]
@@ -179,7 +182,7 @@ pub async fn create_user_cmd(config: &Config, cmd: AdminCommand) -> anyhow::Resu
         enterprise_id: enterprise,
         is_demo: false,
     };
-    match create_user(&state, user, password).await {
+    match create_user(&state, user, password, None).await {
         Ok(id) => {
             println!("account created (id {id})");
             Ok(())
@@ -211,6 +214,15 @@ pub async fn audit_verify(config: &Config) -> anyhow::Result<()> {
         }
         Err(seq) => bail!("audit chain broken at row {seq}: that row or one before it was altered or removed"),
     }
+}
+
+pub async fn audit_head(config: &Config) -> anyhow::Result<()> {
+    let db = crate::open_database(config).await?;
+    match app::workflow::audit::head(&db).await.map_err(|e| anyhow::anyhow!("reading the audit log: {e}"))? {
+        Some((seq, hash)) => println!("{seq} {hash}"),
+        None => println!("0 {}", app::workflow::audit::GENESIS),
+    }
+    Ok(())
 }
 
 pub async fn deadline_job(config: &Config) -> anyhow::Result<()> {

@@ -57,7 +57,11 @@ pub struct Application {
 pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
     let db = Db::connect(&config.database_url, config.db_max_connections).await?;
     db.migrate().await?;
-    Ok(db)
+    // With the data key the pool can write and check the keyed audit chain.
+    Ok(match config.data_key() {
+        Ok(key) => db.with_data_key(Arc::new(key)),
+        Err(_) => db,
+    })
 }
 
 /// Build the whole application: database, migrations, state, router, listener.

@@ -30,6 +30,7 @@ async fn main() -> ExitCode {
         Command::BenchBaseline { bind, size } => cli::bench_baseline(bind, size).await,
         Command::Admin { command } => cli::create_user_cmd(&config, command).await,
         Command::Audit { command: cli::AuditCommand::Verify } => cli::audit_verify(&config).await,
+        Command::Audit { command: cli::AuditCommand::Head } => cli::audit_head(&config).await,
         Command::Rules { command } => cli::rules_cmd(&config, command).await,
         Command::DeadlineJob => cli::deadline_job(&config).await,
     };

@@ -130,13 +130,22 @@ pub async fn staff_attachment(State(state): State<ServerState>, session: Session
         Ok(None) => return error_json(&AppError::NotFound),
         Err(e) => return error_json(&AppError::internal("attachment", e)),
     }
-    let row: Result<Option<(String, Vec<u8>)>, sqlx::Error> =
-        sqlx::query_as("select content_type, data from attachments where id = $1")
+    type Row = (String, Vec<u8>, i64, i64, String);
+    let row: Result<Option<Row>, sqlx::Error> =
+        sqlx::query_as("select content_type, data, sealed, report_id, sha256 from attachments where id = $1")
             .bind(id)
             .fetch_optional(&state.app.db.pool)
             .await;
     match row {
-        Ok(Some((content_type, data))) => {
+        Ok(Some((content_type, stored, sealed, report_id, sha256))) => {
+            let data = if sealed == 1 {
+                match state.app.data_key.decrypt_bytes(&stored, &reports::attachment_context(report_id, &sha256)) {
+                    Ok(d) => d,
+                    Err(e) => return error_json(&AppError::internal("attachment", e)),
+                }
+            } else {
+                stored
+            };
             let ext = match content_type.as_str() {
                 "image/jpeg" => "jpg",
                 "image/png" => "png",

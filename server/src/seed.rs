@@ -99,7 +99,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<Option<Vec<DemoAccount>>> {
 /// Departments, towns/streets and the demo enterprise (idempotent).
 pub async fn seed_reference(db: &Db) -> anyhow::Result<()> {
     let ts = now();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     for (code, zh, en) in DEPARTMENTS {
         sqlx::query(
             "insert into departments (code, name_zh, name_en, created_at) values ($1, $2, $3, $4) \

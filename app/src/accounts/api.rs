@@ -91,10 +91,12 @@ pub async fn totp_begin() -> Result<TotpEnrollment, AppError> {
 
 /// Confirm enrolment with a code from the authenticator app.
 #[server(endpoint = "totp_confirm")]
-pub async fn totp_confirm(code: String) -> Result<(), AppError> {
+pub async fn totp_confirm(code: String, password: String) -> Result<(), AppError> {
     use super::ssr;
     let user = ssr::require(super::Permission::ManageOwnTotp).await?;
     let state = crate::state::app_state()?;
+    // A stolen session alone must not be enough to put the second factor in someone else's hands.
+    ssr::confirm_password(&state, &user, &password).await?;
     let session = ssr::session().await?;
     let pending = session
         .get::<String>(ssr::SESSION_TOTP_PENDING)
@@ -105,6 +107,14 @@ pub async fn totp_confirm(code: String) -> Result<(), AppError> {
         return Err(AppError::field("code", "totp_wrong"));
     };
     ssr::set_totp_secret(&state, user.id, Some(&pending)).await?;
+    {
+        use crate::workflow::audit::{self, Entry};
+        let mut tx = state.db.begin().await?;
+        let details = serde_json::json!({ "user_id": user.id }).to_string();
+        let entry = Entry { user_id: Some(user.id), action: "totp_enrolled", report_id: None, reason: None, details };
+        audit::append(&state.db, &mut tx, entry, crate::db::now()).await?;
+        tx.commit().await?;
+    }
     // The confirming code is spent: it cannot also be used to log in.
     ssr::claim_totp_step(&state.db, user.id, step).await?;
     session
@@ -167,7 +177,7 @@ pub async fn create_user(
         enterprise_id: parse_id(enterprise_id, "enterprise_id")?,
         is_demo: false,
     };
-    let id = ssr::create_user(&state, new_user, password).await?;
+    let id = ssr::create_user(&state, new_user, password, Some(admin.id)).await?;
     tracing::info!(admin_id = admin.id, new_user_id = id, "account created");
     leptos_axum::redirect("/admin/users");
     Ok(())

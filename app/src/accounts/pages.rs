@@ -165,6 +165,9 @@ fn TotpEnrol() -> impl IntoView {
             <label for="code">{t!(i18n, account_totp_code)}</label>
             <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required />
             <FieldErrors error field="code" />
+            <label for="totp-password">{t!(i18n, login_password)}</label>
+            <input id="totp-password" name="password" type="password" autocomplete="current-password" required />
+            <FieldErrors error field="password" />
             <button type="submit">{t!(i18n, account_totp_confirm)}</button>
         </ActionForm>
     }

@@ -159,6 +159,13 @@ pub async fn validate_new_user(db: &Db, u: &NewUser, password: &str) -> Result<(
 
 /// Insert a validated account with an already computed password hash.
 pub async fn insert_user(db: &Db, u: &NewUser, password_hash: &str) -> Result<i64, AppError> {
+    let mut tx = db.begin().await?;
+    let id = insert_user_in(&mut tx, u, password_hash).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn insert_user_in(tx: &mut sqlx::Transaction<'_, sqlx::Any>, u: &NewUser, password_hash: &str) -> Result<i64, AppError> {
     let ts = now();
     let res: Result<i64, sqlx::Error> = sqlx::query_scalar(
         "insert into users (username, display_name, password_hash, role, department_id, \
@@ -173,7 +180,7 @@ pub async fn insert_user(db: &Db, u: &NewUser, password_hash: &str) -> Result<i6
     .bind(u.enterprise_id)
     .bind(i64::from(u.is_demo))
     .bind(ts)
-    .fetch_one(&db.pool)
+    .fetch_one(&mut **tx)
     .await;
     match res {
         Ok(id) => Ok(id),
@@ -185,11 +192,37 @@ pub async fn insert_user(db: &Db, u: &NewUser, password_hash: &str) -> Result<i6
     }
 }
 
-/// Validate, hash (on the bounded CPU pool) and store a new account.
-pub async fn create_user(state: &AppState, u: NewUser, password: String) -> Result<i64, AppError> {
+/// Validate, hash (on the bounded CPU pool) and store a new account, with its audit entry in the
+/// same transaction. `by` is the administrator (none from the command line).
+pub async fn create_user(state: &AppState, u: NewUser, password: String, by: Option<i64>) -> Result<i64, AppError> {
+    use crate::workflow::audit::{self, Entry};
     validate_new_user(&state.db, &u, &password).await?;
     let hash = state.run_cpu(move || hash_password_blocking(&password)).await??;
-    insert_user(&state.db, &u, &hash).await
+    let mut tx = state.db.begin().await?;
+    let id = insert_user_in(&mut tx, &u, &hash).await?;
+    let details = serde_json::json!({
+        "user_id": id, "username": u.username, "role": u.role.as_str(),
+        "department_id": u.department_id, "enterprise_id": u.enterprise_id,
+    });
+    let entry = Entry { user_id: by, action: "user_created", report_id: None, reason: None, details: details.to_string() };
+    audit::append(&state.db, &mut tx, entry, now()).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Ask for the password again before a security change (a new TOTP secret). Counted and locked
+/// like a login attempt on the same name.
+pub async fn confirm_password(state: &AppState, user: &CurrentUser, password: &str) -> Result<(), AppError> {
+    let key = throttle_key(&user.username);
+    if !key_begin_attempt(&state.db, &key, state.auth.max_failures, state.auth.lock_seconds).await? {
+        return Err(AppError::RateLimited);
+    }
+    let row = find_user_by_username(&state.db, &user.username).await?.ok_or(AppError::Unauthorized)?;
+    let (pw, hash) = (password.to_string(), row.password_hash);
+    if password.is_empty() || password.len() > 256 || !state.login_gate.run(move || verify_password_blocking(&pw, &hash)).await? {
+        return Err(AppError::field("password", "invalid_credentials"));
+    }
+    key_clear(&state.db, &key).await
 }
 
 pub async fn list_users(db: &Db) -> Result<Vec<UserSummary>, AppError> {

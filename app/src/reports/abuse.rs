@@ -214,15 +214,21 @@ pub async fn spend_token(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     token: &CheckedToken,
 ) -> Result<(), AppError> {
+    // The expiry is kept rounded up to the hour: to the second it would date when the reporter
+    // opened the form (matchable against a proxy log), and this row is written with the report.
     let done = sqlx::query("insert into used_form_tokens (nonce, expires_at) values ($1, $2) on conflict (nonce) do nothing")
         .bind(&token.nonce)
-        .bind(token.expiry)
+        .bind(round_up_to_hour(token.expiry))
         .execute(&mut **tx)
         .await?;
     if done.rows_affected() != 1 {
         return Err(AppError::field("form", "form_token_used"));
     }
     Ok(())
+}
+
+fn round_up_to_hour(t: i64) -> i64 {
+    (t + 3599).div_euclid(3600) * 3600
 }
 
 pub async fn delete_expired_tokens(db: &Db) -> Result<u64, AppError> {

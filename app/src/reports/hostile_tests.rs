@@ -215,3 +215,80 @@ fn uploaded_files_never_panic_the_sniffer_or_decoder() {
         }
     });
 }
+
+/// A JPEG with an EXIF block holding a camera make and a GPS position, in either byte order.
+fn jpeg_with_gps(little_endian: bool, south_west: bool) -> Vec<u8> {
+    let img = image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(16, 12, image::Rgb([9, 99, 199])));
+    let mut jpeg = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg).expect("jpeg");
+    let u16b = |v: u16| if little_endian { v.to_le_bytes() } else { v.to_be_bytes() };
+    let u32b = |v: u32| if little_endian { v.to_le_bytes() } else { v.to_be_bytes() };
+    let mut t: Vec<u8> = if little_endian { b"II\x2a\x00".to_vec() } else { b"MM\x00\x2a".to_vec() };
+    t.extend_from_slice(&u32b(8));
+    let make = b"SpyCam-Serial-4711\0";
+    let make_off = 8 + 2 + 2 * 12 + 4;
+    let gps_off = (make_off + make.len() + 1) & !1;
+    let entry = |t: &mut Vec<u8>, tag: u16, typ: u16, count: u32, value: [u8; 4]| {
+        t.extend_from_slice(&u16b(tag));
+        t.extend_from_slice(&u16b(typ));
+        t.extend_from_slice(&u32b(count));
+        t.extend_from_slice(&value);
+    };
+    t.extend_from_slice(&u16b(2));
+    entry(&mut t, 0x010F, 2, make.len() as u32, u32b(make_off as u32));
+    entry(&mut t, 0x8825, 4, 1, u32b(gps_off as u32));
+    t.extend_from_slice(&u32b(0));
+    t.extend_from_slice(make);
+    while t.len() < gps_off {
+        t.push(0);
+    }
+    let lat_off = gps_off + 2 + 4 * 12 + 4;
+    let lon_off = lat_off + 24;
+    let (ns, ew) = if south_west { (b'S', b'W') } else { (b'N', b'E') };
+    t.extend_from_slice(&u16b(4));
+    entry(&mut t, 1, 2, 2, [ns, 0, 0, 0]);
+    entry(&mut t, 2, 5, 3, u32b(lat_off as u32));
+    entry(&mut t, 3, 2, 2, [ew, 0, 0, 0]);
+    entry(&mut t, 4, 5, 3, u32b(lon_off as u32));
+    t.extend_from_slice(&u32b(0));
+    for (n, d) in [(31u32, 1u32), (49, 1), (12, 1), (117, 1), (13, 1), (48, 1)] {
+        t.extend_from_slice(&u32b(n));
+        t.extend_from_slice(&u32b(d));
+    }
+    let mut app1 = vec![0xFF, 0xE1];
+    app1.extend_from_slice(&((2 + 6 + t.len()) as u16).to_be_bytes());
+    app1.extend_from_slice(b"Exif\0\0");
+    app1.extend_from_slice(&t);
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+#[test]
+fn the_browser_side_gps_reader_agrees_with_the_server_side_one() {
+    for (le, sw) in [(true, false), (false, false), (true, true), (false, true)] {
+        let photo = jpeg_with_gps(le, sw);
+        let (lat, lon) = rules::exif_gps(&photo).expect("gps found");
+        let sign = if sw { -1.0 } else { 1.0 };
+        assert!((lat - sign * 31.82).abs() < 1e-9 && (lon - sign * 117.23).abs() < 1e-9, "{lat} {lon}");
+        assert_eq!(media::read_gps(&photo), Some((lat, lon)), "same as kamadak-exif");
+    }
+    // No EXIF, or not a JPEG: nothing.
+    assert_eq!(rules::exif_gps(&seeds()[1]), None);
+    assert_eq!(rules::exif_gps(b"\x89PNG\r\n\x1a\n"), None);
+    each_case(|g| {
+        let mut b = jpeg_with_gps(g.below(2) == 0, false);
+        for _ in 0..1 + g.below(6) {
+            let i = g.below(b.len());
+            match g.below(3) {
+                0 => b[i] = g.next() as u8,
+                1 => b.truncate(i.max(2)),
+                _ => b.insert(i, g.next() as u8),
+            }
+        }
+        if let Some((lat, lon)) = rules::exif_gps(&b) {
+            assert!(lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0);
+        }
+    });
+}

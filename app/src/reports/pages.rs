@@ -170,6 +170,7 @@ pub(crate) mod upload {
     pub fn send(
         form: &web_sys::HtmlFormElement,
         files: Option<Vec<(web_sys::Blob, String)>>,
+        extra: &[(&str, String)],
         target: &'static str,
         done_url: &'static str,
         error: RwSignal<Option<AppError>>,
@@ -177,6 +178,11 @@ pub(crate) mod upload {
         per_file: RwSignal<Vec<u32>>,
     ) -> bool {
         let Ok(data) = web_sys::FormData::new_with_form(form) else { return false };
+        for (name, value) in extra {
+            if data.set_with_str(name, value).is_err() {
+                return false;
+            }
+        }
         let mut sizes = Vec::new();
         if let Some(files) = files {
             data.delete("files");
@@ -270,10 +276,11 @@ pub(crate) mod upload {
         fail.forget();
     }
 
-    /// Photos above this many bytes, or wider/taller than `MAX_SIDE`, are scaled down in the
-    /// browser before sending (JPEG, quality 0.85) — saves time on slow networks and keeps big
-    /// photos under the server's size limit. The server re-encodes every image anyway.
-    pub const RESIZE_ABOVE_BYTES: f64 = 3.0 * 1_048_576.0;
+    /// Every photo the browser can decode is drawn onto a canvas and re-encoded as JPEG (quality
+    /// 0.85) before it is sent, so its EXIF/XMP metadata (camera serial, time, GPS) never leaves
+    /// the phone; photos wider or taller than `MAX_SIDE` are scaled down on the way, which also
+    /// saves time on slow networks. The server re-encodes every image again (and is the only
+    /// cleaning step without JavaScript or for formats the browser cannot decode).
     pub const MAX_SIDE: u32 = 2560;
 
     async fn load_image(url: &str) -> Option<web_sys::HtmlImageElement> {
@@ -288,8 +295,9 @@ pub(crate) mod upload {
         Some(img)
     }
 
-    /// A smaller JPEG of `file`, or `None` when it need not or cannot be resized.
-    pub async fn resize(file: &web_sys::File, limit_bytes: f64) -> Option<web_sys::Blob> {
+    /// A re-encoded JPEG of `file` without its metadata, or `None` when it is not an image the
+    /// browser can decode.
+    pub async fn reencode(file: &web_sys::File) -> Option<web_sys::Blob> {
         if !file.type_().starts_with("image/") {
             return None;
         }
@@ -298,7 +306,7 @@ pub(crate) mod upload {
         let _ = web_sys::Url::revoke_object_url(&url);
         let img = img?;
         let (w, h) = (img.natural_width(), img.natural_height());
-        if w == 0 || h == 0 || (w.max(h) <= MAX_SIDE && file.size() <= RESIZE_ABOVE_BYTES.min(limit_bytes)) {
+        if w == 0 || h == 0 {
             return None;
         }
         let scale = (f64::from(MAX_SIDE) / f64::from(w.max(h))).min(1.0);
@@ -314,15 +322,24 @@ pub(crate) mod upload {
         wasm_bindgen_futures::JsFuture::from(blob).await.ok()?.dyn_into::<web_sys::Blob>().ok()
     }
 
-    /// The files of an input, photos resized where useful (not when the reporter wants the photo's
-    /// location: a resized copy no longer carries it), with the names to send.
-    pub async fn prepared(input: &web_sys::HtmlInputElement, limit_bytes: f64, keep_location: bool) -> Vec<(web_sys::Blob, String)> {
-        let Some(list) = input.files() else { return Vec::new() };
+    async fn file_bytes(file: &web_sys::File) -> Option<Vec<u8>> {
+        let buf = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.ok()?;
+        Some(js_sys::Uint8Array::new(&buf).to_vec())
+    }
+
+    /// The files of an input with every photo re-encoded, the names to send, and — only when the
+    /// reporter asked to use the photo's location — the first photo's GPS position, read here
+    /// before re-encoding drops it.
+    pub async fn prepared(input: &web_sys::HtmlInputElement, want_location: bool) -> (Vec<(web_sys::Blob, String)>, Option<(f64, f64)>) {
+        let Some(list) = input.files() else { return (Vec::new(), None) };
         let mut out = Vec::new();
+        let mut gps = None;
         for i in 0..list.length() {
             let Some(f) = list.get(i) else { continue };
-            let resized = if keep_location && f.size() <= limit_bytes { None } else { resize(&f, limit_bytes).await };
-            match resized {
+            if want_location && gps.is_none() && f.type_() == "image/jpeg" {
+                gps = file_bytes(&f).await.and_then(|b| crate::reports::rules::exif_gps(&b));
+            }
+            match reencode(&f).await {
                 Some(blob) => out.push((blob, format!("photo-{}.jpg", i + 1))),
                 None => {
                     let name = f.name();
@@ -330,7 +347,7 @@ pub(crate) mod upload {
                 }
             }
         }
-        out
+        (out, gps)
     }
 
     /// (name, size in MB, preview URL for images) of the files chosen in an input.
@@ -433,7 +450,6 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
         if let (Some(form), Some(files)) = (form_ref.get_untracked(), files_input.get_untracked()) {
             ev.prevent_default();
             progress.set(Some(0));
-            let limit = f64::from(max_file_mb_u32) * 1_048_576.0;
             leptos::task::spawn_local(async move {
                 let keep_location = form
                     .query_selector("input[name=use_photo_location]")
@@ -441,8 +457,23 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
                     .flatten()
                     .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
                     .is_some_and(|c| c.checked());
-                let prepared = upload::prepared(&files, limit, keep_location).await;
-                if !upload::send(&form, Some(prepared), "/report/submit", "/report/receipt", error_rw, progress, per_file) {
+                let (prepared, gps) = upload::prepared(&files, keep_location).await;
+                // The photo's position goes into the coordinate fields (unless the reporter
+                // filled them), marked as coming from the photo.
+                let typed = |name: &str| {
+                    form.query_selector(&format!("input[name={name}]"))
+                        .ok()
+                        .flatten()
+                        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
+                        .is_some_and(|i| !i.value().trim().is_empty())
+                };
+                let mut extra = Vec::new();
+                if let Some((lat, lon)) = gps.filter(|_| !typed("latitude") && !typed("longitude")) {
+                    extra.push(("latitude", format!("{lat:.6}")));
+                    extra.push(("longitude", format!("{lon:.6}")));
+                    extra.push(("location_from_photo", "1".to_string()));
+                }
+                if !upload::send(&form, Some(prepared), &extra, "/report/submit", "/report/receipt", error_rw, progress, per_file) {
                     // Fall back to the browser's own form post.
                     progress.set(None);
                     let _ = form.submit();
@@ -636,8 +667,7 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
                                             {url.map(|u| view! { <img src=u alt="" width="72" height="72" /> })}
                                             <span>{format!("{name} · {mb:.1} MB")}</span>
                                             {too_big.then(|| view! { " · " {t!(i18n, err_file_too_large)} })}
-                                            {(photo && mb * 1_048_576.0 > 3.0 * 1_048_576.0)
-                                                .then(|| view! { " · " {t!(i18n, form_will_resize)} })}
+                                            {photo.then(|| view! { " · " {t!(i18n, form_will_resize)} })}
                                             {move || {
                                                 per_file
                                                     .with(|p| p.get(i).copied())

@@ -298,6 +298,88 @@ pub fn token_challenge(token: &str) -> &str {
     token.split('.').nth(1).unwrap_or("")
 }
 
+// ---- photo location ----------------------------------------------------------------------------
+
+/// The GPS position in a JPEG's EXIF block, if any (latitude, longitude in degrees). Small and
+/// dependency-free so the WebAssembly app can read it before re-encoding the photo (which drops
+/// every EXIF block): the location leaves the phone only when the reporter asks for it.
+pub fn exif_gps(jpeg: &[u8]) -> Option<(f64, f64)> {
+    let tiff = exif_tiff(jpeg)?;
+    let le = match tiff.get(..4)? {
+        b"II\x2a\x00" => true,
+        b"MM\x00\x2a" => false,
+        _ => return None,
+    };
+    let u16_at = |o: usize| -> Option<u32> {
+        let b = tiff.get(o..o + 2)?;
+        Some(u32::from(if le { u16::from_le_bytes([b[0], b[1]]) } else { u16::from_be_bytes([b[0], b[1]]) }))
+    };
+    let u32_at = |o: usize| -> Option<u32> {
+        let b: [u8; 4] = tiff.get(o..o + 4)?.try_into().ok()?;
+        Some(if le { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
+    };
+    // (tag, type, count, value or offset) of each entry of the IFD at `at`.
+    let entries = |at: usize| -> Option<Vec<(u32, u32, u32, u32, usize)>> {
+        let n = u16_at(at)? as usize;
+        (0..n.min(256))
+            .map(|i| {
+                let e = at + 2 + i * 12;
+                Some((u16_at(e)?, u16_at(e + 2)?, u32_at(e + 4)?, u32_at(e + 8)?, e + 8))
+            })
+            .collect()
+    };
+    let ifd0 = entries(u32_at(4)? as usize)?;
+    let gps_at = ifd0.iter().find(|e| e.0 == 0x8825)?.3 as usize;
+    let gps = entries(gps_at)?;
+    let reference = |tag: u32| -> Option<u8> { gps.iter().find(|e| e.0 == tag && e.1 == 2).and_then(|e| tiff.get(e.4).copied()) };
+    let degrees = |tag: u32| -> Option<f64> {
+        let e = gps.iter().find(|e| e.0 == tag && e.1 == 5 && e.2 == 3)?;
+        let at = e.3 as usize;
+        let mut parts = [0f64; 3];
+        for (k, part) in parts.iter_mut().enumerate() {
+            let (num, den) = (u32_at(at + k * 8)?, u32_at(at + k * 8 + 4)?);
+            if den == 0 {
+                return None;
+            }
+            *part = f64::from(num) / f64::from(den);
+        }
+        Some(parts[0] + parts[1] / 60.0 + parts[2] / 3600.0)
+    };
+    let mut lat = degrees(2)?;
+    let mut lon = degrees(4)?;
+    if reference(1) == Some(b'S') {
+        lat = -lat;
+    }
+    if reference(3) == Some(b'W') {
+        lon = -lon;
+    }
+    ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some((lat, lon))
+}
+
+/// The TIFF structure inside a JPEG's APP1 "Exif" segment.
+fn exif_tiff(jpeg: &[u8]) -> Option<&[u8]> {
+    if jpeg.get(..2)? != [0xFF, 0xD8] {
+        return None;
+    }
+    let mut at = 2;
+    while at + 4 <= jpeg.len() {
+        if jpeg[at] != 0xFF {
+            return None;
+        }
+        let marker = jpeg[at + 1];
+        if marker == 0xDA || marker == 0xD9 {
+            return None; // image data starts: no EXIF before it
+        }
+        let len = usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
+        let body = jpeg.get(at + 4..at + 2 + len)?;
+        if marker == 0xE1 && body.starts_with(b"Exif\0\0") {
+            return body.get(6..);
+        }
+        at += 2 + len;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

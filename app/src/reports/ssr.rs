@@ -126,6 +126,11 @@ pub async fn take_sealed<T: serde::de::DeserializeOwned>(
     session: &Session,
     key: &str,
 ) -> Result<Option<T>, AppError> {
+    // Look before removing: a removal marks the session changed, which would write it back to
+    // the database on every visit of a page that only might show a value.
+    if session.get::<String>(key).await.map_err(session_err)?.is_none() {
+        return Ok(None);
+    }
     let Some(sealed) = session.remove::<String>(key).await.map_err(session_err)? else {
         return Ok(None);
     };
@@ -321,7 +326,15 @@ async fn clean_files(state: &AppState, files: Vec<Vec<u8>>) -> Result<Vec<CleanF
     Ok(out)
 }
 
+/// What an attachment's ciphertext is bound to: its report and content digest.
+pub fn attachment_context(report_id: i64, sha256: &str) -> String {
+    format!("attachments:{report_id}:{sha256}")
+}
+
+/// Attachments are stored encrypted with the data key (`sealed = 1`): a copy of the database or
+/// a backup alone does not show reporters' photos and documents.
 async fn insert_attachments(
+    key: &crate::crypto::DataKey,
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     report_id: i64,
     message_id: Option<i64>,
@@ -331,9 +344,10 @@ async fn insert_attachments(
     use sha2::Digest as _;
     for f in files {
         let digest = hex::encode(sha2::Sha256::digest(&f.bytes));
+        let sealed = key.encrypt_bytes(&f.bytes, &attachment_context(report_id, &digest));
         sqlx::query(
             "insert into attachments (report_id, message_id, kind, content_type, size_bytes, sha256, \
-             metadata_removed, data, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             metadata_removed, data, created_at, sealed) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)",
         )
         .bind(report_id)
         .bind(message_id)
@@ -342,7 +356,7 @@ async fn insert_attachments(
         .bind(f.bytes.len() as i64)
         .bind(digest)
         .bind(i64::from(f.metadata_removed))
-        .bind(f.bytes.clone())
+        .bind(sealed)
         .bind(ts)
         .execute(&mut **tx)
         .await?;
@@ -368,6 +382,16 @@ async fn add_event(
 }
 
 // ---- submitting -------------------------------------------------------------------------------------
+
+/// Times of what a reporter does are stored to the day (00:00 China time), the precision the
+/// deadlines need: to the second they could be matched with a proxy or network log to find who
+/// sent a report. Order comes from the row sequence (ids), not from these times.
+pub fn reporter_day(ts: i64) -> i64 {
+    crate::workflow::calendar::Day::of_timestamp(ts).start_timestamp()
+}
+
+/// `updated_at` moved forward to `day` (never back: staff may have touched the case later that day).
+const TOUCH_UPDATED: &str = "updated_at = case when updated_at > $2 then updated_at else $2 end";
 
 fn random_symbols(n: usize) -> String {
     let mut rng = rand::rngs::OsRng;
@@ -471,7 +495,9 @@ async fn submit_inner(
         (Ok(a), Ok(o)) => Some((a, o)),
         _ => None,
     };
-    let mut from_photo = false;
+    // The WebAssembly app reads the photo's position itself (before re-encoding the photo in the
+    // browser) and sends it in the coordinate fields, marked as coming from the photo.
+    let mut from_photo = coords.is_some() && draft.use_photo_location && form.flag("location_from_photo");
     if coords.is_none() && draft.use_photo_location {
         if let Some(gps) = files.iter().find_map(|f| f.gps) {
             coords = Some(gps);
@@ -483,7 +509,7 @@ async fn submit_inner(
     let code = access_code.clone();
     let access_hash = state.run_cpu(move || crate::accounts::ssr::hash_password_blocking(&code)).await??;
 
-    let ts = now();
+    let ts = reporter_day(now());
     let due = crate::workflow::ssr::deadline(&state.db, &s.deadlines, crate::workflow::calendar::Stage::Acceptance, ts).await?;
     let opt = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
     let works_there = match draft.works_there.as_str() {
@@ -491,7 +517,7 @@ async fn submit_inner(
         "no" => Some(0i64),
         _ => None,
     };
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     abuse::spend_token(&mut tx, &token).await?;
     let mut inserted = None;
     for _ in 0..3 {
@@ -548,7 +574,7 @@ async fn submit_inner(
             .execute(&mut *tx)
             .await?;
     }
-    insert_attachments(&mut tx, report_id, None, &files, ts).await?;
+    insert_attachments(&state.data_key, &mut tx, report_id, None, &files, ts).await?;
     add_event(&mut tx, report_id, "submitted", None, ts).await?;
     tx.commit().await?;
     // No report id or time in the log: a log line must not date a report (it could be matched
@@ -762,8 +788,8 @@ pub async fn add_reporter_message(
         return Err(AppError::field("body", "case_closed"));
     }
     let files = clean_files(state, form.files).await?;
-    let ts = now();
-    let mut tx = state.db.pool.begin().await?;
+    let ts = reporter_day(now());
+    let mut tx = state.db.begin().await?;
     abuse::spend_token(&mut tx, &token).await?;
     let message_id: i64 = sqlx::query_scalar(
         "insert into report_messages (report_id, author, body, created_at) values ($1, 'reporter', $2, $3) returning id",
@@ -773,19 +799,19 @@ pub async fn add_reporter_message(
     .bind(ts)
     .fetch_one(&mut *tx)
     .await?;
-    insert_attachments(&mut tx, report_id, Some(message_id), &files, ts).await?;
-    sqlx::query("update reports set updated_at = $2 where id = $1").bind(report_id).bind(ts).execute(&mut *tx).await?;
+    insert_attachments(&state.data_key, &mut tx, report_id, Some(message_id), &files, ts).await?;
+    sqlx::query(&format!("update reports set {TOUCH_UPDATED} where id = $1")).bind(report_id).bind(ts).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(())
 }
 
 pub async fn withdraw(state: &AppState, report_id: i64) -> Result<(), AppError> {
-    let ts = now();
-    let mut tx = state.db.pool.begin().await?;
-    let done = sqlx::query(
-        "update reports set status = 'withdrawn', withdrawn_at = $2, updated_at = $2 \
-         where id = $1 and reply_text is null and status in ('submitted', 'accepted', 'verifying', 'extended')",
-    )
+    let ts = reporter_day(now());
+    let mut tx = state.db.begin().await?;
+    let done = sqlx::query(&format!(
+        "update reports set status = 'withdrawn', withdrawn_at = $2, {TOUCH_UPDATED} \
+         where id = $1 and reply_text is null and status in ('submitted', 'accepted', 'verifying', 'extended')"
+    ))
     .bind(report_id)
     .bind(ts)
     .execute(&mut *tx)
@@ -804,14 +830,15 @@ pub async fn object(state: &AppState, report_id: i64, body: &str) -> Result<(), 
     if !errs.is_empty() {
         return Err(AppError::Validation(errs));
     }
-    let ts = now();
-    let mut tx = state.db.pool.begin().await?;
-    let done = sqlx::query(
-        "update reports set status = 'objection', updated_at = $2 \
-         where id = $1 and status = 'replied' and objection_until >= $2",
-    )
+    let (t, ts) = (now(), reporter_day(now()));
+    let mut tx = state.db.begin().await?;
+    let done = sqlx::query(&format!(
+        "update reports set status = 'objection', {TOUCH_UPDATED} \
+         where id = $1 and status = 'replied' and objection_until >= $3"
+    ))
     .bind(report_id)
     .bind(ts)
+    .bind(t)
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() != 1 {
@@ -880,14 +907,15 @@ pub async fn claim(state: &AppState, report_id: i64, input: ClaimInput) -> Resul
     };
     let plain = serde_json::to_vec(&payee).map_err(|e| AppError::internal("payee", e))?;
     let sealed = state.data_key.encrypt(&plain, &format!("reward_claims:{report_id}"));
-    let ts = now();
-    let mut tx = state.db.pool.begin().await?;
-    let done = sqlx::query(
-        "update reports set reward_status = 'claimed', updated_at = $2 \
-         where id = $1 and reward_status = 'approved' and reward_claim_until >= $2",
-    )
+    let (t, ts) = (now(), reporter_day(now()));
+    let mut tx = state.db.begin().await?;
+    let done = sqlx::query(&format!(
+        "update reports set reward_status = 'claimed', {TOUCH_UPDATED} \
+         where id = $1 and reward_status = 'approved' and reward_claim_until >= $3"
+    ))
     .bind(report_id)
     .bind(ts)
+    .bind(t)
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() != 1 {

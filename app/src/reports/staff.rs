@@ -187,7 +187,7 @@ mod ssr {
             return Err(AppError::Validation(errs));
         }
         let ts = now();
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin().await?;
         sqlx::query(
             "insert into report_messages (report_id, author, staff_user_id, body, created_at) values ($1, 'staff', $2, $3, $4)",
         )
@@ -206,7 +206,7 @@ mod ssr {
 
     pub async fn flag_spam(db: &Db, user_id: i64, id: i64, spam: bool) -> Result<(), AppError> {
         let ts = now();
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin().await?;
         let done = sqlx::query("update reports set spam = $2, updated_at = $3 where id = $1")
             .bind(id)
             .bind(i64::from(spam))

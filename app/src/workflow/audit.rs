@@ -1,9 +1,12 @@
 //! The append-only audit log. Each row's hash covers its own fields and the previous row's
 //! hash, so editing or deleting a row breaks the chain from there on; triggers refuse UPDATE and
-//! DELETE, and `verify` names the first row that does not match.
+//! DELETE, and `verify` names the first row that does not match. The hash is an HMAC under a key
+//! derived from the data key: someone who can write to the database but does not hold the data
+//! key cannot rewrite the chain to match, and `head` gives the last row's hash for a record kept
+//! outside the database (truncating the log then shows too).
+use crate::crypto::DataKey;
 use crate::db::{Backend, Db};
 use crate::errors::AppError;
-use sha2::{Digest, Sha256};
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -16,8 +19,13 @@ pub struct Entry<'a> {
     pub details: String,
 }
 
+fn key_of(db: &Db) -> Result<&DataKey, AppError> {
+    db.audit_key.as_deref().ok_or_else(|| AppError::internal("audit", "the audit chain needs the data key"))
+}
+
 #[allow(clippy::too_many_arguments)]
 fn row_hash(
+    key: &DataKey,
     seq: i64,
     at: i64,
     user_id: Option<i64>,
@@ -27,9 +35,7 @@ fn row_hash(
     details: &str,
     prev: &str,
 ) -> String {
-    let mut h = Sha256::new();
-    // Length-prefixed fields: no two different rows serialise to the same bytes.
-    for part in [
+    let parts = [
         seq.to_string(),
         at.to_string(),
         user_id.map(|v| v.to_string()).unwrap_or_default(),
@@ -38,11 +44,14 @@ fn row_hash(
         reason.map(|r| format!("+{r}")).unwrap_or_default(),
         details.to_string(),
         prev.to_string(),
-    ] {
-        h.update((part.len() as u64).to_be_bytes());
-        h.update(part.as_bytes());
-    }
-    hex::encode(h.finalize())
+    ];
+    // Length-prefixed fields: no two different rows serialise to the same bytes.
+    hex::encode(key.audit_mac(|update| {
+        for part in &parts {
+            update(&(part.len() as u64).to_be_bytes());
+            update(part.as_bytes());
+        }
+    }))
 }
 
 /// Append inside the caller's transaction (the action and its log entry commit together).
@@ -54,6 +63,7 @@ pub async fn append(
     entry: Entry<'_>,
     at: i64,
 ) -> Result<i64, AppError> {
+    let key = key_of(db)?;
     if db.backend == Backend::Postgres {
         sqlx::query("select pg_advisory_xact_lock(7240001)").execute(&mut **tx).await?;
     }
@@ -64,7 +74,7 @@ pub async fn append(
         Some((s, h)) => (s + 1, h),
         None => (1, GENESIS.to_string()),
     };
-    let hash = row_hash(seq, at, entry.user_id, entry.action, entry.report_id, entry.reason, &entry.details, &prev);
+    let hash = row_hash(key, seq, at, entry.user_id, entry.action, entry.report_id, entry.reason, &entry.details, &prev);
     sqlx::query(
         "insert into audit_log (seq, at, user_id, action, report_id, reason, details, prev_hash, hash) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -85,7 +95,7 @@ pub async fn append(
 
 /// Append in a transaction of its own.
 pub async fn record(db: &Db, entry: Entry<'_>) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     append(db, &mut tx, entry, crate::db::now()).await?;
     tx.commit().await?;
     Ok(())
@@ -94,6 +104,7 @@ pub async fn record(db: &Db, entry: Entry<'_>) -> Result<(), AppError> {
 /// Check the whole chain. Ok(rows) when intact, Err(seq of the first broken row) otherwise
 /// (a missing row is reported at the first sequence number that does not follow).
 pub async fn verify(db: &Db) -> Result<Result<i64, i64>, AppError> {
+    let key = key_of(db)?;
     type Row = (i64, i64, Option<i64>, String, Option<i64>, Option<String>, String, String, String);
     let mut prev = GENESIS.to_string();
     let mut expected = 1;
@@ -111,7 +122,7 @@ pub async fn verify(db: &Db) -> Result<Result<i64, i64>, AppError> {
             return Ok(Ok(expected - 1));
         }
         for (seq, at, user_id, action, report_id, reason, details, prev_hash, hash) in rows {
-            let computed = row_hash(seq, at, user_id, &action, report_id, reason.as_deref(), &details, &prev);
+            let computed = row_hash(key, seq, at, user_id, &action, report_id, reason.as_deref(), &details, &prev);
             if seq != expected || prev_hash != prev || computed != hash {
                 return Ok(Err(seq.min(expected)));
             }
@@ -122,24 +133,32 @@ pub async fn verify(db: &Db) -> Result<Result<i64, i64>, AppError> {
     }
 }
 
+/// The last row's sequence number and hash, to be recorded outside the database.
+pub async fn head(db: &Db) -> Result<Option<(i64, String)>, AppError> {
+    Ok(sqlx::query_as("select seq, hash from audit_log order by seq desc limit 1").fetch_optional(&db.pool).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn hash_covers_every_field() {
-        let base = row_hash(1, 2, Some(3), "accept", Some(4), Some("r"), "{}", GENESIS);
+        let key = DataKey::from_base64(&DataKey::generate_base64()).expect("key");
+        let other = DataKey::from_base64(&DataKey::generate_base64()).expect("key");
+        let base = row_hash(&key, 1, 2, Some(3), "accept", Some(4), Some("r"), "{}", GENESIS);
         assert_eq!(base.len(), 64);
         let variants = [
-            row_hash(2, 2, Some(3), "accept", Some(4), Some("r"), "{}", GENESIS),
-            row_hash(1, 3, Some(3), "accept", Some(4), Some("r"), "{}", GENESIS),
-            row_hash(1, 2, None, "accept", Some(4), Some("r"), "{}", GENESIS),
-            row_hash(1, 2, Some(3), "refuse", Some(4), Some("r"), "{}", GENESIS),
-            row_hash(1, 2, Some(3), "accept", None, Some("r"), "{}", GENESIS),
-            row_hash(1, 2, Some(3), "accept", Some(4), None, "{}", GENESIS),
-            row_hash(1, 2, Some(3), "accept", Some(4), Some(""), "{}", GENESIS),
-            row_hash(1, 2, Some(3), "accept", Some(4), Some("r"), "{ }", GENESIS),
-            row_hash(1, 2, Some(3), "accept", Some(4), Some("r"), "{}", &"1".repeat(64)),
+            row_hash(&other, 1, 2, Some(3), "accept", Some(4), Some("r"), "{}", GENESIS),
+            row_hash(&key, 2, 2, Some(3), "accept", Some(4), Some("r"), "{}", GENESIS),
+            row_hash(&key, 1, 3, Some(3), "accept", Some(4), Some("r"), "{}", GENESIS),
+            row_hash(&key, 1, 2, None, "accept", Some(4), Some("r"), "{}", GENESIS),
+            row_hash(&key, 1, 2, Some(3), "refuse", Some(4), Some("r"), "{}", GENESIS),
+            row_hash(&key, 1, 2, Some(3), "accept", None, Some("r"), "{}", GENESIS),
+            row_hash(&key, 1, 2, Some(3), "accept", Some(4), None, "{}", GENESIS),
+            row_hash(&key, 1, 2, Some(3), "accept", Some(4), Some(""), "{}", GENESIS),
+            row_hash(&key, 1, 2, Some(3), "accept", Some(4), Some("r"), "{ }", GENESIS),
+            row_hash(&key, 1, 2, Some(3), "accept", Some(4), Some("r"), "{}", &"1".repeat(64)),
         ];
         for v in variants {
             assert_ne!(v, base);

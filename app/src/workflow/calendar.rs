@@ -57,6 +57,11 @@ impl Day {
         Day((ts + CST_OFFSET).div_euclid(DAY))
     }
 
+    /// 00:00:00 China time on this day.
+    pub fn start_timestamp(self) -> i64 {
+        self.0 * DAY - CST_OFFSET
+    }
+
     /// 23:59:59 China time on this day.
     pub fn end_timestamp(self) -> i64 {
         (self.0 + 1) * DAY - CST_OFFSET - 1

@@ -32,6 +32,7 @@ pub fn wf_label(locale: Locale, key: &str) -> String {
         "op_message" => td_string!(locale, op_message).to_string(),
         "op_spam" => td_string!(locale, op_spam).to_string(),
         "op_user_created" => td_string!(locale, op_user_created).to_string(),
+        "op_totp_enrolled" => td_string!(locale, op_totp_enrolled).to_string(),
         "rc_duplicate_already_accepted" => td_string!(locale, rc_duplicate_already_accepted).to_string(),
         "rc_no_clear_target_or_facts" => td_string!(locale, rc_no_clear_target_or_facts).to_string(),
         "rc_not_safety_matter" => td_string!(locale, rc_not_safety_matter).to_string(),

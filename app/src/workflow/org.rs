@@ -236,7 +236,7 @@ pub mod ssr {
             Some(id) => q.bind(id),
             None => q.bind(row.code).bind(ts),
         };
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin().await?;
         q.execute(&mut *tx).await?;
         let entry = Entry { user_id: Some(user_id), action, report_id: None, reason: None, details: details.to_string() };
         audit::append(db, &mut tx, entry, ts).await?;

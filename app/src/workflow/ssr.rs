@@ -41,7 +41,7 @@ pub async fn deadline(db: &Db, rules: &DeadlineRules, stage: Stage, start: i64) 
 }
 
 /// The report id behind a case number, if the user's scope covers it: 404 for an unknown
-/// number, 403 for another department's case.
+/// number and, alike, for another department's case.
 pub async fn case_id(db: &Db, user: &CurrentUser, case_number: &str) -> Result<i64, AppError> {
     let sc = scope(user)?;
     let n = rrules::normalize_code(case_number);
@@ -525,7 +525,7 @@ const WORK_SQL: &str = "select case_number, status, report_type, sector_id, town
 
 /// Other reports received no later than this one (bound as $2) at the same address ($3) or unit
 /// ($4), excluding itself ($1): duplicate and merge candidates.
-const EARLIER_SAME_PLACE: &str = "id <> $1 and received_at <= $2 and \
+const EARLIER_SAME_PLACE: &str = "id <> $1 and (received_at < $2 or (received_at = $2 and id < $1)) and \
      (address = $3 or (unit_name is not null and unit_name <> '' and unit_name = $4))";
 
 /// `$5`: a department id, or 0 for no restriction.
@@ -1008,7 +1008,7 @@ pub async fn act(state: &AppState, user: &CurrentUser, case_number: &str, input:
     let status = w.status.as_str();
     let mut reason: Option<String> = None;
     let mut details = json!({});
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     match op {
         Op::Accept => {
             e.text("text", &input.text, 0, rules::NOTE_MAX);
@@ -1713,7 +1713,7 @@ pub async fn daily(db: &Db) -> Result<(i64, i64, i64), AppError> {
             .fetch_all(&db.pool)
             .await?;
     for id in ids {
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin().await?;
         let done = sqlx::query(
             "update reports set reward_status = 'expired', updated_at = $2 where id = $1 and reward_status = 'approved' \
              and reward_claim_until < $2",
@@ -1735,7 +1735,7 @@ pub async fn daily(db: &Db) -> Result<(i64, i64, i64), AppError> {
         .fetch_all(&db.pool)
         .await?;
     for id in ids {
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin().await?;
         let done = sqlx::query(
             "update reports set status = 'closed', closed_at = $2, updated_at = $2 where id = $1 and status = 'replied' \
              and objection_until < $2",
@@ -1829,7 +1829,7 @@ pub async fn save_rule(
     e.done()?;
     let (sector_id, lead_id) = (sector_id.unwrap_or_default(), lead_id.unwrap_or_default());
     let ts = now();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let old: Option<i64> = sqlx::query_scalar(
         "select id from routing_rules where sector_id = $1 and ((town_id is null and $2 = 0) or town_id = $2)",
     )
@@ -1887,7 +1887,7 @@ pub async fn delete_rule(db: &Db, user_id: i64, rule_id: i64) -> Result<(), AppE
         return Err(AppError::field("rule", "sector_needs_department"));
     }
     let ts = now();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query("delete from routing_cooperators where rule_id = $1").bind(rule_id).execute(&mut *tx).await?;
     sqlx::query("delete from routing_rules where id = $1").bind(rule_id).execute(&mut *tx).await?;
     audit::append(
@@ -1923,7 +1923,7 @@ pub async fn save_holiday(db: &Db, user_id: i64, day: &str, kind: &str, name: &s
     e.done()?;
     let day = d.map(|d| d.to_string()).unwrap_or_default();
     let ts = now();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query("delete from holidays where day = $1").bind(&day).execute(&mut *tx).await?;
     sqlx::query("insert into holidays (day, kind, name) values ($1, $2, $3)")
         .bind(&day)
@@ -1938,7 +1938,7 @@ pub async fn save_holiday(db: &Db, user_id: i64, day: &str, kind: &str, name: &s
 
 pub async fn delete_holiday(db: &Db, user_id: i64, day: &str) -> Result<(), AppError> {
     let ts = now();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let done = sqlx::query("delete from holidays where day = $1").bind(day.trim()).execute(&mut *tx).await?;
     if done.rows_affected() != 1 {
         return Err(AppError::NotFound);

@@ -157,16 +157,26 @@ async fn totp_enrolment_and_enforcement(backend: Backend) {
     let secret = enrol["secret_base32"].as_str().expect("secret").to_string();
     assert!(enrol["qr_svg"].as_str().expect("svg").contains("<svg"));
 
-    let resp = app.call(&client, "totp_confirm", &[("code", "000000")]).await;
+    let resp = app.call(&client, "totp_confirm", &[("code", "000000"), ("password", PW)]).await;
     let body = resp.text().await.expect("body");
     let right = totp_code(&secret, "reward.chen");
     if right != "000000" {
         assert!(body.contains("totp_wrong"), "{body}");
     }
-    let resp = app.call(&client, "totp_confirm", &[("code", &right)]).await;
+    // The password is asked again: a session alone cannot change the second factor.
+    let resp = app.call(&client, "totp_confirm", &[("code", &right), ("password", "not the password")]).await;
+    assert_eq!(resp.status(), 400);
+    assert!(resp.text().await.expect("body").contains("invalid_credentials"));
+    let resp = app.call(&client, "totp_confirm", &[("code", &right), ("password", PW)]).await;
     assert!(resp.status().is_success(), "{}", resp.status());
-    // Stored encrypted, never as the secret itself.
+    // The enrolment is in the audit chain.
     let db = app.db().await;
+    let audited: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'totp_enrolled'")
+        .fetch_one(&db.pool)
+        .await
+        .expect("audit");
+    assert_eq!(audited, 1);
+    // Stored encrypted, never as the secret itself.
     let stored: String = sqlx::query_scalar("select totp_secret from users where username = 'reward.chen'")
         .fetch_one(&db.pool)
         .await
@@ -231,5 +241,13 @@ async fn admin_creates_accounts_with_field_errors(backend: Backend) {
     assert!(!page.contains("<script>alert(1)</script>"));
     // The new account can log in.
     app.login("new.intake", "a long enough password").await;
+    // Its creation is in the audit chain, by the administrator who made it.
+    let db = app.db().await;
+    let (by, details): (Option<i64>, String) =
+        sqlx::query_as("select user_id, details from audit_log where action = 'user_created'")
+            .fetch_one(&db.pool)
+            .await
+            .expect("audit entry");
+    assert!(by.is_some() && details.contains("new.intake") && details.contains("intake_officer"), "{details}");
 }
 both_backends!(admin_creates_accounts_with_field_errors);

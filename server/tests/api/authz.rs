@@ -60,7 +60,7 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
             ],
         ),
         ("/api/totp_begin", Access::Roles(EVERY_ROLE), vec![]),
-        ("/api/totp_confirm", Access::Roles(EVERY_ROLE), vec![("code", "123456")]),
+        ("/api/totp_confirm", Access::Roles(EVERY_ROLE), vec![("code", "123456"), ("password", "not the password")]),
         ("/api/report_form", Access::Public, vec![]),
         ("/api/reward_rules", Access::Public, vec![]),
         ("/api/take_receipt", Access::Public, vec![]),

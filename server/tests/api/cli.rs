@@ -198,6 +198,19 @@ async fn rules_audit_and_deadline_commands() {
     assert!(ok && out.contains("audit chain verified"), "{out}");
     let (ok, out) = run(&db, &["deadline-job"], "");
     assert!(ok && out.contains("deadline breaches recorded: 0"), "{out}");
+    // The head, for a record kept outside the database: "<seq> <64 hex>".
+    let (ok, out) = run(&db, &["audit", "head"], "");
+    let head: Vec<&str> = out.split_whitespace().collect();
+    assert!(ok && head.len() == 2 && head[0].parse::<i64>().expect("seq") > 1 && head[1].len() == 64, "{out}");
+    // The chain is keyed: with another data key it does not verify (someone who can write the
+    // database but does not hold the key cannot rebuild a matching chain).
+    let other = bin()
+        .args(["audit", "verify"])
+        .env("DATABASE_URL", &db)
+        .env("SW_DATA_KEY", "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=")
+        .output()
+        .expect("run");
+    assert!(!other.status.success(), "verified with the wrong key");
     let path = db.trim_start_matches("sqlite://").to_string();
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{path}")).await.expect("open");
     sqlx::query("drop trigger audit_log_no_update").execute(&pool).await.expect("drop trigger");

@@ -65,7 +65,8 @@ async fn kill_during_submissions(backend: Backend) {
     let mut child = server(&url, &key, port, &dir.join("first.log"));
     wait_healthy(port).await;
     {
-        let db = app::db::Db::connect(&url, 2).await.expect("db");
+        let data_key = app::crypto::DataKey::from_base64(&key).expect("key");
+        let db = app::db::Db::connect(&url, 2).await.expect("db").with_data_key(Arc::new(data_key));
         safewhistle::seed::seed_reference(&db).await.expect("seed");
     }
 

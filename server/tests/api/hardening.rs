@@ -396,3 +396,81 @@ async fn hostile_requests_get_4xx_and_store_nothing(backend: Backend) {
     }
 }
 both_backends!(hostile_requests_get_4xx_and_store_nothing);
+
+async fn nothing_dates_what_a_reporter_did(backend: Backend) {
+    let app = spawn(backend).await;
+    app.seed_reference().await;
+    let (number, code) = report(&app, &new_client(), &[("identity", "real_name"), ("name", "张三"), ("phone", "13812345678")]).await;
+    let reporter = crate::reports::open_case(&app, &number, &code).await;
+    let case: Value = app.call(&reporter, "my_case", &[]).await.json().await.expect("case");
+    let token = case["message_token"].as_str().expect("token").to_string();
+    let form = Form::new()
+        .text("form_token", token)
+        .text("body", "补充：罐区东侧围墙有缺口。")
+        .part("files", Part::bytes(crate::reports::jpeg_with_gps()).file_name("more.jpg"));
+    let resp = reporter.post(app.url("/lookup/message")).header("accept", "application/json").multipart(form).send().await.expect("post");
+    assert_eq!(resp.status(), 204);
+    assert!(app.call(&reporter, "withdraw_report", &[("confirm", "yes")]).await.status().is_success());
+    let db = app.db().await;
+    // Spent form tokens: the expiry to the hour only (it told when the form was opened).
+    let expiries: Vec<i64> = sqlx::query_scalar("select expires_at from used_form_tokens").fetch_all(&db.pool).await.expect("rows");
+    assert_eq!(expiries.len(), 2);
+    assert!(expiries.iter().all(|e| e % 3600 == 0), "kept to the hour only: {expiries:?}");
+    // Everything the reporter did: to the day (00:00 China time), nothing finer.
+    let midnight = |t: i64| (t + 8 * 3600) % 86_400 == 0;
+    for sql in [
+        "select received_at from reports",
+        "select updated_at from reports",
+        "select withdrawn_at from reports",
+        "select created_at from report_events",
+        "select created_at from report_messages",
+        "select created_at from attachments",
+        "select created_at from report_identities",
+    ] {
+        let times: Vec<i64> = sqlx::query_scalar(sql).fetch_all(&db.pool).await.expect(sql);
+        assert!(!times.is_empty() && times.iter().all(|t| midnight(*t)), "{sql}: {times:?}");
+    }
+}
+both_backends!(nothing_dates_what_a_reporter_did);
+
+/// On PostgreSQL the server can run as a role without DDL rights and without the right to change
+/// or delete audit rows, once `safewhistle migrate` has run as the owner (docs/security.md).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_runtime_role_without_ddl() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
+    // The owner migrates (spawning the app does), then a runtime role gets data rights only.
+    let owner_url = fresh_database(Backend::Postgres).await;
+    let owner = spawn_with(test_config(owner_url.clone())).await;
+    owner.seed_reference().await;
+    let role = format!("sw_runtime_{}", std::process::id());
+    let db = owner.db().await;
+    for sql in [
+        format!("create role {role} login"),
+        format!("grant usage on schema public to {role}"),
+        format!("grant select, insert, update, delete on all tables in schema public to {role}"),
+        format!("revoke update, delete, truncate on audit_log from {role}"),
+        format!("grant usage, select on all sequences in schema public to {role}"),
+    ] {
+        sqlx::query(&sql).execute(&db.pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    let (base, name) = owner_url.rsplit_once('/').expect("url");
+    let runtime_url = format!("{}/{name}", base.replacen("postgres@", &format!("{role}@"), 1));
+    assert_ne!(runtime_url, owner_url);
+    let app = spawn_with(test_config(runtime_url.clone())).await;
+    // It works: a report, an account, a staff action with its audit entry.
+    let (number, _) = report(&app, &new_client(), &[]).await;
+    app.create_user("rt.intake", Role::IntakeOfficer, "runtime password 12").await;
+    let intake = app.login("rt.intake", "runtime password 12").await;
+    let resp = app.call(&intake, "case_action", &[("case_number", number.as_str()), ("op", "accept"), ("text", "")]).await;
+    assert!(resp.status().is_success(), "{}", resp.status());
+    // And it cannot change the schema or the audit log.
+    let rt = app.db().await;
+    for sql in ["create table intruder (x int)", "drop table reports", "delete from audit_log", "update audit_log set details = '{}'"] {
+        let err = sqlx::query(sql).execute(&rt.pool).await.expect_err(sql).to_string();
+        assert!(err.contains("permission denied") || err.contains("must be owner"), "{sql}: {err}");
+    }
+    let n: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'accept'").fetch_one(&rt.pool).await.expect("count");
+    assert_eq!(n, 1);
+}

@@ -218,9 +218,18 @@ async fn anonymous_report_with_photo(backend: Backend) {
     assert_eq!(anonymous, 1);
     assert_eq!(lat, Some(31_820_000));
     assert_eq!(lon, Some(117_230_000));
-    let (data, removed): (Vec<u8>, i64) =
-        sqlx::query_as("select data, metadata_removed from attachments").fetch_one(&db.pool).await.expect("file");
+    let (stored, removed, sealed, report_id, sha256): (Vec<u8>, i64, i64, i64, String) =
+        sqlx::query_as("select data, metadata_removed, sealed, report_id, sha256 from attachments")
+            .fetch_one(&db.pool)
+            .await
+            .expect("file");
     assert_eq!(removed, 1);
+    // Encrypted at rest: the database holds no JPEG, only ciphertext bound to its report.
+    assert_eq!(sealed, 1);
+    assert!(!stored.starts_with(&[0xFF, 0xD8]));
+    let key = app::crypto::DataKey::from_base64(app.config.data_key.as_deref().expect("key")).expect("key");
+    assert!(key.decrypt_bytes(&stored, &app::reports::ssr::attachment_context(report_id + 1, &sha256)).is_err());
+    let data = key.decrypt_bytes(&stored, &app::reports::ssr::attachment_context(report_id, &sha256)).expect("opens");
     assert!(data.starts_with(&[0xFF, 0xD8]));
     assert!(!contains(&data, b"Exif"), "EXIF block removed");
     assert!(!contains(&data, SPY_MAKE.as_bytes()), "camera make removed");

@@ -1,0 +1,2 @@
+-- Attachments stored encrypted with the data key (1); rows from before stay readable as they are (0).
+alter table attachments add column sealed bigint not null default 0 check (sealed in (0, 1));
