@@ -80,24 +80,23 @@ impl DataKey {
 
     /// Encrypt `plaintext`; `context` (e.g. `"users.totp_secret:42"`) must be given again to decrypt.
     pub fn encrypt(&self, plaintext: &[u8], context: &str) -> String {
-        let mut nonce = [0u8; 24];
-        rand::rngs::OsRng.fill_bytes(&mut nonce);
-        // Encryption with a valid key and in-memory buffers cannot fail; an empty ciphertext would
-        // simply never decrypt, so no panic path is needed.
-        let sealed = self
-            .cipher
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: context.as_bytes() })
-            .unwrap_or_default();
-        let mut out = Vec::with_capacity(24 + sealed.len());
-        out.extend_from_slice(&nonce);
-        out.extend_from_slice(&sealed);
-        format!("{PREFIX}{}", STANDARD.encode(out))
+        let sealed = self.encrypt_bytes(plaintext, context);
+        format!("{PREFIX}{}", STANDARD.encode(&sealed[1..]))
+    }
+
+    pub fn decrypt(&self, stored: &str, context: &str) -> Result<Vec<u8>, KeyError> {
+        let body = stored.strip_prefix(PREFIX).ok_or(KeyError::Decrypt)?;
+        let mut raw = vec![1u8];
+        raw.extend(STANDARD.decode(body).map_err(|_| KeyError::Decrypt)?);
+        self.decrypt_bytes(&raw, context)
     }
 
     /// Binary form of `encrypt` for large values (attachments): version byte 1, nonce, ciphertext.
     pub fn encrypt_bytes(&self, plaintext: &[u8], context: &str) -> Vec<u8> {
         let mut nonce = [0u8; 24];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
+        // Encryption with a valid key and in-memory buffers cannot fail; an empty ciphertext would
+        // simply never decrypt, so no panic path is needed.
         let sealed = self
             .cipher
             .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: context.as_bytes() })
@@ -117,18 +116,6 @@ impl DataKey {
             return Err(KeyError::Decrypt);
         }
         let (nonce, sealed) = rest.split_at(24);
-        self.cipher
-            .decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad: context.as_bytes() })
-            .map_err(|_| KeyError::Decrypt)
-    }
-
-    pub fn decrypt(&self, stored: &str, context: &str) -> Result<Vec<u8>, KeyError> {
-        let body = stored.strip_prefix(PREFIX).ok_or(KeyError::Decrypt)?;
-        let raw = STANDARD.decode(body).map_err(|_| KeyError::Decrypt)?;
-        if raw.len() < 24 + 16 {
-            return Err(KeyError::Decrypt);
-        }
-        let (nonce, sealed) = raw.split_at(24);
         self.cipher
             .decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad: context.as_bytes() })
             .map_err(|_| KeyError::Decrypt)

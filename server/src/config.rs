@@ -70,6 +70,9 @@ pub struct Config {
     /// Reverse proxies (addresses or CIDR blocks, comma-separated) whose `X-Forwarded-For` is
     /// believed for the in-memory per-client limits; from any other peer the header is ignored.
     pub trusted_proxies: String,
+    /// SQLite's `synchronous`: `full` (default; nothing acknowledged is lost on a power cut) or
+    /// `normal` (survives a crash of the process only; faster commits).
+    pub sqlite_synchronous: String,
 }
 
 impl Default for Config {
@@ -115,6 +118,7 @@ impl Default for Config {
             reward_cap_yuan: 300_000,
             metrics_bind: None,
             trusted_proxies: String::new(),
+            sqlite_synchronous: "full".into(),
         }
     }
 }
@@ -161,6 +165,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("SW_REWARD_CAP_YUAN", "reward_cap_yuan"),
     ("SW_METRICS_BIND", "metrics_bind"),
     ("SW_TRUSTED_PROXIES", "trusted_proxies"),
+    ("SW_SQLITE_SYNCHRONOUS", "sqlite_synchronous"),
 ];
 
 impl Config {
@@ -248,6 +253,7 @@ impl Config {
         self.reward_rules()?;
         self.deadline_rules()?;
         self.proxies()?;
+        self.sqlite_sync()?;
         if self.pow_bits > 28 {
             bail!("SW_POW_BITS must be at most 28 (phones must solve it in seconds)");
         }
@@ -330,6 +336,14 @@ impl Config {
             rules.set(stage, days, working.contains(&stage));
         }
         Ok(rules)
+    }
+
+    pub fn sqlite_sync(&self) -> anyhow::Result<app::db::SqliteSync> {
+        match self.sqlite_synchronous.trim().to_ascii_lowercase().as_str() {
+            "full" => Ok(app::db::SqliteSync::Full),
+            "normal" => Ok(app::db::SqliteSync::Normal),
+            other => bail!("SW_SQLITE_SYNCHRONOUS: expected full or normal, got {other:?}"),
+        }
     }
 
     /// The trusted reverse proxies, parsed.

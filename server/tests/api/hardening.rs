@@ -130,20 +130,9 @@ fn png_rgba16_claiming(w: u32, h: u32) -> Vec<u8> {
     out[20..24].copy_from_slice(&h.to_be_bytes());
     out[24] = 16; // bit depth
     out[25] = 6; // RGBA
-    let crc = crc32(&out[12..29]);
+    let crc = crate::reports::crc32(&out[12..29]);
     out[29..33].copy_from_slice(&crc.to_be_bytes());
     out
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for byte in data {
-        crc ^= u32::from(*byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-        }
-    }
-    !crc
 }
 
 async fn image_budget_is_checked_before_decoding(backend: Backend) {

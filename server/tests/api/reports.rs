@@ -74,7 +74,7 @@ fn png_claiming(w: u32, h: u32) -> Vec<u8> {
     b
 }
 
-fn crc32(data: &[u8]) -> u32 {
+pub fn crc32(data: &[u8]) -> u32 {
     let mut crc = 0xFFFF_FFFFu32;
     for byte in data {
         crc ^= u32::from(*byte);
