@@ -61,6 +61,12 @@ fn set_csp_header() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Known upstream problem (issue 11, not fixed here): leptos_i18n's context starts an
+    // isomorphic effect (it writes the language cookie) as a task that, on a busy server, may
+    // first run after the page was rendered and its owner disposed, and then panics inside that
+    // detached task. No response is affected (the page is complete by then). Pausing the owner on
+    // the server was tried and made async pages hang now and then (Suspense and resources check
+    // their owner's pause flag), which is far worse; see docs/benchmarks.md.
     // Effects run only in the browser: mark the page once the WebAssembly app has taken over
     // (end-to-end tests wait for it; styles may use it for enhancement-only controls).
     Effect::new(move |_| {
@@ -70,37 +76,34 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        // The provider's own `<html lang dir>` attributes are closures over the locale signal that
-        // leptos_meta reads after the body: replaced by plain strings in `DocumentMeta`.
         <I18nContextProvider cookie_name="sw_lang" set_lang_attr_on_html=false set_dir_attr_on_html=false>
-            <PauseServerEffects />
-            <Stylesheet id="leptos" href="/pkg/safewhistle.css" />
-            <DocumentMeta />
-            <Router>
-                <Layout>
-                    <Routes fallback=|| view! { <NotFound /> }>
-                        <Route path=path!("/") view=HomePage />
-                        <Route path=path!("/report") view=ReportInfoPage ssr=SsrMode::Async />
-                        <Route path=path!("/report/new") view=ReportNewPage ssr=SsrMode::Async />
-                        <Route path=path!("/report/receipt") view=ReceiptPage ssr=SsrMode::Async />
-                        <Route path=path!("/lookup") view=LookupPage />
-                        <Route path=path!("/lookup/case") view=CasePage ssr=SsrMode::Async />
-                        <Route path=path!("/quiz") view=QuizInfoPage />
-                        <Route path=path!("/training") view=TrainingInfoPage />
-                        <Route path=path!("/login") view=LoginPage />
-                        <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
-                        <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async />
-                        <Route path=path!("/staff/reports") view=StaffQueuePage ssr=SsrMode::Async />
-                        <Route path=path!("/staff/dashboard") view=DashboardPage ssr=SsrMode::Async />
-                        <Route path=path!("/staff/reports/:number") view=StaffReportPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/routing") view=RoutingPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/organisation") view=OrgPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/calendar") view=CalendarPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async />
-                    </Routes>
-                </Layout>
-            </Router>
+        <Stylesheet id="leptos" href="/pkg/safewhistle.css" />
+        <DocumentMeta />
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/report") view=ReportInfoPage ssr=SsrMode::Async />
+                    <Route path=path!("/report/new") view=ReportNewPage ssr=SsrMode::Async />
+                    <Route path=path!("/report/receipt") view=ReceiptPage ssr=SsrMode::Async />
+                    <Route path=path!("/lookup") view=LookupPage />
+                    <Route path=path!("/lookup/case") view=CasePage ssr=SsrMode::Async />
+                    <Route path=path!("/quiz") view=QuizInfoPage />
+                    <Route path=path!("/training") view=TrainingInfoPage />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/reports") view=StaffQueuePage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/dashboard") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/reports/:number") view=StaffReportPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/routing") view=RoutingPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/organisation") view=OrgPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/calendar") view=CalendarPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async />
+                </Routes>
+            </Layout>
+        </Router>
         </I18nContextProvider>
     }
 }
@@ -117,21 +120,5 @@ fn DocumentMeta() -> impl IntoView {
     view! {
         <Html attr:lang=lang attr:dir="ltr" />
         <Title text=title />
-    }
-}
-
-/// On the server no effect has work to do, but leptos_i18n's context starts an isomorphic effect
-/// (it writes the language cookie) as a task that may first run after the page was rendered and
-/// its reactive owner disposed, and then panics on the disposed locale signal (issue 11: one in a
-/// few thousand pages under load). Pausing the request's root owner, once the context exists,
-/// keeps every effect created so far from running on the server; in the browser nothing changes.
-#[component]
-fn PauseServerEffects() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(mut owner) = Owner::current() {
-        while let Some(parent) = owner.parent() {
-            owner = parent;
-        }
-        owner.pause();
     }
 }

@@ -89,6 +89,8 @@ pub fn new_client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        // A response that never ends fails its test instead of holding up the whole run.
+        .timeout(std::time::Duration::from_secs(90))
         .build()
         .expect("client")
 }
