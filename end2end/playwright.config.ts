@@ -25,7 +25,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,
-  retries: 0,
+  // One retry, reported as "flaky" in the list: a rare server-side render stall (issue 11, open;
+  // docs/benchmarks.md) can leave a page unhydrated. A real failure still fails twice.
+  retries: 1,
   reporter: [["list"]],
   use: {
     baseURL,
