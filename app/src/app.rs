@@ -61,12 +61,6 @@ fn set_csp_header() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Known upstream problem (issue 11, not fixed here): leptos_i18n's context starts an
-    // isomorphic effect (it writes the language cookie) as a task that, on a busy server, may
-    // first run after the page was rendered and its owner disposed, and then panics inside that
-    // detached task. No response is affected (the page is complete by then). Pausing the owner on
-    // the server was tried and made async pages hang now and then (Suspense and resources check
-    // their owner's pause flag), which is far worse; see docs/benchmarks.md.
     // Effects run only in the browser: mark the page once the WebAssembly app has taken over
     // (end-to-end tests wait for it; styles may use it for enhancement-only controls).
     Effect::new(move |_| {
@@ -75,22 +69,26 @@ pub fn App() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
+    // Every page renders in `SsrMode::Async`: the whole page is ready before the first byte goes
+    // out. The pages are small, and a render that stalls (a rare upstream lost wake-up, issue 11)
+    // can then be abandoned and started again by the server's `retry_stalled_page` layer, which
+    // a half-sent streamed page could not be.
     view! {
-        <I18nContextProvider cookie_name="sw_lang" set_lang_attr_on_html=false set_dir_attr_on_html=false>
+        <LocaleProvider>
         <Stylesheet id="leptos" href="/pkg/safewhistle.css" />
         <DocumentMeta />
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/report") view=ReportInfoPage ssr=SsrMode::Async />
                     <Route path=path!("/report/new") view=ReportNewPage ssr=SsrMode::Async />
                     <Route path=path!("/report/receipt") view=ReceiptPage ssr=SsrMode::Async />
-                    <Route path=path!("/lookup") view=LookupPage />
+                    <Route path=path!("/lookup") view=LookupPage ssr=SsrMode::Async />
                     <Route path=path!("/lookup/case") view=CasePage ssr=SsrMode::Async />
-                    <Route path=path!("/quiz") view=QuizInfoPage />
-                    <Route path=path!("/training") view=TrainingInfoPage />
-                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/quiz") view=QuizInfoPage ssr=SsrMode::Async />
+                    <Route path=path!("/training") view=TrainingInfoPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/reports") view=StaffQueuePage ssr=SsrMode::Async />
@@ -104,8 +102,33 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </Layout>
         </Router>
-        </I18nContextProvider>
+        </LocaleProvider>
     }
+}
+
+/// Provides the i18n context (language from the `sw_lang` cookie, else `Accept-Language`) in
+/// place of leptos_i18n's own provider, for one reason: that context starts an isomorphic effect
+/// (it writes the language cookie back) that on the server runs as a detached task. On a busy
+/// server the task may first run after its page was rendered and the page's reactive owner
+/// disposed, and then panics on the disposed locale signal (issue 11). Here the context is created
+/// under an owner of its own that holds nothing else, and on the server that owner is paused, so
+/// the effect never runs there: the server has no cookie to write (the language only changes
+/// through `/lang/…`, which sets the cookie itself). Nothing else is under this owner, so no
+/// Suspense or resource sees the pause. In the browser the context behaves as leptos_i18n's.
+#[component]
+fn LocaleProvider(children: Children) -> impl IntoView {
+    use leptos_i18n::context::{init_i18n_context_with_options, I18nContextOptions};
+    let owner = Owner::new();
+    let i18n = owner.with(|| {
+        init_i18n_context_with_options::<Locale>(I18nContextOptions::default().cookie_name("sw_lang"))
+    });
+    #[cfg(feature = "ssr")]
+    owner.pause();
+    // The child owner is held only weakly by its parent: keep it as long as the page lives, or
+    // the locale signal would be disposed with it.
+    let _keep = StoredValue::new(owner);
+    provide_context(i18n);
+    children()
 }
 
 /// The document's language and title, computed once as plain strings. A closure here would be

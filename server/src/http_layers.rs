@@ -1,6 +1,6 @@
 //! The tower layers around every route. Order matters; from the outside in:
 //! observe (metrics, log line) → request id → security headers → compression → body limit →
-//! timeout → CSRF origin check → session. The log line never carries a client address or user
+//! timeout → stalled-render retry → CSRF origin check → session. The log line never carries a client address or user
 //! agent: the anonymity of public routes depends on it.
 use crate::config::Config;
 use crate::metrics::{Metrics, RequestLabels, RouteLabels};
@@ -45,6 +45,10 @@ pub fn apply<S: SessionStore + Clone>(
         .layer(middleware::from_fn(server_fn_error_status))
         .layer(session_layer)
         .layer(middleware::from_fn(csrf_origin_check))
+        .layer(middleware::from_fn_with_state(
+            StallRetry { after: stall_deadline(config.request_timeout_secs), retries: metrics.render_retries.clone() },
+            retry_stalled_page,
+        ))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(config.request_timeout_secs)))
         .layer(middleware::from_fn_with_state(
             BodyLimits { normal: config.max_body_bytes, upload: config.report_settings().upload_body_limit() },
@@ -212,4 +216,103 @@ async fn body_limit(State(limits): State<BodyLimits>, req: Request, next: Next) 
     }
     let req = req.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit)));
     next.run(req).await
+}
+
+/// When a page render is given up and started again: a third of the request timeout (10 s with
+/// the default 30 s), so a retry still fits inside the timeout. A healthy render takes
+/// milliseconds even under the load test on two cores.
+pub fn stall_deadline(request_timeout_secs: u64) -> Duration {
+    Duration::from_millis((request_timeout_secs.max(1) * 1000) / 3)
+}
+
+#[derive(Clone)]
+pub struct StallRetry {
+    pub after: Duration,
+    pub retries: prometheus_client::metrics::counter::Counter,
+}
+
+/// Starts a page render again, once, when it has not answered within the stall deadline.
+///
+/// Under heavy concurrency about one server render in several thousand never finishes: a lost
+/// wake-up inside Leptos' Suspense on the server (upstream leptos #4673 and #4851; measured in
+/// docs/benchmarks.md). Every page that waits for data renders in `SsrMode::Async`, so nothing
+/// has been sent when the deadline passes, and a page GET is safe to repeat: the abandoned
+/// attempt is dropped before the session layer (inside this one) could save anything. Only GET
+/// and HEAD of pages; server functions, uploads, downloads and exports are never repeated.
+pub async fn retry_stalled_page(State(stall): State<StallRetry>, req: Request, next: Next) -> Response {
+    if !is_page_request(&req) {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let first = Request::from_parts(parts.clone(), body);
+    match tokio::time::timeout(stall.after, next.clone().run(first)).await {
+        Ok(response) => response,
+        Err(_) => {
+            stall.retries.inc();
+            tracing::warn!(path = %parts.uri.path(), "page render stalled; starting it again");
+            next.run(Request::from_parts(parts, axum::body::Body::empty())).await
+        }
+    }
+}
+
+fn is_page_request(req: &Request) -> bool {
+    let path = req.uri().path();
+    (req.method() == Method::GET || req.method() == Method::HEAD)
+        && !["/api/", "/pkg/", "/staff/attachments/", "/staff/reports/export"].iter().any(|p| path.starts_with(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::routing::get;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use tower::ServiceExt;
+
+    /// A router whose handler never answers on its first call and answers at once afterwards.
+    fn stalls_once(calls: Arc<AtomicUsize>, retries: prometheus_client::metrics::counter::Counter) -> Router {
+        let handler = move || {
+            let calls = calls.clone();
+            async move {
+                if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+                    std::future::pending::<()>().await;
+                }
+                "done"
+            }
+        };
+        Router::new().route("/page", get(handler.clone()).post(handler)).layer(middleware::from_fn_with_state(
+            StallRetry { after: Duration::from_millis(200), retries },
+            retry_stalled_page,
+        ))
+    }
+
+    #[tokio::test]
+    async fn a_stalled_page_render_is_started_again_once() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let retries = prometheus_client::metrics::counter::Counter::default();
+        let app = stalls_once(calls.clone(), retries.clone());
+        let req = Request::builder().uri("/page").body(axum::body::Body::empty()).unwrap();
+        let res = app.oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        assert_eq!(retries.get(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_post_is_never_repeated() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let retries = prometheus_client::metrics::counter::Counter::default();
+        let app = stalls_once(calls.clone(), retries.clone());
+        let req = Request::builder().method(Method::POST).uri("/page").body(axum::body::Body::empty()).unwrap();
+        let outcome = tokio::time::timeout(Duration::from_secs(1), app.oneshot(req)).await;
+        assert!(outcome.is_err(), "the stalled POST must not have been answered by a second attempt");
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert_eq!(retries.get(), 0);
+    }
+
+    #[test]
+    fn the_retry_fits_inside_the_request_timeout() {
+        assert_eq!(stall_deadline(30), Duration::from_secs(10));
+        assert!(stall_deadline(0) > Duration::ZERO);
+    }
 }

@@ -24,6 +24,9 @@ pub struct Metrics {
     registry: Arc<Registry>,
     pub requests: Family<RequestLabels, Counter>,
     pub latency: Family<RouteLabels, Histogram>,
+    /// Page renders that had not answered within the stall deadline and were started again
+    /// (`http_layers::retry_stalled_page`).
+    pub render_retries: Counter,
 }
 
 impl Metrics {
@@ -35,7 +38,13 @@ impl Metrics {
         });
         registry.register("http_requests", "HTTP requests by method, route and status class", requests.clone());
         registry.register("http_request_duration_seconds", "HTTP request latency by route", latency.clone());
-        Metrics { registry: Arc::new(registry), requests, latency }
+        let render_retries = Counter::default();
+        registry.register(
+            "page_render_retries",
+            "Page renders abandoned after the stall deadline and started again",
+            render_retries.clone(),
+        );
+        Metrics { registry: Arc::new(registry), requests, latency, render_retries }
     }
 
     pub fn render(&self) -> String {

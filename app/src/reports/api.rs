@@ -22,11 +22,13 @@ async fn session() -> Result<tower_sessions::Session, AppError> {
 }
 
 /// Choices, limits and a fresh form token for the report form (plus the last error and draft
-/// after a failed submission without JavaScript).
+/// after a failed submission without JavaScript). `lang` is the page's language (`en` names the
+/// choices in English; anything else, or nothing, in Chinese).
 #[server(endpoint = "report_form")]
-pub async fn report_form() -> Result<ReportFormContext, AppError> {
+pub async fn report_form(lang: Option<String>) -> Result<ReportFormContext, AppError> {
     let state = crate::state::app_state()?;
-    super::ssr::form_context(&state, &session().await?).await
+    let english = lang.as_deref() == Some("en");
+    super::ssr::form_context(&state, &session().await?, english).await
 }
 
 /// The receipt of the report just submitted in this session, once.

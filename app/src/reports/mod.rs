@@ -26,6 +26,20 @@ pub struct Choice {
     pub name_en: String,
 }
 
+/// A choice of the report form, named in the reader's language only (the form is rendered in one
+/// language; sending both names doubled what every visitor downloads and the server encodes).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormChoice {
+    pub code: String,
+    pub name: String,
+}
+
+impl FormChoice {
+    pub fn named(c: &Choice, english: bool) -> Self {
+        FormChoice { code: c.code.clone(), name: if english { c.name_en.clone() } else { c.name_zh.clone() } }
+    }
+}
+
 /// The text fields of the report form, as typed. Kept to refill the form after an error when
 /// JavaScript is off (name and phone are never kept: they are typed again).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,8 +63,8 @@ pub struct ReportDraft {
 /// proof-of-work settings, and — after a failed plain-form submission — the error and the draft.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReportFormContext {
-    pub sectors: Vec<Choice>,
-    pub towns: Vec<Choice>,
+    pub sectors: Vec<FormChoice>,
+    pub towns: Vec<FormChoice>,
     pub token: String,
     pub pow_bits: u32,
     pub max_files: u32,

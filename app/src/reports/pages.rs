@@ -371,7 +371,8 @@ pub(crate) mod upload {
 
 #[component]
 pub fn ReportNewPage() -> impl IntoView {
-    let ctx = Resource::new(|| (), |_| report_form());
+    let lang = use_i18n().get_locale_untracked().as_str();
+    let ctx = Resource::new(move || lang, |lang| report_form(Some(lang.to_string())));
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -549,11 +550,7 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
                             .map(|c| {
                                 let selected = d.sector == c.code;
                                 let code = c.code.clone();
-                                view! {
-                                    <option value=code selected=selected>
-                                        {move || choice_name(i18n.get_locale(), &c)}
-                                    </option>
-                                }
+                                view! { <option value=code selected=selected>{c.name}</option> }
                             })
                             .collect_view()}
                     </select>
@@ -574,11 +571,7 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
                             .map(|c| {
                                 let selected = d.town == c.code;
                                 let code = c.code.clone();
-                                view! {
-                                    <option value=code selected=selected>
-                                        {move || choice_name(i18n.get_locale(), &c)}
-                                    </option>
-                                }
+                                view! { <option value=code selected=selected>{c.name}</option> }
                             })
                             .collect_view()}
                     </select>

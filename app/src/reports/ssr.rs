@@ -3,7 +3,7 @@
 use super::abuse::{self, Bucket, CheckedToken};
 use super::media::{self, CleanFile};
 use super::rules;
-use super::{CaseMessage, CaseView, Choice, Receipt, ReportDraft, ReportFormContext, TimelineEntry};
+use super::{CaseMessage, CaseView, Choice, FormChoice, Receipt, ReportDraft, ReportFormContext, TimelineEntry};
 use crate::db::{now, Db};
 use crate::errors::{AppError, FieldError};
 use crate::state::AppState;
@@ -212,13 +212,14 @@ impl ChoiceCache {
     }
 }
 
-pub async fn form_context(state: &AppState, session: &Session) -> Result<ReportFormContext, AppError> {
+/// The form's context with choices named in English when `english`, else in Chinese.
+pub async fn form_context(state: &AppState, session: &Session, english: bool) -> Result<ReportFormContext, AppError> {
     let flash: Option<Flash> = take_sealed(state, session, SESSION_FLASH).await?;
     let s = &state.reports;
     let choices = state.choices.get(&state.db).await?;
     Ok(ReportFormContext {
-        sectors: choices.sectors.clone(),
-        towns: choices.towns.clone(),
+        sectors: choices.sectors.iter().map(|c| FormChoice::named(c, english)).collect(),
+        towns: choices.towns.iter().map(|c| FormChoice::named(c, english)).collect(),
         token: abuse::issue_token(&state.data_key, PURPOSE_REPORT, s.form_ttl_secs),
         pow_bits: s.pow_bits,
         max_files: s.max_files as u32,

@@ -55,6 +55,8 @@ pub struct TestApp {
     pub pool_db: app::db::Db,
     pub config: Config,
     pub client: reqwest::Client,
+    /// The metrics listener, when the config asked for one.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 pub fn test_config(database_url: String) -> Config {
@@ -76,8 +78,9 @@ pub async fn spawn_with(config: Config) -> TestApp {
     let app = safewhistle::build(config.clone()).await.expect("build app");
     let addr = app.local_addr().expect("local addr");
     let pool_db = app.db();
+    let metrics_addr = app.metrics_addr();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
-    TestApp { addr, pool_db, config, client: new_client() }
+    TestApp { addr, pool_db, config, client: new_client(), metrics_addr }
 }
 
 pub async fn spawn(backend: Backend) -> TestApp {

@@ -4,9 +4,10 @@
 //! every report whose receipt was sent must be stored. This checks correctness, not speed: there
 //! is no timing assertion.
 use crate::both_backends;
-use crate::helpers::{new_client, spawn, Backend, TestApp};
+use crate::helpers::{fresh_database, new_client, spawn_with, test_config, Backend, TestApp};
 use crate::reports::{form_token, submit, valid_fields};
 use app::accounts::Role;
+use safewhistle::config::Config;
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -25,10 +26,7 @@ fn count_panics() {
         std::panic::set_hook(Box::new(move |info| {
             let message = info.payload().downcast_ref::<String>().cloned().unwrap_or_default();
             let deliberate = message.contains(DELIBERATE_PANIC);
-            // The one known upstream panic (docs/benchmarks.md, issue 11): leptos_i18n's cookie
-            // effect, run as a detached task after its page was finished; no response is affected.
-            let known_upstream = message.contains("leptos_i18n") && message.contains("already been disposed");
-            if !deliberate && !known_upstream {
+            if !deliberate {
                 PANICS.fetch_add(1, Ordering::SeqCst);
             }
             previous(info);
@@ -52,7 +50,11 @@ struct Tally {
 async fn many_clients_and_submissions(backend: Backend) {
     count_panics();
     let panics_before = PANICS.load(Ordering::SeqCst);
-    let app = Arc::new(spawn(backend).await);
+    let config = Config {
+        metrics_bind: Some("127.0.0.1:0".parse().expect("addr")),
+        ..test_config(fresh_database(backend).await)
+    };
+    let app = Arc::new(spawn_with(config).await);
     app.seed_reference().await;
     app.create_user("load.intake", Role::IntakeOfficer, "load test password 1").await;
     let staff = app.login("load.intake", "load test password 1").await;
@@ -121,22 +123,28 @@ async fn many_clients_and_submissions(backend: Backend) {
 
     let t = tally.lock().expect("tally");
     let expected_pages = CLIENTS * ROUNDS * PUBLIC_PAGES.len() + (CLIENTS / 4) * ROUNDS * STAFF_PAGES.len();
-    // Known and open (issue 11, docs/benchmarks.md): about one page in several thousand under
-    // this load never finishes rendering and gets the 30-second 408 — also pages that touch no
-    // database (`/report`), so it is the SSR/Suspense wake-up race reported upstream, not the
-    // database. At most one such timeout per run is tolerated and printed; any other failure,
-    // and a second timeout, fail the test.
-    let timeouts: Vec<&String> = t.bad_status.iter().filter(|m| m.ends_with("408 Request Timeout")).collect();
-    if !timeouts.is_empty() {
-        eprintln!("load test: {} page(s) timed out (known issue 11): {timeouts:?}", timeouts.len());
-    }
-    let others: Vec<&String> = t.bad_status.iter().filter(|m| !m.ends_with("408 Request Timeout")).collect();
-    assert!(timeouts.len() <= 1, "{} pages timed out (408): {timeouts:?}", timeouts.len());
+    // About one render in several thousand under this load used to stall (an upstream Suspense
+    // wake-up race, docs/benchmarks.md) and answer 408 after 30 s; the server now abandons such a
+    // render after a third of the timeout and starts it again (`retry_stalled_page`), so no
+    // timeout at all is accepted here.
+    let others = &t.bad_status;
+    let retries = render_retries(&app).await;
+    eprintln!("load test ({backend:?}): {} requests answered, {retries} stalled render(s) started again", t.ok);
     assert!(others.is_empty(), "{} answers outside 2xx/3xx, e.g. {:?}", others.len(), &others[..others.len().min(5)]);
     assert!(t.dropped.is_empty(), "{} dropped connections, e.g. {:?}", t.dropped.len(), &t.dropped[..t.dropped.len().min(5)]);
-    assert_eq!(t.ok + timeouts.len(), expected_pages + SUBMISSIONS, "every request answered");
+    assert_eq!(t.ok, expected_pages + SUBMISSIONS, "every request answered");
     assert_eq!(PANICS.load(Ordering::SeqCst), panics_before, "panics in the process during the run");
     stored_as_acknowledged(&app, &receipts.lock().expect("receipts")).await;
+}
+
+/// The server's count of abandoned and restarted page renders, from its metrics listener.
+async fn render_retries(app: &TestApp) -> u64 {
+    let addr = app.metrics_addr.expect("metrics listener");
+    let text = new_client().get(format!("http://{addr}/metrics")).send().await.expect("metrics").text().await.expect("text");
+    text.lines()
+        .find_map(|l| l.strip_prefix("safewhistle_page_render_retries_total "))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("retry counter in the metrics")
 }
 
 /// Every receipt names a stored report with its first timeline entry, and nothing else was stored.
