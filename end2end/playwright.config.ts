@@ -25,8 +25,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,
-  // One retry, reported as "flaky" in the list: a rare server-side render stall (issue 11, open;
-  // docs/benchmarks.md) can leave a page unhydrated. A real failure still fails twice.
+  // One retry, reported as "flaky" in the list. The server-side render stall it was added for is
+  // now bounded on the server (issue 11); it stays because a lazy staff page was once seen not to
+  // hydrate within 30 s in one full run (issue 12, not yet explained). A real failure fails twice.
   retries: 1,
   reporter: [["list"]],
   use: {

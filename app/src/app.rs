@@ -1,19 +1,16 @@
 //! The HTML shell, the root component and the route table.
-use crate::accounts::pages::{AccountPage, AdminUsersPage, LoginPage, StaffPage};
+use crate::accounts::pages::LoginPage;
 use crate::home::HomePage;
 use crate::i18n::*;
 use crate::portal::{QuizInfoPage, ReportInfoPage, TrainingInfoPage};
 use crate::reports::pages::{CasePage, LookupPage, ReceiptPage, ReportNewPage};
-use crate::reports::staff::StaffReportPage;
-use crate::workflow::admin::{AuditLogPage, CalendarPage, RoutingPage};
-use crate::workflow::org::OrgPage;
-use crate::workflow::pages::{DashboardPage, StaffQueuePage};
+use crate::staff_routes;
 use crate::ui::{Layout, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 /// The document around the app. On the server it also sets the Content-Security-Policy with this
@@ -74,6 +71,7 @@ pub fn App() -> impl IntoView {
     // can then be abandoned and started again by the server's `retry_stalled_page` layer, which
     // a half-sent streamed page could not be.
     view! {
+        <RequestScope>
         <LocaleProvider>
         <Stylesheet id="leptos" href="/pkg/safewhistle.css" />
         <DocumentMeta />
@@ -89,21 +87,48 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/quiz") view=QuizInfoPage ssr=SsrMode::Async />
                     <Route path=path!("/training") view=TrainingInfoPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
-                    <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async />
-                    <Route path=path!("/staff/reports") view=StaffQueuePage ssr=SsrMode::Async />
-                    <Route path=path!("/staff/dashboard") view=DashboardPage ssr=SsrMode::Async />
-                    <Route path=path!("/staff/reports/:number") view=StaffReportPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/routing") view=RoutingPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/organisation") view=OrgPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/calendar") view=CalendarPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view={Lazy::<staff_routes::Account>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff") view={Lazy::<staff_routes::Staff>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/reports") view={Lazy::<staff_routes::StaffQueue>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/dashboard") view={Lazy::<staff_routes::Dashboard>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/reports/:number") view={Lazy::<staff_routes::StaffReport>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users") view={Lazy::<staff_routes::AdminUsers>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/routing") view={Lazy::<staff_routes::Routing>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/organisation") view={Lazy::<staff_routes::Organisation>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/calendar") view={Lazy::<staff_routes::Calendar>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/audit") view={Lazy::<staff_routes::AuditLog>::new()} ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>
         </LocaleProvider>
+        </RequestScope>
     }
+}
+
+/// Runs the page in an owner of its own and, on the server, pauses that whole owner tree when the
+/// request's owner is torn down, *before* any of its signals are disposed.
+///
+/// Why: Leptos starts some effects on the server as detached tasks (Suspense tracks its resources
+/// with one). On a busy server such a task may get its last turn after the page was sent and its
+/// signals disposed; it then re-reads the view (e.g. a translated text reading the locale signal)
+/// and panics in that task — seen once in ~100,000 requests at 64 connections (issue 11). Effects
+/// skip their run when their owner is paused. Pausing earlier would stop Suspense itself, so the
+/// pause is set by the cleanup of a guard owner created just before the content's owner: a parent
+/// cleans its children in creation order, so the guard's cleanup runs first.
+#[component]
+fn RequestScope(children: Children) -> impl IntoView {
+    let guard = Owner::new();
+    let content = Owner::new();
+    #[cfg(feature = "ssr")]
+    {
+        let paused_at_teardown = content.clone();
+        guard.with(|| on_cleanup(move || paused_at_teardown.pause()));
+    }
+    // The parent keeps only weak links to its children: hold the guard for the page's lifetime
+    // (the content owner is held by the view below).
+    let _keep = StoredValue::new(guard);
+    let view = content.with(children);
+    leptos::tachys::reactive_graph::OwnedView::new_with_owner(view, content)
 }
 
 /// Provides the i18n context (language from the `sw_lang` cookie, else `Accept-Language`) in

@@ -11,6 +11,7 @@ pub mod errors;
 pub mod home;
 pub mod portal;
 pub mod reports;
+pub mod staff_routes;
 pub mod ui;
 pub mod workflow;
 
@@ -21,10 +22,11 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod state;
 
-/// Entry point of the WebAssembly bundle: hydrates the server-rendered page.
+/// Entry point of the WebAssembly bundle: hydrates the server-rendered page. Asynchronously, so a
+/// staff page can first fetch its split-off code (`staff_routes`).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -55,7 +55,13 @@ pub fn apply<S: SessionStore + Clone>(
             body_limit,
         ))
         .layer(middleware::from_fn(cache_policy))
-        .layer(CompressionLayer::new())
+        // Pages are compressed per request, at the cheapest level. Measured on the home page
+        // (3,996 B) and the report form (11,078 B), with the `MALLOC_MMAP_THRESHOLD_=131072` that
+        // deployments set: brotli quality 4 (tower-http's default) costs 366/615 µs per page,
+        // because its 512 KB hash table is a fresh mmap each time; quality 1 costs 30/81 µs for
+        // 16 % more bytes (2,076 vs 1,791 B). Built assets come precompressed at the highest
+        // level and pass through untouched (docs/benchmarks.md, issue 12).
+        .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Precise(1)))
         // Inside the security headers, so the error page gets them too.
         .layer(CatchPanicLayer::custom(panic_response));
     for (name, value) in headers {

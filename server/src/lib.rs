@@ -221,6 +221,15 @@ pub fn router(state: AppState, config: &Config, metrics: Metrics) -> Router {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
+        // The built assets: served from the `.br`/`.gz` files written at build time
+        // (`cargo leptos build -P`) when the browser accepts them, so nothing large is compressed
+        // per request; without them (a debug build) the compression layer does it.
+        .nest_service(
+            &format!("/{}", leptos_options.site_pkg_dir),
+            tower_http::services::ServeDir::new(format!("{}/{}", leptos_options.site_root, leptos_options.site_pkg_dir))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(render_ctx, shell))
         .with_state(server_state.clone());
     http_layers::apply(router, config, server_state.metrics.clone(), session_layer)

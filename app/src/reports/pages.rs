@@ -533,11 +533,9 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
                             .iter()
                             .map(|code| {
                                 let selected = d.report_type == *code;
-                                view! {
-                                    <option value=*code selected=selected>
-                                        {move || report_type_label(i18n.get_locale(), code)}
-                                    </option>
-                                }
+                                // Plain text: the language only changes with a new page load.
+                                let label = report_type_label(i18n.get_locale_untracked(), code);
+                                view! { <option value=*code selected=selected>{label}</option> }
                             })
                             .collect_view()}
                     </select>

@@ -1,0 +1,120 @@
+//! The staff and administration pages as lazy routes (issue 12). Their code — the views, the
+//! client side of the server functions only they call, the texts only they show — is split by
+//! `cargo leptos build --split` out of the main WebAssembly bundle into chunks that the browser
+//! fetches the first time such a page is opened, so a citizen's phone never downloads it.
+//!
+//! Each wrapper only defers the page component; on the server it renders exactly as before.
+//! One `impl` per page by hand (no macro): `#[lazy_route]` names each split after its source
+//! location.
+use leptos::prelude::*;
+use leptos_router::{lazy_route, LazyRoute};
+
+pub struct Account;
+#[lazy_route]
+impl LazyRoute for Account {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::accounts::pages::AccountPage /> }.into_any()
+    }
+}
+
+pub struct Staff;
+#[lazy_route]
+impl LazyRoute for Staff {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::accounts::pages::StaffPage /> }.into_any()
+    }
+}
+
+pub struct StaffQueue;
+#[lazy_route]
+impl LazyRoute for StaffQueue {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::workflow::pages::StaffQueuePage /> }.into_any()
+    }
+}
+
+pub struct Dashboard;
+#[lazy_route]
+impl LazyRoute for Dashboard {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::workflow::pages::DashboardPage /> }.into_any()
+    }
+}
+
+pub struct StaffReport;
+#[lazy_route]
+impl LazyRoute for StaffReport {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::reports::staff::StaffReportPage /> }.into_any()
+    }
+}
+
+pub struct AdminUsers;
+#[lazy_route]
+impl LazyRoute for AdminUsers {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::accounts::pages::AdminUsersPage /> }.into_any()
+    }
+}
+
+pub struct Routing;
+#[lazy_route]
+impl LazyRoute for Routing {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::workflow::admin::RoutingPage /> }.into_any()
+    }
+}
+
+pub struct Organisation;
+#[lazy_route]
+impl LazyRoute for Organisation {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::workflow::org::OrgPage /> }.into_any()
+    }
+}
+
+pub struct Calendar;
+#[lazy_route]
+impl LazyRoute for Calendar {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::workflow::admin::CalendarPage /> }.into_any()
+    }
+}
+
+pub struct AuditLog;
+#[lazy_route]
+impl LazyRoute for AuditLog {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::workflow::admin::AuditLogPage /> }.into_any()
+    }
+}

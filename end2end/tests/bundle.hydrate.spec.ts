@@ -1,0 +1,76 @@
+import { test, expect, admin, waitForHydration } from "./fixtures";
+import { Page, Response } from "@playwright/test";
+
+/**
+ * What a first visit costs and which code it brings (issue 12). Staff and admin pages are lazy
+ * routes split out of the main WebAssembly bundle (`app/src/staff_routes.rs`): a citizen's public
+ * page must never fetch their chunks, and a staff page must fetch its own and still hydrate.
+ *
+ * The byte budget is what the browser receives (encoded bodies, brotli where accepted) for the
+ * HTML and everything it loads on a first visit with an empty cache. It is deterministic for a
+ * given build, so it is a test. Issue 12's target is 200 KB; the main bundle is not there yet
+ * (docs/benchmarks.md), so this budget holds the current level and is lowered as code leaves it.
+ */
+const FIRST_VISIT_BUDGET = 600 * 1024;
+const PUBLIC_PAGES = ["/", "/report/new", "/lookup", "/quiz"];
+
+async function recordTransfers(page: Page): Promise<() => Promise<{ url: string; bytes: number }[]>> {
+  const responses: Response[] = [];
+  page.on("response", (r) => responses.push(r));
+  return async () =>
+    Promise.all(
+      responses.map(async (r) => {
+        const sizes = await r.request().sizes();
+        return { url: r.url(), bytes: sizes.responseBodySize };
+      }),
+    );
+}
+
+test("a first visit to a public page stays within the budget and brings no staff code", async ({ browser, baseURL }) => {
+  for (const path of PUBLIC_PAGES) {
+    // A fresh context: empty cache, no cookies. Brotli is asked for explicitly, as every browser
+    // does over HTTPS (Chromium leaves it out on plain-HTTP loopback).
+    const ctx = await browser.newContext({ baseURL, extraHTTPHeaders: { "accept-encoding": "br, gzip" } });
+    const page = await ctx.newPage();
+    const transfers = await recordTransfers(page);
+    await page.goto(path);
+    await waitForHydration(page);
+    await page.waitForLoadState("networkidle");
+    const all = await transfers();
+    const total = all.reduce((sum, t) => sum + t.bytes, 0);
+    const wasm = all.filter((t) => t.url.endsWith(".wasm"));
+    console.log(`first visit ${path}: ${all.length} responses, ${total} B (${all.map((t) => `${new URL(t.url).pathname} ${t.bytes}`).join(", ")})`);
+    expect(wasm.map((t) => new URL(t.url).pathname)).toEqual(["/pkg/safewhistle.wasm"]);
+    expect(total, `first visit to ${path} in bytes`).toBeLessThanOrEqual(FIRST_VISIT_BUDGET);
+    await ctx.close();
+  }
+});
+
+test("a staff page loads its split-off code and hydrates", async ({ browser, baseURL }) => {
+  const ctx = await browser.newContext({ baseURL, locale: "zh-CN" });
+  const page = await ctx.newPage();
+  const transfers = await recordTransfers(page);
+  await page.goto("/login");
+  await waitForHydration(page);
+  await page.fill("#username", admin.username);
+  await page.fill("#password", admin.password);
+  await page.click("button[type=submit]");
+  await expect(page).toHaveURL(/\/staff$/);
+
+  // A full load of a lazy staff page: server-rendered, then hydrated after its chunk arrived.
+  await page.goto("/staff");
+  await waitForHydration(page);
+  const fetched = (await transfers()).map((t) => new URL(t.url).pathname);
+  expect(fetched.some((p) => /^\/pkg\/split___staff_view_.*\.wasm$/.test(p)), `staff chunk fetched: ${fetched.join(", ")}`).toBe(true);
+
+  // Hydrated means the page reacts in the browser: a client-side navigation (no full load, so
+  // a marker set on the window survives) into another lazy page, which fetches its own chunk.
+  await page.evaluate(() => ((window as unknown as { __swMarker: number }).__swMarker = 1));
+  await page.locator('main a[href="/admin/audit"]').first().click();
+  await expect(page).toHaveURL(/\/admin\/audit$/);
+  await expect(page.locator("main h1")).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { __swMarker?: number }).__swMarker)).toBe(1);
+  const after = (await transfers()).map((t) => new URL(t.url).pathname);
+  expect(after.some((p) => /^\/pkg\/split_.*audit.*\.wasm$/.test(p)), `audit chunk fetched: ${after.join(", ")}`).toBe(true);
+  await ctx.close();
+});
