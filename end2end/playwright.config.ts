@@ -26,8 +26,8 @@ export default defineConfig({
   workers: 1,
   forbidOnly: !!process.env.CI,
   // One retry, reported as "flaky" in the list. The server-side render stall it was added for is
-  // now bounded on the server (issue 11); it stays because a lazy staff page was once seen not to
-  // hydrate within 30 s in one full run (issue 12, not yet explained). A real failure fails twice.
+  // now bounded on the server (issue 11); it stays because a lazy staff page is sometimes served
+  // without its page CSP and so does not hydrate (issue 12, open). A real failure fails twice.
   retries: 1,
   reporter: [["list"]],
   use: {
