@@ -22,13 +22,13 @@ async fn session() -> Result<tower_sessions::Session, AppError> {
 }
 
 /// Choices, limits and a fresh form token for the report form (plus the last error and draft
-/// after a failed submission without JavaScript). `lang` is the page's language (`en` names the
-/// choices in English; anything else, or nothing, in Chinese).
+/// after a failed submission without JavaScript). `lang` is the page's language (an unknown one, or
+/// none, means the default, Chinese).
 #[server(endpoint = "report_form")]
 pub async fn report_form(lang: Option<String>) -> Result<ReportFormContext, AppError> {
     let state = crate::state::app_state()?;
-    let english = lang.as_deref() == Some("en");
-    super::ssr::form_context(&state, &session().await?, english).await
+    let locale = lang.and_then(|l| l.parse::<crate::i18n::Locale>().ok()).unwrap_or_default();
+    super::ssr::form_context(&state, &session().await?, locale).await
 }
 
 /// The receipt of the report just submitted in this session, once.

@@ -35,8 +35,8 @@ pub struct FormChoice {
 }
 
 impl FormChoice {
-    pub fn named(c: &Choice, english: bool) -> Self {
-        FormChoice { code: c.code.clone(), name: if english { c.name_en.clone() } else { c.name_zh.clone() } }
+    pub fn named(c: &Choice, locale: crate::i18n::Locale) -> Self {
+        FormChoice { code: c.code.clone(), name: pages::choice_name(locale, c) }
     }
 }
 

@@ -212,14 +212,18 @@ impl ChoiceCache {
     }
 }
 
-/// The form's context with choices named in English when `english`, else in Chinese.
-pub async fn form_context(state: &AppState, session: &Session, english: bool) -> Result<ReportFormContext, AppError> {
+/// The form's context with the choices named in the page's language.
+pub async fn form_context(
+    state: &AppState,
+    session: &Session,
+    locale: crate::i18n::Locale,
+) -> Result<ReportFormContext, AppError> {
     let flash: Option<Flash> = take_sealed(state, session, SESSION_FLASH).await?;
     let s = &state.reports;
     let choices = state.choices.get(&state.db).await?;
     Ok(ReportFormContext {
-        sectors: choices.sectors.iter().map(|c| FormChoice::named(c, english)).collect(),
-        towns: choices.towns.iter().map(|c| FormChoice::named(c, english)).collect(),
+        sectors: choices.sectors.iter().map(|c| FormChoice::named(c, locale)).collect(),
+        towns: choices.towns.iter().map(|c| FormChoice::named(c, locale)).collect(),
         token: abuse::issue_token(&state.data_key, PURPOSE_REPORT, s.form_ttl_secs),
         pow_bits: s.pow_bits,
         max_files: s.max_files as u32,
