@@ -25,9 +25,10 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,
-  // One retry, reported as "flaky" in the list. The server-side render stall it was added for is
-  // now bounded on the server (issue 11); it stays because a lazy staff page is sometimes served
-  // without its page CSP and so does not hydrate (issue 12, open). A real failure fails twice.
+  // One retry, reported as "flaky" in the list, so a slow CI machine does not hide a whole run.
+  // Both known causes of flakes are fixed on the server: the render stall (issue 11) and the
+  // page CSP taken by another request (issue 12, `isolate_reactive_owner`). A real failure fails
+  // twice; a test listed as flaky is a defect to chase.
   retries: 1,
   reporter: [["list"]],
   use: {

@@ -1,6 +1,6 @@
 //! The tower layers around every route. Order matters; from the outside in:
 //! observe (metrics, log line) → request id → security headers → compression → body limit →
-//! timeout → stalled-render retry → CSRF origin check → session. The log line never carries a client address or user
+//! timeout → stalled-render retry → CSRF origin check → session → reactive-owner isolation. The log line never carries a client address or user
 //! agent: the anonymity of public routes depends on it.
 use crate::config::Config;
 use crate::metrics::{Metrics, RequestLabels, RouteLabels};
@@ -42,6 +42,7 @@ pub fn apply<S: SessionStore + Clone>(
     ];
     // `.layer` wraps like an onion: the last call is the outermost layer.
     let mut router = router
+        .layer(middleware::from_fn(isolate_reactive_owner))
         .layer(middleware::from_fn(server_fn_error_status))
         .layer(session_layer)
         .layer(middleware::from_fn(csrf_origin_check))
@@ -71,6 +72,36 @@ pub fn apply<S: SessionStore + Clone>(
         .layer(PropagateRequestIdLayer::new(X_REQUEST_ID))
         .layer(SetRequestIdLayer::new(X_REQUEST_ID, MakeRequestUuid))
         .layer(middleware::from_fn_with_state(metrics, observe))
+}
+
+/// Runs each request's handler under a fresh, empty reactive owner.
+///
+/// Why: Leptos keeps the "current owner" in a thread-local, and some of its server-side paths
+/// leave a page's owner set on a tokio worker after they return. Handlers that start with
+/// `Owner::new()` (leptos_axum's static-file fallback and its server-function handler) then
+/// become children of *another request's* page and see its context. Found as a real defect
+/// (issue 12): the fallback serving `/favicon.svg` found the page's `ResponseOptions` and moved
+/// its headers — the page's nonce CSP — onto the icon's response, so the page went out with the
+/// restrictive default policy and its scripts were blocked (about 1 staff page load in 25 right
+/// after logging in). With this layer nothing a request's handler does can reach a reactive owner
+/// it did not create. The test is `no_request_sees_a_reactive_owner_left_on_its_thread`.
+async fn isolate_reactive_owner(req: Request, next: Next) -> Response {
+    OwnerIsolated { owner: leptos::prelude::Owner::new_root(None), inner: Box::pin(next.run(req)) }.await
+}
+
+struct OwnerIsolated<F> {
+    owner: leptos::prelude::Owner,
+    inner: std::pin::Pin<Box<F>>,
+}
+
+impl<F: std::future::Future> std::future::Future for OwnerIsolated<F> {
+    type Output = F::Output;
+
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<F::Output> {
+        let this = self.get_mut();
+        // `with` restores whatever was current before, after each poll.
+        this.owner.with(|| this.inner.as_mut().poll(cx))
+    }
 }
 
 /// A panic anywhere below answers 500 with a short page in both languages (the reader's language

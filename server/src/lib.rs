@@ -290,3 +290,53 @@ pub fn local_page(next: &str) -> Option<&str> {
     let area = rest.split('/').next().unwrap_or("");
     (plain && LOCAL_AREAS.contains(&area)).then_some(next)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::{header, Request, StatusCode};
+    use leptos::prelude::{provide_context, Owner};
+    use tower::ServiceExt;
+
+    /// Issue 12's defect, made deterministic: Leptos may leave a page's reactive owner current on
+    /// a worker thread. A request handled next on that thread (here the static-file fallback
+    /// serving the icon) must neither see that page's context nor take the headers it set.
+    #[tokio::test(flavor = "current_thread")]
+    async fn no_request_sees_a_reactive_owner_left_on_its_thread() {
+        let dir = std::env::temp_dir().join(format!("sw_owner_test_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(dir.join("favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").expect("icon");
+        // Read by `get_configuration` in `build`; this test binary has no other Leptos render.
+        std::env::set_var("LEPTOS_SITE_ROOT", &dir);
+        let config = Config {
+            database_url: format!("sqlite://{}/test.db", dir.display()),
+            bind: "127.0.0.1:0".parse().expect("addr"),
+            data_key: Some(app::crypto::DataKey::generate_base64()),
+            ..Config::default()
+        };
+        let app = build(config).await.expect("build app");
+
+        // A page's owner with its response options, left current as Leptos sometimes leaves it.
+        let page = Owner::new_root(None);
+        let page_response = page.with(|| {
+            let options = leptos_axum::ResponseOptions::default();
+            options.insert_header(header::CONTENT_SECURITY_POLICY, "script-src 'nonce-PAGE'".parse().expect("value"));
+            provide_context(options.clone());
+            options
+        });
+        page.set();
+
+        let req = Request::builder().uri("/favicon.svg").body(Body::empty()).expect("request");
+        let resp = app.router.clone().oneshot(req).await.expect("response");
+        assert_eq!(resp.status(), StatusCode::OK);
+        let csp = resp.headers().get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or("");
+        assert!(!csp.contains("nonce-PAGE"), "the icon's response took the page's policy: {csp}");
+        assert!(
+            page_response.0.read().expect("lock").headers.contains_key(header::CONTENT_SECURITY_POLICY),
+            "the page lost its own policy to another request"
+        );
+        page.unset();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
