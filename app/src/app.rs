@@ -1,10 +1,6 @@
 //! The HTML shell, the root component and the route table.
-use crate::accounts::pages::LoginPage;
-use crate::home::HomePage;
 use crate::i18n::*;
-use crate::portal::{QuizInfoPage, ReportInfoPage, TrainingInfoPage};
-use crate::reports::pages::{CasePage, LookupPage, ReceiptPage, ReportNewPage};
-use crate::staff_routes;
+use crate::{public_routes, staff_routes};
 use crate::ui::{Layout, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};
@@ -58,14 +54,6 @@ fn set_csp_header() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser: mark the page once the WebAssembly app has taken over
-    // (end-to-end tests wait for it; styles may use it for enhancement-only controls).
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     // Every page renders in `SsrMode::Async`: the whole page is ready before the first byte goes
     // out. The pages are small, and a render that stalls (a rare upstream lost wake-up, issue 11)
     // can then be abandoned and started again by the server's `retry_stalled_page` layer, which
@@ -77,16 +65,16 @@ pub fn App() -> impl IntoView {
         <DocumentMeta />
         <Router>
             <Layout>
-                <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/report") view=ReportInfoPage ssr=SsrMode::Async />
-                    <Route path=path!("/report/new") view=ReportNewPage ssr=SsrMode::Async />
-                    <Route path=path!("/report/receipt") view=ReceiptPage ssr=SsrMode::Async />
-                    <Route path=path!("/lookup") view=LookupPage ssr=SsrMode::Async />
-                    <Route path=path!("/lookup/case") view=CasePage ssr=SsrMode::Async />
-                    <Route path=path!("/quiz") view=QuizInfoPage ssr=SsrMode::Async />
-                    <Route path=path!("/training") view=TrainingInfoPage ssr=SsrMode::Async />
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Routes fallback=|| view! { <NotFound /> <crate::ui::HydrationMarker /> }>
+                    <Route path=path!("/") view={Lazy::<public_routes::PublicHome>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/report") view={Lazy::<public_routes::PublicReportInfo>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/report/new") view={Lazy::<public_routes::PublicReportNew>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/report/receipt") view={Lazy::<public_routes::PublicReceipt>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/lookup") view={Lazy::<public_routes::PublicLookup>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/lookup/case") view={Lazy::<public_routes::PublicCase>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/quiz") view={Lazy::<public_routes::PublicQuizInfo>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/training") view={Lazy::<public_routes::PublicTrainingInfo>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/login") view={Lazy::<public_routes::PublicLogin>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/account") view={Lazy::<staff_routes::Account>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff") view={Lazy::<staff_routes::Staff>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/reports") view={Lazy::<staff_routes::StaffQueue>::new()} ssr=SsrMode::Async />

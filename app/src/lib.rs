@@ -10,6 +10,7 @@ pub mod app;
 pub mod errors;
 pub mod home;
 pub mod portal;
+pub mod public_routes;
 pub mod reports;
 pub mod staff_routes;
 pub mod ui;
@@ -22,8 +23,8 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod state;
 
-/// Entry point of the WebAssembly bundle: hydrates the server-rendered page. Asynchronously, so a
-/// staff page can first fetch its split-off code (`staff_routes`).
+/// Entry point of the WebAssembly bundle: hydrates the server-rendered page. Asynchronously, so
+/// the page can first fetch its split-off code (`public_routes`, `staff_routes`).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

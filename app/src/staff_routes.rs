@@ -16,7 +16,7 @@ impl LazyRoute for Account {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::accounts::pages::AccountPage /> }.into_any()
+        view! { <crate::accounts::pages::AccountPage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }
 
@@ -27,7 +27,7 @@ impl LazyRoute for Staff {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::accounts::pages::StaffPage /> }.into_any()
+        view! { <crate::accounts::pages::StaffPage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }
 
@@ -38,7 +38,7 @@ impl LazyRoute for StaffQueue {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::workflow::pages::StaffQueuePage /> }.into_any()
+        view! { <crate::workflow::pages::StaffQueuePage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }
 
@@ -49,7 +49,7 @@ impl LazyRoute for Dashboard {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::workflow::pages::DashboardPage /> }.into_any()
+        view! { <crate::workflow::pages::DashboardPage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }
 
@@ -60,7 +60,7 @@ impl LazyRoute for StaffReport {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::reports::staff::StaffReportPage /> }.into_any()
+        view! { <crate::reports::staff::StaffReportPage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }
 
@@ -71,7 +71,7 @@ impl LazyRoute for AdminUsers {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::accounts::pages::AdminUsersPage /> }.into_any()
+        view! { <crate::accounts::pages::AdminUsersPage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }
 
@@ -82,7 +82,7 @@ impl LazyRoute for Routing {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::workflow::admin::RoutingPage /> }.into_any()
+        view! { <crate::workflow::admin::RoutingPage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }
 
@@ -93,7 +93,7 @@ impl LazyRoute for Organisation {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::workflow::org::OrgPage /> }.into_any()
+        view! { <crate::workflow::org::OrgPage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }
 
@@ -104,7 +104,7 @@ impl LazyRoute for Calendar {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::workflow::admin::CalendarPage /> }.into_any()
+        view! { <crate::workflow::admin::CalendarPage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }
 
@@ -115,6 +115,6 @@ impl LazyRoute for AuditLog {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::workflow::admin::AuditLogPage /> }.into_any()
+        view! { <crate::workflow::admin::AuditLogPage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }

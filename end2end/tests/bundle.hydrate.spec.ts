@@ -2,16 +2,17 @@ import { test, expect, admin, waitForHydration } from "./fixtures";
 import { Page, Response } from "@playwright/test";
 
 /**
- * What a first visit costs and which code it brings (issue 12). Staff and admin pages are lazy
- * routes split out of the main WebAssembly bundle (`app/src/staff_routes.rs`): a citizen's public
- * page must never fetch their chunks, and a staff page must fetch its own and still hydrate.
+ * What a first visit costs and which code it brings (issue 12). Every page is a lazy route split
+ * out of the main WebAssembly bundle (`app/src/public_routes.rs`, `app/src/staff_routes.rs`): a
+ * citizen's first visit fetches the shared main module and its own page's code, never a staff
+ * page's, and a staff page fetches its own and still hydrates.
  *
  * The byte budget is what the browser receives (encoded bodies, brotli where accepted) for the
  * HTML and everything it loads on a first visit with an empty cache. It is deterministic for a
  * given build, so it is a test. Issue 12's target is 200 KB; the main bundle is not there yet
  * (docs/benchmarks.md), so this budget holds the current level and is lowered as code leaves it.
  */
-const FIRST_VISIT_BUDGET = 600 * 1024;
+const FIRST_VISIT_BUDGET = 480 * 1024;
 const PUBLIC_PAGES = ["/", "/report/new", "/lookup", "/quiz"];
 
 async function recordTransfers(page: Page): Promise<() => Promise<{ url: string; bytes: number }[]>> {
@@ -40,22 +41,36 @@ test("a first visit to a public page stays within the budget and brings no staff
     const total = all.reduce((sum, t) => sum + t.bytes, 0);
     const wasm = all.filter((t) => t.url.endsWith(".wasm"));
     console.log(`first visit ${path}: ${all.length} responses, ${total} B (${all.map((t) => `${new URL(t.url).pathname} ${t.bytes}`).join(", ")})`);
-    expect(wasm.map((t) => new URL(t.url).pathname)).toEqual(["/pkg/safewhistle.wasm"]);
+    // The shared main module, this page's own split file and chunks of code it shares with other
+    // pages; never a staff page's split file (those are named after the staff pages).
+    const wasmPaths = wasm.map((t) => new URL(t.url).pathname);
+    expect(wasmPaths).toContain("/pkg/safewhistle.wasm");
+    expect(wasmPaths.filter((p) => p.startsWith("/pkg/split_")).length, `one page split: ${wasmPaths.join(", ")}`).toBe(1);
+    for (const p of wasmPaths) {
+      expect(p, "a public page's code only").toMatch(/^\/pkg\/(safewhistle|split___public_[a-z_]+_view_\d+|chunk_\d+)\.wasm$/);
+    }
     expect(total, `first visit to ${path} in bytes`).toBeLessThanOrEqual(FIRST_VISIT_BUDGET);
     await ctx.close();
   }
 });
 
 test("a staff page loads its split-off code and hydrates", async ({ browser, baseURL }) => {
-  const ctx = await browser.newContext({ baseURL, locale: "zh-CN" });
+  const login = await browser.newContext({ baseURL, locale: "zh-CN" });
+  const loginPage = await login.newPage();
+  await loginPage.goto("/login");
+  await waitForHydration(loginPage);
+  await loginPage.fill("#username", admin.username);
+  await loginPage.fill("#password", admin.password);
+  await loginPage.click("button[type=submit]");
+  await expect(loginPage).toHaveURL(/\/staff$/);
+  // The staff page is opened with the session but an empty cache, so every file it needs is
+  // fetched and seen here (the login page's client-side move to /staff may already have loaded
+  // and cached the staff code).
+  const storageState = await login.storageState();
+  await login.close();
+  const ctx = await browser.newContext({ baseURL, locale: "zh-CN", storageState });
   const page = await ctx.newPage();
   const transfers = await recordTransfers(page);
-  await page.goto("/login");
-  await waitForHydration(page);
-  await page.fill("#username", admin.username);
-  await page.fill("#password", admin.password);
-  await page.click("button[type=submit]");
-  await expect(page).toHaveURL(/\/staff$/);
 
   // A full load of a lazy staff page: server-rendered, then hydrated after its chunk arrived.
   await page.goto("/staff");

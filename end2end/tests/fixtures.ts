@@ -87,7 +87,7 @@ export const test = base.extend<Fixtures>({
   },
 });
 
-/** The app marks <body data-hydrated> once the WebAssembly app has taken over the page. */
+/** Each page marks <body data-hydrated> once the WebAssembly app has hydrated it (`HydrationMarker`). */
 export async function waitForHydration(page: Page): Promise<void> {
   await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 30_000 });
 }

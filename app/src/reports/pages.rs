@@ -372,7 +372,12 @@ pub(crate) mod upload {
 #[component]
 pub fn ReportNewPage() -> impl IntoView {
     let lang = use_i18n().get_locale_untracked().as_str();
-    let ctx = Resource::new(move || lang, |lang| report_form(Some(lang.to_string())));
+    // Sent as ASCII-only JSON: see `ui::ascii_json` (the choices' names are Chinese text).
+    let ctx = Resource::<_, crate::ui::ascii_json::AsciiJson>::new_with_options(
+        move || lang,
+        |lang| report_form(Some(lang.to_string())),
+        false,
+    );
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

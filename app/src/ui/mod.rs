@@ -6,6 +6,22 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+pub mod ascii_json;
+
+/// Marks `<body data-hydrated>` once the page it is placed in has been hydrated by the WebAssembly
+/// app (effects run only in the browser, after their component took over its server-rendered
+/// HTML). Every route's view ends with it: a lazy page is hydrated only after its split-off code
+/// arrived, so a marker on the app itself would be set too early. End-to-end tests wait for it.
+#[component]
+pub fn HydrationMarker() -> impl IntoView {
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
 /// Translate an error code (from `AppError` or a field error) into the reader's language.
 pub fn error_text(locale: Locale, code: &str) -> String {
     let s = match code {
