@@ -13,6 +13,7 @@ async fn home_in_both_languages(backend: Backend) {
     assert_eq!(resp.status(), 200);
     let body = resp.text().await.expect("body");
     assert!(body.contains("lang=\"zh-CN\""), "html lang should be zh-CN");
+    assert!(body.contains("<meta name=\"description\" content=\"向区应急管理局举报"), "a description in the page's language");
     assert!(body.contains("发现安全隐患，请告诉我们"));
     assert!(body.contains("我要举报") && body.contains("举报查询") && body.contains("安全答题") && body.contains("培训记录"));
 
@@ -23,6 +24,10 @@ async fn home_in_both_languages(backend: Backend) {
     assert!(header(&resp, "set-cookie").starts_with("sw_lang=en"));
     let body = app.get("/report").await.text().await.expect("body");
     assert!(body.contains("lang=\"en\""), "html lang should follow the cookie");
+    assert!(
+        body.contains("<meta name=\"description\" content=\"Report work-safety hazards"),
+        "the description follows the language too"
+    );
     assert!(body.contains("Before you report"));
     assert!(!body.contains("举报须知"));
 
