@@ -4,7 +4,9 @@
 Sends, all at once: 10 decompression bombs (1 MB PNGs claiming 12,000 x 12,000 16-bit RGBA,
 1.15 GB if decoded), 10 of the largest images the decode budget still accepts (6,000 x 6,600 RGB,
 119 MB decoded each) and 20 valid reports with a small photo. Prints what each got and the
-server's peak resident memory (VmHWM) before and after.
+server's peak resident memory (VmHWM) before and after. Then a second phase: 16 reports at once,
+each with the largest body the server takes (6 PDFs of just under 10 MiB: documents are kept as
+they are, so nothing shrinks them), to show that upload bodies do not sit in memory.
 
 Usage: hostile_memory.py BASE_URL SERVER_PID
 """
@@ -48,7 +50,7 @@ FIELDS = {
 }
 
 
-def post_report(base, image, results, i):
+def post_report(base, image, results, i, files=1, name="p.png", ctype="image/png"):
     try:
         req = urllib.request.Request(f"{base}/api/report_form", data=b"", headers={"Accept": "application/json"})
         token = json.load(urllib.request.urlopen(req, timeout=120))["token"]
@@ -56,11 +58,17 @@ def post_report(base, image, results, i):
         body = [f"--{boundary}\r\nContent-Disposition: form-data; name=\"form_token\"\r\n\r\n{token}\r\n".encode()]
         for k, v in FIELDS.items():
             body.append(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n".encode())
-        body.append(f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"p.png\"\r\n"
-                    f"Content-Type: image/png\r\n\r\n".encode() + image + b"\r\n")
+        for _ in range(files):
+            # The file's bytes are shared, not copied, across parts and threads.
+            body.append(f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
+                        f"Content-Type: {ctype}\r\n\r\n".encode())
+            body.append(image)
+            body.append(b"\r\n")
         body.append(f"--{boundary}--\r\n".encode())
-        req = urllib.request.Request(f"{base}/report/submit", data=b"".join(body), headers={
-            "Accept": "application/json", "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        length = sum(len(b) for b in body)
+        req = urllib.request.Request(f"{base}/report/submit", data=iter(body), headers={
+            "Accept": "application/json", "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Content-Length": str(length)})
         try:
             resp = urllib.request.urlopen(req, timeout=300)
             results[i] = (resp.status, "")
@@ -95,6 +103,29 @@ def main():
         print(f"{kind}: {got}")
     print(f"server RSS before: {before.get('VmRSS', 0) / 1024:.1f} MB, peak before: {before.get('VmHWM', 0) / 1024:.1f} MB")
     print(f"server peak RSS (VmHWM) after 40 concurrent uploads: {after.get('VmHWM', 0) / 1024:.1f} MB")
+
+    pdf = b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024 - 4096)
+    try:  # reset the peak (Linux: writing 5 to clear_refs), so the figure is this phase's own
+        with open(f"/proc/{pid}/clear_refs", "w") as f:
+            f.write("5")
+        reset = True
+    except OSError:
+        reset = False
+    results = [None] * 16
+    threads = [threading.Thread(target=post_report, args=(base, pdf, results, i, 6, "d.pdf", "application/pdf"))
+               for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    got = {}
+    for r in results:
+        key = f"{r[0]} {r[1]}".strip()
+        got[key] = got.get(key, 0) + 1
+    final = dict(peak_kb(pid))
+    print(f"full bodies (16 at once, 6 x {len(pdf):,} B PDFs each): {got}")
+    since = "during this phase" if reset else "since start (could not reset the peak)"
+    print(f"server peak RSS (VmHWM) {since}: {final.get('VmHWM', 0) / 1024:.1f} MB")
 
 
 if __name__ == "__main__":

@@ -87,7 +87,10 @@ impl Db {
                         // by default in SQLite.
                         conn.execute("PRAGMA journal_mode = WAL").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
-                        conn.execute("PRAGMA busy_timeout = 5000").await?;
+                        // Writers queue for up to 20 s (under the 30 s request timeout): a report carrying
+                        // 60 MB of attachments holds the write lock for a while, and 5 s was seen
+                        // to fail writers queued behind a burst of them.
+                        conn.execute("PRAGMA busy_timeout = 20000").await?;
                         // WAL with NORMAL survives a crash of the process (kill -9); FULL also
                         // survives a crash of the machine or a power loss, at about 1.5 ms of
                         // fsync per write transaction here (docs/benchmarks.md).

@@ -21,6 +21,8 @@ pub mod crypto;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod spool;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 /// Entry point of the WebAssembly bundle: hydrates the server-rendered page. Asynchronously, so

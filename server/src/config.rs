@@ -33,6 +33,11 @@ pub struct Config {
     /// Attachments per report or message, and the size of each.
     pub upload_max_files: usize,
     pub upload_max_file_bytes: usize,
+    /// Where upload bodies' files are spooled (encrypted) while a request handles them: a fresh
+    /// directory of the server's own is made under this one (default: the system's temporary
+    /// directory), and the most bytes spooled at once (beyond it an upload is answered 429).
+    pub upload_spool_dir: Option<std::path::PathBuf>,
+    pub upload_spool_bytes: u64,
     /// Days to the acceptance decision, the objection window and the reward claim window.
     pub report_acceptance_days: i64,
     pub report_objection_days: i64,
@@ -95,6 +100,8 @@ impl Default for Config {
             data_key_file: None,
             upload_max_files: 6,
             upload_max_file_bytes: 10 * 1024 * 1024,
+            upload_spool_dir: None,
+            upload_spool_bytes: 1024 * 1024 * 1024,
             report_acceptance_days: 5,
             report_objection_days: 10,
             reward_claim_days: 60,
@@ -142,6 +149,8 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("SW_DATA_KEY_FILE", "data_key_file"),
     ("SW_UPLOAD_MAX_FILES", "upload_max_files"),
     ("SW_UPLOAD_MAX_FILE_BYTES", "upload_max_file_bytes"),
+    ("SW_UPLOAD_SPOOL_DIR", "upload_spool_dir"),
+    ("SW_UPLOAD_SPOOL_BYTES", "upload_spool_bytes"),
     ("SW_REPORT_ACCEPTANCE_DAYS", "report_acceptance_days"),
     ("SW_REPORT_OBJECTION_DAYS", "report_objection_days"),
     ("SW_REWARD_CLAIM_DAYS", "reward_claim_days"),
@@ -195,7 +204,7 @@ impl Config {
                     },
                     "db_max_connections" | "session_idle_minutes" | "login_max_failures"
                     | "login_lock_seconds" | "max_body_bytes" | "request_timeout_secs" | "cpu_workers"
-                    | "upload_max_files" | "upload_max_file_bytes" | "report_acceptance_days"
+                    | "upload_max_files" | "upload_max_file_bytes" | "upload_spool_bytes" | "report_acceptance_days"
                     | "report_objection_days" | "reward_claim_days" | "pow_bits" | "nojs_delay_ms"
                     | "transfer_days" | "verification_days" | "extension_max_days" | "review_days" | "due_soon_days"
                     | "report_submits_per_hour" | "case_lookups_per_hour" | "case_messages_per_hour"
@@ -249,6 +258,11 @@ impl Config {
         }
         if self.upload_max_files > 50 || self.upload_max_file_bytes < 1024 || self.upload_max_file_bytes > 512 * 1024 * 1024 {
             bail!("SW_UPLOAD_MAX_FILES must be at most 50 and SW_UPLOAD_MAX_FILE_BYTES between 1 KiB and 512 MiB");
+        }
+        // One whole form, raw and cleaned, must fit.
+        let one_form = 2 * (self.upload_max_files.max(1) as u64) * self.upload_max_file_bytes as u64;
+        if self.upload_spool_bytes < one_form {
+            bail!("SW_UPLOAD_SPOOL_BYTES must be at least {one_form} (twice SW_UPLOAD_MAX_FILES × SW_UPLOAD_MAX_FILE_BYTES)");
         }
         self.reward_rules()?;
         self.deadline_rules()?;

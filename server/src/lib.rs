@@ -33,8 +33,10 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 pub struct ServerState {
     pub app: AppState,
     pub metrics: Metrics,
-    /// Upload bodies read at once (a global cap on the memory they take).
+    /// Upload bodies read at once.
     pub uploads: Arc<tokio::sync::Semaphore>,
+    /// Where upload forms' files wait while their request handles them (disk, encrypted, bounded).
+    pub spool: app::spool::Spool,
 }
 
 impl axum::extract::FromRef<ServerState> for LeptosOptions {
@@ -91,7 +93,9 @@ pub async fn build(config: Config) -> anyhow::Result<Application> {
         choices: Default::default(),
     };
     let metrics = Metrics::new();
-    let router = router(state, &config, metrics.clone());
+    let spool = app::spool::Spool::new(config.upload_spool_dir.as_deref(), config.upload_spool_bytes)
+        .context("SW_UPLOAD_SPOOL_DIR: cannot make the upload spool directory")?;
+    let router = router(state, &config, metrics.clone(), spool);
     let listener = TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("SW_BIND: cannot listen on {}", config.bind))?;
@@ -175,15 +179,16 @@ impl Application {
     }
 }
 
-/// Upload forms read into memory at the same time (with the default 6 × 10 MiB per form, at most
-/// 480 MiB in the worst case; typical phone reports are a few MiB). Others wait their turn.
+/// Upload bodies read at the same time (their files go to the spool, not memory); others wait
+/// their turn in the network buffers.
 const UPLOAD_SLOTS: usize = 8;
 
 /// The router with every layer; also usable directly in tests.
-pub fn router(state: AppState, config: &Config, metrics: Metrics) -> Router {
+pub fn router(state: AppState, config: &Config, metrics: Metrics, spool: app::spool::Spool) -> Router {
     let leptos_options = state.leptos_options.clone();
     let routes = generate_route_list(App);
-    let server_state = ServerState { app: state.clone(), metrics, uploads: Arc::new(tokio::sync::Semaphore::new(UPLOAD_SLOTS)) };
+    let server_state =
+        ServerState { app: state.clone(), metrics, uploads: Arc::new(tokio::sync::Semaphore::new(UPLOAD_SLOTS)), spool };
 
     // Every Leptos render gets the state and a fresh CSP nonce.
     let render_ctx = {

@@ -5,6 +5,7 @@
 //! gets JSON and a real status code. Also the staff download of an attachment.
 use crate::ServerState;
 use app::errors::AppError;
+use app::reports::abuse::Bucket;
 use app::reports::ssr::{self as reports, Flash};
 use axum::extract::{ConnectInfo, FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -31,15 +32,23 @@ pub fn error_json(err: &AppError) -> Response {
     (status, Json(err.clone())).into_response()
 }
 
-/// Read an upload form, at most `UPLOAD_SLOTS` at a time (a global cap on bodies held in memory;
-/// a waiting body stays in the network buffers; after `SLOT_WAIT` the client is asked to retry:
-/// 429), checking the form token before any file.
-async fn read_form(state: &ServerState, req: Request, purpose: &str) -> Result<reports::UploadForm, AppError> {
+/// Read an upload form, at most `UPLOAD_SLOTS` at a time (a waiting body stays in the network
+/// buffers; after `SLOT_WAIT` the client is asked to retry: 429). The form token, its replay and
+/// the client's budget are checked when the token arrives, before any file; files go to the
+/// upload spool (disk, encrypted, bounded), not memory.
+async fn read_form(
+    state: &ServerState,
+    req: Request,
+    purpose: &'static str,
+    bucket: app::reports::abuse::Bucket,
+) -> Result<reports::UploadForm, AppError> {
+    let client = client_of(state, &req);
     let Ok(Ok(_slot)) = tokio::time::timeout(SLOT_WAIT, state.uploads.acquire()).await else {
         return Err(AppError::RateLimited);
     };
+    let gate = reports::FormGate { state: &state.app, purpose, bucket, client };
     match Multipart::from_request(req, &()).await {
-        Ok(mp) => reports::read_multipart(mp, &state.app.reports, Some((&state.app.data_key, purpose))).await,
+        Ok(mp) => reports::read_multipart(mp, &state.spool, gate).await,
         Err(_) => Err(AppError::Request("bad_form".into())),
     }
 }
@@ -52,10 +61,9 @@ fn client_of(state: &ServerState, req: &Request) -> Option<std::net::IpAddr> {
 
 /// POST /report/submit
 pub async fn submit_report(State(state): State<ServerState>, session: Session, req: Request) -> Response {
-    let client = client_of(&state, &req);
     let json = wants_json(req.headers());
-    let form = read_form(&state, req, reports::PURPOSE_REPORT).await;
-    match reports::submit_report(&state.app, client, form).await {
+    let form = read_form(&state, req, reports::PURPOSE_REPORT, Bucket::Submit).await;
+    match reports::submit_report(&state.app, form).await {
         Ok(receipt) => {
             // A new session id before the receipt (with its access code) goes into the session.
             if let Err(e) = session.cycle_id().await {
@@ -85,12 +93,11 @@ pub async fn submit_report(State(state): State<ServerState>, session: Session, r
 
 /// POST /lookup/message
 pub async fn reporter_message(State(state): State<ServerState>, session: Session, req: Request) -> Response {
-    let client = client_of(&state, &req);
     let json = wants_json(req.headers());
     let result = async {
         let report_id = reports::require_grant(&state.app, &session).await?;
-        let form = read_form(&state, req, reports::PURPOSE_MESSAGE).await?;
-        reports::add_reporter_message(&state.app, client, report_id, form).await
+        let form = read_form(&state, req, reports::PURPOSE_MESSAGE, Bucket::Message).await?;
+        reports::add_reporter_message(&state.app, report_id, form).await
     }
     .await;
     match result {

@@ -2,6 +2,7 @@
 //! transaction with its attachments, sealed identity and first timeline entry, or not at all.
 use super::abuse::{self, Bucket, CheckedToken};
 use super::media::{self, CleanFile};
+use crate::spool::{Spool, SpoolError, SpooledFile};
 use super::rules;
 use super::{CaseMessage, CaseView, Choice, FormChoice, Receipt, ReportDraft, ReportFormContext, TimelineEntry};
 use crate::db::{now, Db};
@@ -235,12 +236,17 @@ pub async fn form_context(
 
 // ---- multipart forms ------------------------------------------------------------------------------
 
-/// A multipart form read within limits: text fields (valid UTF-8 only) and file contents. The
-/// file names and types the browser sends are ignored.
+/// A multipart form read within limits: text fields (valid UTF-8 only) and the files, spooled
+/// to disk (see `crate::spool`). The file names and types the browser sends are ignored.
 #[derive(Default)]
 pub struct UploadForm {
     pub fields: HashMap<String, String>,
-    pub files: Vec<Vec<u8>>,
+    pub files: Vec<SpooledFile>,
+    /// The form's token, valid and unspent when it arrived; the client's budget was charged then.
+    pub token: Option<CheckedToken>,
+    /// Why the form is refused although its token was genuine (used already, or the client is
+    /// over its limit): its files were skipped, its text is kept to refill the form.
+    pub refused: Option<AppError>,
 }
 
 impl UploadForm {
@@ -250,41 +256,93 @@ impl UploadForm {
     pub fn flag(&self, name: &str) -> bool {
         matches!(self.fields.get(name).map(String::as_str), Some("on" | "true" | "1" | "yes"))
     }
+
+    /// The checked token, or why the form cannot be taken.
+    fn admit(&mut self) -> Result<CheckedToken, AppError> {
+        if let Some(e) = self.refused.take() {
+            return Err(e);
+        }
+        self.token.take().ok_or_else(|| AppError::field("form", "form_token_invalid"))
+    }
 }
 
 const MAX_FIELD_BYTES: usize = 32 * 1024;
 
-/// Read a multipart form. With `token` (the data key and the form's purpose), the signed form
-/// token must come before any file and is checked when it arrives (the form puts it first), so a
-/// post without a valid token is refused before its files are read into memory.
+/// Who may send a form with files: the signed form token for `purpose` must come before any file
+/// (the form puts it first) and is checked when it arrives, with whether it was used already and
+/// the client's per-hour budget for `bucket` (charged only for a genuine, unspent token). So the
+/// files of a forged or replayed post are never read, and nobody can use up the budget of
+/// everyone behind the same proxy with junk.
+pub struct FormGate<'a> {
+    pub state: &'a AppState,
+    pub purpose: &'static str,
+    pub bucket: Bucket,
+    pub client: Option<IpAddr>,
+}
+
+impl FormGate<'_> {
+    async fn admit(&self, text: &str) -> Result<CheckedToken, AppError> {
+        let st = self.state;
+        let token = abuse::check_token(&st.data_key, self.purpose, text)?;
+        if abuse::token_spent(&st.db, &token.nonce).await? {
+            return Err(AppError::field("form", "form_token_used"));
+        }
+        let per_hour = match self.bucket {
+            Bucket::Submit => st.reports.submits_per_hour,
+            Bucket::Lookup => st.reports.lookups_per_hour,
+            Bucket::Message => st.reports.messages_per_hour,
+        };
+        if !st.limiter.allow(self.bucket, self.client, per_hour) {
+            return Err(AppError::RateLimited);
+        }
+        Ok(token)
+    }
+}
+
+/// Read a multipart form through `gate`, spooling its files (each within the size limit, at most
+/// `max_files`); memory holds only the text fields and one write buffer.
 pub async fn read_multipart(
     mut mp: axum::extract::Multipart,
-    settings: &ReportSettings,
-    token: Option<(&crate::crypto::DataKey, &str)>,
+    spool: &Spool,
+    gate: FormGate<'_>,
 ) -> Result<UploadForm, AppError> {
+    let settings = &gate.state.reports;
     let mut form = UploadForm::default();
     let malformed = |_| AppError::Request("bad_form".into());
-    let mut token_seen = token.is_none();
     while let Some(mut field) = mp.next_field().await.map_err(malformed)? {
         let name = field.name().unwrap_or("").to_string();
-        if name == "files" && !token_seen {
-            return Err(AppError::field("form", "form_token_invalid"));
-        }
         if name == "files" {
-            let mut buf = Vec::new();
+            if form.token.is_none() && form.refused.is_none() {
+                return Err(AppError::field("form", "form_token_invalid"));
+            }
+            if form.refused.is_some() {
+                // A refused form's files are read past, not kept.
+                while field.chunk().await.map_err(malformed)?.is_some() {}
+                continue;
+            }
+            let mut writer = None;
             while let Some(chunk) = field.chunk().await.map_err(malformed)? {
-                if buf.len() + chunk.len() > settings.max_file_bytes {
+                if chunk.is_empty() {
+                    continue;
+                }
+                let w = match &mut writer {
+                    Some(w) => w,
+                    None => {
+                        if form.files.len() >= settings.max_files {
+                            return Err(AppError::field("files", "too_many_files"));
+                        }
+                        writer.insert(spool.writer().await?)
+                    }
+                };
+                if w.len() + chunk.len() as u64 > settings.max_file_bytes as u64 {
                     return Err(AppError::field("files", "file_too_large"));
                 }
-                buf.extend_from_slice(&chunk);
+                w.write(&chunk).await?;
             }
-            if buf.is_empty() {
-                continue; // an empty file input
+            // No writer: an empty file input.
+            if let Some(w) = writer {
+                form.files.push(w.finish().await?);
             }
-            if form.files.len() >= settings.max_files {
-                return Err(AppError::field("files", "too_many_files"));
-            }
-            form.files.push(buf);
         } else {
             let mut buf = Vec::new();
             while let Some(chunk) = field.chunk().await.map_err(malformed)? {
@@ -294,9 +352,16 @@ pub async fn read_multipart(
                 buf.extend_from_slice(&chunk);
             }
             let text = String::from_utf8(buf).map_err(|_| AppError::field(&name, "invalid_utf8"))?;
-            if let (Some((key, purpose)), "form_token") = (token, name.as_str()) {
-                abuse::check_token(key, purpose, &text)?;
-                token_seen = true;
+            if name == "form_token" {
+                if form.token.is_some() || form.refused.is_some() {
+                    return Err(AppError::field("form", "form_token_invalid"));
+                }
+                match gate.admit(&text).await {
+                    Ok(token) => form.token = Some(token),
+                    // A forged or expired token: stop reading at once.
+                    Err(e @ AppError::Validation(_)) if !is_used_token(&e) => return Err(e),
+                    Err(e) => form.refused = Some(e),
+                }
             }
             form.fields.insert(name, text);
         }
@@ -304,18 +369,55 @@ pub async fn read_multipart(
     Ok(form)
 }
 
+fn is_used_token(e: &AppError) -> bool {
+    matches!(e, AppError::Validation(errs) if errs.iter().any(|f| f.code == "form_token_used"))
+}
+
+/// An attachment checked and cleaned, waiting in the spool to be stored.
+struct Cleaned {
+    kind: media::Kind,
+    content_type: &'static str,
+    metadata_removed: bool,
+    gps: Option<(f64, f64)>,
+    sha256: String,
+    file: SpooledFile,
+}
+
+/// Read one spooled upload, clean it and spool the result (on a blocking thread; the upload's
+/// file is deleted as soon as it is read).
+fn clean_spooled(file: SpooledFile) -> Result<Result<Cleaned, media::MediaError>, SpoolError> {
+    use sha2::Digest as _;
+    let spool = file.spool().clone();
+    let raw = file.read_blocking()?;
+    drop(file);
+    let clean: CleanFile = match media::clean(raw) {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(e)),
+    };
+    let sha256 = hex::encode(sha2::Sha256::digest(&clean.bytes));
+    let stored = spool.store_blocking(&clean.bytes)?;
+    Ok(Ok(Cleaned {
+        kind: clean.kind,
+        content_type: clean.content_type,
+        metadata_removed: clean.metadata_removed,
+        gps: clean.gps,
+        sha256,
+        file: stored,
+    }))
+}
+
 /// Check every attachment on the CPU pool, one job per file (so a single report uses every core);
 /// the first refused file fails the whole form.
-async fn clean_files(state: &AppState, files: Vec<Vec<u8>>) -> Result<Vec<CleanFile>, AppError> {
+async fn clean_files(state: &AppState, files: Vec<SpooledFile>) -> Result<Vec<Cleaned>, AppError> {
     let mut jobs = tokio::task::JoinSet::new();
-    for (i, bytes) in files.into_iter().enumerate() {
+    for (i, file) in files.into_iter().enumerate() {
         let st = state.clone();
-        jobs.spawn(async move { (i, st.run_cpu(move || media::clean(bytes)).await) });
+        jobs.spawn(async move { (i, st.run_cpu(move || clean_spooled(file)).await) });
     }
     let mut results = Vec::new();
     while let Some(joined) = jobs.join_next().await {
         let (i, r) = joined.map_err(|e| AppError::internal("attachment job", e))?;
-        results.push((i, r?));
+        results.push((i, r??));
     }
     results.sort_by_key(|(i, _)| *i);
     let mut out = Vec::new();
@@ -343,13 +445,14 @@ async fn insert_attachments(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     report_id: i64,
     message_id: Option<i64>,
-    files: &[CleanFile],
+    files: &[Cleaned],
     ts: i64,
 ) -> Result<(), AppError> {
-    use sha2::Digest as _;
+    // One file in memory at a time.
     for f in files {
-        let digest = hex::encode(sha2::Sha256::digest(&f.bytes));
-        let sealed = key.encrypt_bytes(&f.bytes, &attachment_context(report_id, &digest));
+        let bytes = f.file.read().await?;
+        let sealed = key.encrypt_bytes(&bytes, &attachment_context(report_id, &f.sha256));
+        drop(bytes);
         sqlx::query(
             "insert into attachments (report_id, message_id, kind, content_type, size_bytes, sha256, \
              metadata_removed, data, created_at, sealed) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)",
@@ -358,8 +461,8 @@ async fn insert_attachments(
         .bind(message_id)
         .bind(f.kind.as_str())
         .bind(f.content_type)
-        .bind(f.bytes.len() as i64)
-        .bind(digest)
+        .bind(f.file.len() as i64)
+        .bind(&f.sha256)
         .bind(i64::from(f.metadata_removed))
         .bind(sealed)
         .bind(ts)
@@ -437,33 +540,20 @@ struct SealedIdentity {
 /// Handle a submitted report form. On failure the draft comes back for refilling the form.
 pub async fn submit_report(
     state: &AppState,
-    client: Option<IpAddr>,
     form: Result<UploadForm, AppError>,
 ) -> Result<Receipt, (AppError, ReportDraft)> {
-    let form = match form {
+    let mut form = match form {
         Ok(f) => f,
         Err(e) => return Err((e, ReportDraft::default())),
     };
     let draft = draft_from(&form);
-    submit_inner(state, client, &form, &draft).await.map_err(|e| (e, draft))
+    submit_inner(state, &mut form, &draft).await.map_err(|e| (e, draft))
 }
 
-async fn submit_inner(
-    state: &AppState,
-    client: Option<IpAddr>,
-    form: &UploadForm,
-    draft: &ReportDraft,
-) -> Result<Receipt, AppError> {
+async fn submit_inner(state: &AppState, form: &mut UploadForm, draft: &ReportDraft) -> Result<Receipt, AppError> {
     let s = &state.reports;
-    // Only a real form (a valid, unspent token) counts against the client's budget: junk posts
-    // cannot use up the limit of everyone behind the same proxy.
-    let token = abuse::check_token(&state.data_key, PURPOSE_REPORT, &form.text("form_token"))?;
-    if abuse::token_spent(&state.db, &token.nonce).await? {
-        return Err(AppError::field("form", "form_token_used"));
-    }
-    if !state.limiter.allow(Bucket::Submit, client, s.submits_per_hour) {
-        return Err(AppError::RateLimited);
-    }
+    // Token, replay and the client's budget were checked as the form arrived (`FormGate`).
+    let token = form.admit()?;
     abuse::pow_or_delay(&token.nonce, form.fields.get("pow").map(String::as_str), s.pow_bits, s.nojs_delay_ms).await;
 
     let name = form.text("name");
@@ -494,7 +584,7 @@ async fn submit_inner(
         return Err(AppError::field("sector", "choose_one"));
     };
 
-    let files = clean_files(state, form.files.clone()).await?;
+    let files = clean_files(state, std::mem::take(&mut form.files)).await?;
 
     let mut coords = match (draft.latitude.trim().parse::<f64>(), draft.longitude.trim().parse::<f64>()) {
         (Ok(a), Ok(o)) => Some((a, o)),
@@ -765,20 +855,9 @@ pub async fn case_view(state: &AppState, session: &Session, report_id: i64) -> R
 }
 
 /// A reporter's message with optional files, in one transaction.
-pub async fn add_reporter_message(
-    state: &AppState,
-    client: Option<IpAddr>,
-    report_id: i64,
-    form: UploadForm,
-) -> Result<(), AppError> {
-    let s = &state.reports;
-    let token: CheckedToken = abuse::check_token(&state.data_key, PURPOSE_MESSAGE, &form.text("form_token"))?;
-    if abuse::token_spent(&state.db, &token.nonce).await? {
-        return Err(AppError::field("form", "form_token_used"));
-    }
-    if !state.limiter.allow(Bucket::Message, client, s.messages_per_hour) {
-        return Err(AppError::RateLimited);
-    }
+pub async fn add_reporter_message(state: &AppState, report_id: i64, mut form: UploadForm) -> Result<(), AppError> {
+    // Token, replay and the client's budget were checked as the form arrived (`FormGate`).
+    let token = form.admit()?;
     let body = form.text("body");
     let mut errs = Vec::new();
     rules::check_text(&mut errs, "body", &body, 1, rules::MESSAGE_MAX);

@@ -1,7 +1,7 @@
 //! Hardening of the public side (issue 10), on both databases: limits that hold behind a proxy
 //! and are spent only by real forms, login attempts counted before argon2, case numbers that
 //! cannot be locked against their reporter, image decoding within a budget, no open redirect,
-//! no caching of dynamic pages, metrics off the public port, no panic on a hostile case number,
+//! upload files spooled to disk within a budget and never left behind, no caching of dynamic pages, metrics off the public port, no panic on a hostile case number,
 //! and a catch-all that answers a panic with a 500 page instead of a dropped connection.
 use crate::both_backends;
 use crate::helpers::{fresh_database, new_client, spawn, spawn_with, test_config, Backend, TestApp};
@@ -154,6 +154,105 @@ async fn image_budget_is_checked_before_decoding(backend: Backend) {
     assert_eq!(n, 0, "nothing stored");
 }
 both_backends!(image_budget_is_checked_before_decoding);
+
+/// Every file the server holds in its upload spool right now: (count, bytes).
+fn spooled(parent: &std::path::Path) -> (usize, u64) {
+    let mut n = (0, 0);
+    for dir in std::fs::read_dir(parent).expect("spool parent").flatten() {
+        for f in std::fs::read_dir(dir.path()).into_iter().flatten().flatten() {
+            n.0 += 1;
+            n.1 += f.metadata().map(|m| m.len()).unwrap_or(0);
+        }
+    }
+    n
+}
+
+async fn wait_for_spool(parent: &std::path::Path, want: (usize, u64)) {
+    for _ in 0..100 {
+        if spooled(parent) == want {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("spool holds {:?}, expected {want:?}", spooled(parent));
+}
+
+/// A report post that stops half-way, over a raw connection: its token and two files sent, the
+/// body never finished. The server holds both files in its spool while it waits.
+async fn stalled_upload(app: &TestApp, token: &str, file: &[u8]) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt as _;
+    let b = "stalledboundary7";
+    let mut body = format!("--{b}\r\nContent-Disposition: form-data; name=\"form_token\"\r\n\r\n{token}\r\n").into_bytes();
+    for _ in 0..2 {
+        body.extend_from_slice(
+            format!("--{b}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(file);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{b}\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\n").as_bytes());
+    let head = format!(
+        "POST /report/submit HTTP/1.1\r\nHost: {}\r\nAccept: application/json\r\n\
+         Content-Type: multipart/form-data; boundary={b}\r\nContent-Length: {}\r\n\r\n",
+        app.addr,
+        body.len() + 4096
+    );
+    let mut s = tokio::net::TcpStream::connect(app.addr).await.expect("connect");
+    s.write_all(head.as_bytes()).await.expect("head");
+    s.write_all(&body).await.expect("body");
+    s
+}
+
+async fn uploads_are_spooled_within_a_budget_and_never_left_behind(backend: Backend) {
+    let parent = tempfile::tempdir().expect("tempdir");
+    let mut config = test_config(fresh_database(backend).await);
+    config.upload_max_files = 2;
+    config.upload_max_file_bytes = 64 * 1024;
+    // The smallest spool allowed: one whole form, raw and cleaned.
+    config.upload_spool_bytes = 4 * 64 * 1024;
+    config.upload_spool_dir = Some(parent.path().to_path_buf());
+    let app = spawn_with(config).await;
+    app.seed_reference().await;
+    let c = new_client();
+    let photo = crate::reports::jpeg_with_gps();
+    let post = |token: String, file: Vec<u8>| {
+        let form = report_form(token).part("files", Part::bytes(file).file_name("p.jpg").mime_str("image/jpeg").expect("mime"));
+        c.post(app.url("/report/submit")).header("accept", "application/json").multipart(form).send()
+    };
+
+    // A report with a photo: stored, and its spooled files gone once it is answered.
+    let resp = post(form_token(&app, &c).await, photo.clone()).await.expect("post");
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap_or_default());
+    assert_eq!(spooled(parent.path()), (0, 0));
+
+    // Two uploads stalled half-way hold the whole budget (4 × 64 KiB, encrypted on disk).
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    pdf.resize(64 * 1024, b'0');
+    let s1 = stalled_upload(&app, &form_token(&app, &c).await, &pdf).await;
+    let s2 = stalled_upload(&app, &form_token(&app, &c).await, &pdf).await;
+    wait_for_spool(parent.path(), (4, 4 * 64 * 1024)).await;
+    for dir in std::fs::read_dir(parent.path()).expect("parent").flatten() {
+        for f in std::fs::read_dir(dir.path()).expect("spool").flatten() {
+            let bytes = std::fs::read(f.path()).expect("spooled file");
+            assert!(!bytes.starts_with(b"%PDF"), "spooled files are not stored in clear");
+        }
+    }
+    // A third report cannot spool its photo: asked to come back later, nothing stored.
+    let before: i64 = sqlx::query_scalar("select count(*) from reports").fetch_one(&app.pool_db.pool).await.expect("count");
+    let resp = post(form_token(&app, &c).await, photo.clone()).await.expect("post");
+    assert_eq!(resp.status(), 429);
+    let after: i64 = sqlx::query_scalar("select count(*) from reports").fetch_one(&app.pool_db.pool).await.expect("count");
+    assert_eq!(before, after);
+
+    // The stalled clients go away: their files are deleted and the budget is free again.
+    drop((s1, s2));
+    wait_for_spool(parent.path(), (0, 0)).await;
+    let resp = post(form_token(&app, &c).await, photo).await.expect("post");
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap_or_default());
+    assert_eq!(spooled(parent.path()), (0, 0));
+}
+both_backends!(uploads_are_spooled_within_a_budget_and_never_left_behind);
 
 async fn language_switch_redirects_only_to_own_pages(backend: Backend) {
     let app = spawn(backend).await;
