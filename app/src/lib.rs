@@ -7,21 +7,21 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod accounts;
 pub mod app;
-pub mod errors;
+pub mod base;
+pub mod cases;
 pub mod home;
+pub mod org;
 pub mod portal;
 pub mod public_routes;
 pub mod reports;
+pub mod rewards;
 pub mod staff_routes;
 pub mod ui;
 pub mod workflow;
 
-#[cfg(feature = "ssr")]
-pub mod crypto;
-#[cfg(feature = "ssr")]
-pub mod db;
-#[cfg(feature = "ssr")]
-pub mod spool;
+#[cfg(test)]
+mod architecture_tests;
+
 #[cfg(feature = "ssr")]
 pub mod state;
 

@@ -70,7 +70,7 @@ pub fn TrainingInfoPage() -> impl IntoView {
 /// A GET form, so it works without JavaScript; the result is rendered by the server.
 #[component]
 fn RewardEstimator() -> impl IntoView {
-    use crate::reports::rules::{parse_reward_case, suggest_reward, RewardCase, ACCIDENT_LEVELS};
+    use crate::rewards::rules::{parse_reward_case, suggest_reward, RewardCase, ACCIDENT_LEVELS};
     let i18n = use_i18n();
     let rules = Resource::new(|| (), |_| crate::reports::api::reward_rules());
     let query = leptos_router::hooks::use_query_map();
@@ -134,7 +134,7 @@ fn RewardEstimator() -> impl IntoView {
                             view! {
                                 <p class="result" role="status">
                                     {t!(i18n, estimator_result)} " "
-                                    <strong id="estimate">{format!("¥{}", crate::reports::pages::fmt_yuan(amount * 100))}</strong>
+                                    <strong id="estimate">{format!("¥{}", crate::base::format::fmt_yuan(amount * 100))}</strong>
                                 </p>
                                 <p class="hint">{basis}</p>
                                 <p class="hint">{t!(i18n, estimator_disclaimer)}</p>

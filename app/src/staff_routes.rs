@@ -93,7 +93,7 @@ impl LazyRoute for Organisation {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::workflow::org::OrgPage /> <crate::ui::HydrationMarker /> }.into_any()
+        view! { <crate::org::pages::OrgPage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }
 

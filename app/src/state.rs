@@ -1,5 +1,5 @@
 //! Server-side state handed to every SSR render and server function as Leptos context.
-use crate::db::Db;
+use crate::base::db::Db;
 use leptos::config::LeptosOptions;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -34,7 +34,7 @@ pub struct AppState {
     pub db: Db,
     pub auth: Arc<AuthSettings>,
     /// Key for secrets stored encrypted (TOTP secrets; later reporter identity).
-    pub data_key: Arc<crate::crypto::DataKey>,
+    pub data_key: Arc<crate::base::crypto::DataKey>,
     /// Bounds CPU-heavy work (argon2, image re-encoding) so it cannot starve request handling on a
     /// 2-core machine.
     pub cpu_pool: Arc<CpuGate>,
@@ -57,7 +57,7 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 
 impl AppState {
     /// Run CPU-heavy work on the blocking pool, at most `cpu_pool` permits at a time.
-    pub async fn run_cpu<T, F>(&self, f: F) -> Result<T, crate::errors::AppError>
+    pub async fn run_cpu<T, F>(&self, f: F) -> Result<T, crate::base::errors::AppError>
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
@@ -87,12 +87,12 @@ impl CpuGate {
         CpuGate { permits: Arc::new(Semaphore::new(workers.max(1))), queued: AtomicUsize::new(0), max_queued }
     }
 
-    pub async fn run<T, F>(&self, f: F) -> Result<T, crate::errors::AppError>
+    pub async fn run<T, F>(&self, f: F) -> Result<T, crate::base::errors::AppError>
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        use crate::errors::AppError;
+        use crate::base::errors::AppError;
         if self.queued.fetch_add(1, Ordering::SeqCst) >= self.max_queued {
             self.queued.fetch_sub(1, Ordering::SeqCst);
             return Err(AppError::RateLimited);
@@ -110,9 +110,9 @@ impl CpuGate {
 }
 
 /// The state from Leptos context (provided by the server for every request).
-pub fn app_state() -> Result<AppState, crate::errors::AppError> {
+pub fn app_state() -> Result<AppState, crate::base::errors::AppError> {
     leptos::prelude::use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from context");
-        crate::errors::AppError::Internal
+        crate::base::errors::AppError::Internal
     })
 }

@@ -187,7 +187,7 @@ pub async fn create_user_cmd(config: &Config, cmd: AdminCommand) -> anyhow::Resu
             println!("account created (id {id})");
             Ok(())
         }
-        Err(app::errors::AppError::Validation(errs)) => {
+        Err(app::base::errors::AppError::Validation(errs)) => {
             let list: Vec<String> = errs.iter().map(|e| format!("{}: {}", e.field, e.code)).collect();
             bail!("account not created: {}", list.join(", "))
         }
@@ -207,7 +207,7 @@ pub async fn bench_baseline(bind: std::net::SocketAddr, size: usize) -> anyhow::
 
 pub async fn audit_verify(config: &Config) -> anyhow::Result<()> {
     let db = crate::open_database(config).await?;
-    match app::workflow::audit::verify(&db).await.map_err(|e| anyhow::anyhow!("reading the audit log: {e}"))? {
+    match app::base::audit::verify(&db).await.map_err(|e| anyhow::anyhow!("reading the audit log: {e}"))? {
         Ok(n) => {
             println!("audit chain verified: {n} rows");
             Ok(())
@@ -218,9 +218,9 @@ pub async fn audit_verify(config: &Config) -> anyhow::Result<()> {
 
 pub async fn audit_head(config: &Config) -> anyhow::Result<()> {
     let db = crate::open_database(config).await?;
-    match app::workflow::audit::head(&db).await.map_err(|e| anyhow::anyhow!("reading the audit log: {e}"))? {
+    match app::base::audit::head(&db).await.map_err(|e| anyhow::anyhow!("reading the audit log: {e}"))? {
         Some((seq, hash)) => println!("{seq} {hash}"),
-        None => println!("0 {}", app::workflow::audit::GENESIS),
+        None => println!("0 {}", app::base::audit::GENESIS),
     }
     Ok(())
 }
@@ -233,7 +233,7 @@ pub async fn deadline_job(config: &Config) -> anyhow::Result<()> {
 }
 
 pub async fn rules_cmd(config: &Config, cmd: RulesCommand) -> anyhow::Result<()> {
-    use app::reports::rules::{parse_reward_case, suggest_reward, RewardCase};
+    use app::rewards::rules::{parse_reward_case, suggest_reward, RewardCase};
     match cmd {
         RulesCommand::Reward { fine, level, deaths } => {
             let rules = config.reward_rules()?;
@@ -255,7 +255,7 @@ pub async fn rules_cmd(config: &Config, cmd: RulesCommand) -> anyhow::Result<()>
                 ),
                 RewardCase::Concealed { level, deaths } => println!(
                     "{} × {deaths} death(s) at {} yuan each, cap {} → reward {amount} yuan",
-                    app::reports::rules::ACCIDENT_LEVELS[level],
+                    app::rewards::rules::ACCIDENT_LEVELS[level],
                     rules.per_death_yuan[level],
                     rules.cap_yuan
                 ),
@@ -263,12 +263,12 @@ pub async fn rules_cmd(config: &Config, cmd: RulesCommand) -> anyhow::Result<()>
             Ok(())
         }
         RulesCommand::Deadline { stage, from } => {
-            use app::workflow::calendar::{Day, Stage};
+            use app::base::calendar::{Day, Stage};
             let st = Stage::parse(&stage).ok_or_else(|| anyhow::anyhow!("unknown stage {stage:?}"))?;
             let day = Day::parse(&from).ok_or_else(|| anyhow::anyhow!("--from: expected YYYY-MM-DD, got {from:?}"))?;
             let rules = config.deadline_rules()?;
             let db = crate::open_database(config).await?;
-            let cal = app::workflow::ssr::load_calendar(&db).await.map_err(|e| anyhow::anyhow!("reading the calendar: {e}"))?;
+            let cal = app::base::calendar::load_calendar(&db).await.map_err(|e| anyhow::anyhow!("reading the calendar: {e}"))?;
             let due = rules.deadline(&cal, st, day.end_timestamp() - 12 * 3600);
             println!(
                 "{} from {day}: {} {} days → due {} (end of day, China time)",

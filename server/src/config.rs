@@ -227,7 +227,7 @@ impl Config {
     }
 
     /// The key for encrypted columns; start-up fails without a valid one.
-    pub fn data_key(&self) -> anyhow::Result<app::crypto::DataKey> {
+    pub fn data_key(&self) -> anyhow::Result<app::base::crypto::DataKey> {
         let text = match (&self.data_key, &self.data_key_file) {
             (Some(k), _) => k.clone(),
             (None, Some(path)) => std::fs::read_to_string(path)
@@ -237,7 +237,7 @@ impl Config {
                  (create one with `safewhistle gen-key > data.key`)"
             ),
         };
-        app::crypto::DataKey::from_base64(&text).map_err(|e| anyhow::anyhow!("SW_DATA_KEY / SW_DATA_KEY_FILE: {e}"))
+        app::base::crypto::DataKey::from_base64(&text).map_err(|e| anyhow::anyhow!("SW_DATA_KEY / SW_DATA_KEY_FILE: {e}"))
     }
 
     fn validate(&self) -> anyhow::Result<()> {
@@ -291,7 +291,7 @@ impl Config {
     }
 
     /// The reward rules, checked: bounds in order, four positive per-death amounts.
-    pub fn reward_rules(&self) -> anyhow::Result<app::reports::rules::RewardRules> {
+    pub fn reward_rules(&self) -> anyhow::Result<app::rewards::rules::RewardRules> {
         let per: Vec<i64> = self
             .reward_per_death_yuan
             .split(',')
@@ -311,7 +311,7 @@ impl Config {
         {
             bail!("SW_REWARD_FINE_PERCENT must be 0–100, SW_REWARD_FINE_MIN_YUAN ≤ SW_REWARD_FINE_MAX_YUAN, SW_REWARD_CAP_YUAN > 0");
         }
-        Ok(app::reports::rules::RewardRules {
+        Ok(app::rewards::rules::RewardRules {
             fine_percent: self.reward_fine_percent,
             fine_min_yuan: self.reward_fine_min_yuan,
             fine_max_yuan: self.reward_fine_max_yuan,
@@ -321,8 +321,8 @@ impl Config {
     }
 
     /// The stage lengths, checked: every stage named in SW_WORKING_DAY_STAGES must exist.
-    pub fn deadline_rules(&self) -> anyhow::Result<app::workflow::calendar::DeadlineRules> {
-        use app::workflow::calendar::{DeadlineRules, Stage};
+    pub fn deadline_rules(&self) -> anyhow::Result<app::base::calendar::DeadlineRules> {
+        use app::base::calendar::{DeadlineRules, Stage};
         let mut working = Vec::new();
         for name in self.working_day_stages.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             match Stage::parse(name) {
@@ -352,10 +352,10 @@ impl Config {
         Ok(rules)
     }
 
-    pub fn sqlite_sync(&self) -> anyhow::Result<app::db::SqliteSync> {
+    pub fn sqlite_sync(&self) -> anyhow::Result<app::base::db::SqliteSync> {
         match self.sqlite_synchronous.trim().to_ascii_lowercase().as_str() {
-            "full" => Ok(app::db::SqliteSync::Full),
-            "normal" => Ok(app::db::SqliteSync::Normal),
+            "full" => Ok(app::base::db::SqliteSync::Full),
+            "normal" => Ok(app::base::db::SqliteSync::Normal),
             other => bail!("SW_SQLITE_SYNCHRONOUS: expected full or normal, got {other:?}"),
         }
     }
@@ -427,14 +427,14 @@ mod tests {
         assert!(c.data_key().unwrap_err().to_string().contains("SW_DATA_KEY_FILE"));
         let c = Config::load_from(None, env(&[("SW_DATA_KEY", "short")])).expect("valid");
         assert!(c.data_key().unwrap_err().to_string().contains("SW_DATA_KEY"));
-        let key = app::crypto::DataKey::generate_base64();
+        let key = app::base::crypto::DataKey::generate_base64();
         let c = Config::load_from(None, env(&[("SW_DATA_KEY", &key)])).expect("valid");
         assert!(c.data_key().is_ok());
     }
 
     #[test]
     fn deadline_settings() {
-        use app::workflow::calendar::Stage;
+        use app::base::calendar::Stage;
         let c = Config::load_from(None, env(&[])).expect("defaults");
         let r = c.deadline_rules().expect("rules");
         assert_eq!((r.days(Stage::Acceptance), r.counts_working_days(Stage::Acceptance)), (5, true));

@@ -4,7 +4,7 @@
 use crate::public_forms::error_json;
 use crate::ServerState;
 use app::accounts::{ssr::require_in, Permission};
-use app::errors::AppError;
+use app::base::errors::AppError;
 use app::workflow::ssr::{export_rows, ExportRow, EXPORT_HEADER};
 use app::workflow::QueueFilter;
 use axum::extract::{Query, State};

@@ -198,7 +198,7 @@ async fn server_fn_error_status(req: Request, next: Next) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
     };
-    if let Ok(err) = serde_json::from_slice::<app::errors::AppError>(&bytes) {
+    if let Ok(err) = serde_json::from_slice::<app::base::errors::AppError>(&bytes) {
         if let Ok(status) = StatusCode::from_u16(err.status_code()) {
             parts.status = status;
         }

@@ -12,7 +12,7 @@ pub mod session_store;
 
 use anyhow::Context;
 use app::app::{shell, App};
-use app::db::Db;
+use app::base::db::Db;
 use app::state::{AppState, AuthSettings, CpuGate};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -36,7 +36,7 @@ pub struct ServerState {
     /// Upload bodies read at once.
     pub uploads: Arc<tokio::sync::Semaphore>,
     /// Where upload forms' files wait while their request handles them (disk, encrypted, bounded).
-    pub spool: app::spool::Spool,
+    pub spool: app::base::spool::Spool,
 }
 
 impl axum::extract::FromRef<ServerState> for LeptosOptions {
@@ -93,7 +93,7 @@ pub async fn build(config: Config) -> anyhow::Result<Application> {
         choices: Default::default(),
     };
     let metrics = Metrics::new();
-    let spool = app::spool::Spool::new(config.upload_spool_dir.as_deref(), config.upload_spool_bytes)
+    let spool = app::base::spool::Spool::new(config.upload_spool_dir.as_deref(), config.upload_spool_bytes)
         .context("SW_UPLOAD_SPOOL_DIR: cannot make the upload spool directory")?;
     let router = router(state, &config, metrics.clone(), spool);
     let listener = TcpListener::bind(config.bind)
@@ -184,7 +184,7 @@ impl Application {
 const UPLOAD_SLOTS: usize = 8;
 
 /// The router with every layer; also usable directly in tests.
-pub fn router(state: AppState, config: &Config, metrics: Metrics, spool: app::spool::Spool) -> Router {
+pub fn router(state: AppState, config: &Config, metrics: Metrics, spool: app::base::spool::Spool) -> Router {
     let leptos_options = state.leptos_options.clone();
     let routes = generate_route_list(App);
     let server_state =
@@ -317,7 +317,7 @@ mod tests {
         let config = Config {
             database_url: format!("sqlite://{}/test.db", dir.display()),
             bind: "127.0.0.1:0".parse().expect("addr"),
-            data_key: Some(app::crypto::DataKey::generate_base64()),
+            data_key: Some(app::base::crypto::DataKey::generate_base64()),
             ..Config::default()
         };
         let app = build(config).await.expect("build app");

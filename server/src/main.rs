@@ -24,7 +24,7 @@ async fn main() -> ExitCode {
         Command::Migrate => cli::migrate(&config).await,
         Command::SeedDemo => cli::seed_demo(&config).await,
         Command::GenKey => {
-            println!("{}", app::crypto::DataKey::generate_base64());
+            println!("{}", app::base::crypto::DataKey::generate_base64());
             Ok(())
         }
         Command::BenchBaseline { bind, size } => cli::bench_baseline(bind, size).await,

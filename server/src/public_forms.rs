@@ -4,7 +4,8 @@
 //! the case, or back to the form with the error kept in the session); a request that accepts JSON
 //! gets JSON and a real status code. Also the staff download of an attachment.
 use crate::ServerState;
-use app::errors::AppError;
+use app::base::errors::AppError;
+use app::base::sealed::put_sealed;
 use app::reports::abuse::Bucket;
 use app::reports::ssr::{self as reports, Flash};
 use axum::extract::{ConnectInfo, FromRequest, Multipart, Path, Request, State};
@@ -69,7 +70,7 @@ pub async fn submit_report(State(state): State<ServerState>, session: Session, r
             if let Err(e) = session.cycle_id().await {
                 return error_json(&AppError::internal("session", e));
             }
-            if let Err(e) = reports::put_sealed(&state.app, &session, reports::SESSION_RECEIPT, &receipt).await {
+            if let Err(e) = put_sealed(&state.app.data_key, &session, reports::SESSION_RECEIPT, &receipt).await {
                 return error_json(&e);
             }
             if json {
@@ -83,7 +84,7 @@ pub async fn submit_report(State(state): State<ServerState>, session: Session, r
                 return error_json(&error);
             }
             let flash = Flash { error, draft };
-            if let Err(e) = reports::put_sealed(&state.app, &session, reports::SESSION_FLASH, &flash).await {
+            if let Err(e) = put_sealed(&state.app.data_key, &session, reports::SESSION_FLASH, &flash).await {
                 return error_json(&e);
             }
             see_other("/report/new")
@@ -105,7 +106,7 @@ pub async fn reporter_message(State(state): State<ServerState>, session: Session
         Ok(()) => see_other("/lookup/case"),
         Err(e) if json => error_json(&e),
         Err(AppError::Unauthorized) => see_other("/lookup"),
-        Err(e) => match reports::put_sealed(&state.app, &session, reports::SESSION_MESSAGE_ERROR, &e).await {
+        Err(e) => match put_sealed(&state.app.data_key, &session, reports::SESSION_MESSAGE_ERROR, &e).await {
             Ok(()) => see_other("/lookup/case"),
             Err(e) => error_json(&e),
         },

@@ -3,7 +3,7 @@
 use anyhow::{bail, Context};
 use app::accounts::ssr::{hash_password_blocking, insert_user, NewUser};
 use app::accounts::Role;
-use app::db::{now, Db};
+use app::base::db::{now, Db};
 use rand::Rng;
 
 /// (code, 中文, English) — the typical district allocation of domain-rules §5.2.

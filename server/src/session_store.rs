@@ -2,7 +2,7 @@
 //! second app instance behind a load balancer sees the same sessions. The sqlx-store crate has one
 //! store per backend and would need a second, backend-typed pool; this keeps one pool. See
 //! docs/decisions.md (D2).
-use app::db::Db;
+use app::base::db::Db;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};

@@ -1,7 +1,7 @@
 //! Account server functions. Each one calls the guard (`ssr::require`) first, except `login` and
 //! `current_user`, which anonymous visitors must be able to reach.
 use super::{CurrentUser, TotpEnrollment, UserSummary};
-use crate::errors::AppError;
+use crate::base::errors::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -108,11 +108,11 @@ pub async fn totp_confirm(code: String, password: String) -> Result<(), AppError
     };
     ssr::set_totp_secret(&state, user.id, Some(&pending)).await?;
     {
-        use crate::workflow::audit::{self, Entry};
+        use crate::base::audit::{self, Entry};
         let mut tx = state.db.begin().await?;
         let details = serde_json::json!({ "user_id": user.id }).to_string();
         let entry = Entry { user_id: Some(user.id), action: "totp_enrolled", report_id: None, reason: None, details };
-        audit::append(&state.db, &mut tx, entry, crate::db::now()).await?;
+        audit::append(&state.db, &mut tx, entry, crate::base::db::now()).await?;
         tx.commit().await?;
     }
     // The confirming code is spent: it cannot also be used to log in.

@@ -4,7 +4,7 @@ use super::api::{
     get_current_user, list_departments, list_users, staff_home, totp_begin, CreateUser, Login, TotpConfirm,
 };
 use super::{CurrentUser, Role};
-use crate::errors::AppError;
+use crate::base::errors::AppError;
 use crate::i18n::*;
 use crate::ui::{ErrorPage, FieldErrors, FormError};
 use leptos::prelude::*;

@@ -1,8 +1,8 @@
 //! Server-only account logic: storage, argon2id hashing, login throttling, sessions and the guard
 //! that every server function calls before it does anything.
 use super::{CurrentUser, Permission, Role, UserSummary};
-use crate::db::{now, Db};
-use crate::errors::AppError;
+use crate::base::db::{now, Db};
+use crate::base::errors::AppError;
 use crate::state::{app_state, AppState};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -107,7 +107,7 @@ pub struct NewUser {
 pub async fn validate_new_user(db: &Db, u: &NewUser, password: &str) -> Result<(), AppError> {
     let mut errs = Vec::new();
     let mut push = |field: &str, code: &str| {
-        errs.push(crate::errors::FieldError { field: field.into(), code: code.into() })
+        errs.push(crate::base::errors::FieldError { field: field.into(), code: code.into() })
     };
     if let Err(code) = super::rules::check_username(&u.username) {
         push("username", code);
@@ -195,7 +195,7 @@ async fn insert_user_in(tx: &mut sqlx::Transaction<'_, sqlx::Any>, u: &NewUser, 
 /// Validate, hash (on the bounded CPU pool) and store a new account, with its audit entry in the
 /// same transaction. `by` is the administrator (none from the command line).
 pub async fn create_user(state: &AppState, u: NewUser, password: String, by: Option<i64>) -> Result<i64, AppError> {
-    use crate::workflow::audit::{self, Entry};
+    use crate::base::audit::{self, Entry};
     validate_new_user(&state.db, &u, &password).await?;
     let hash = state.run_cpu(move || hash_password_blocking(&password)).await??;
     let mut tx = state.db.begin().await?;

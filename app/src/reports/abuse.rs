@@ -5,9 +5,9 @@
 //!   data they protect);
 //! - a proof-of-work challenge (the token's nonce) that the WebAssembly app solves; without
 //!   JavaScript a short server-side delay takes its place.
-use crate::crypto::DataKey;
-use crate::db::{now, Db};
-use crate::errors::AppError;
+use crate::base::crypto::DataKey;
+use crate::base::db::{now, Db};
+use crate::base::errors::AppError;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::net::IpAddr;

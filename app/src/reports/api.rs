@@ -3,7 +3,7 @@
 //! session (the "grant"), rate limits. Attachment uploads are plain multipart routes in the
 //! server crate (`/report/submit`, `/lookup/message`) that call into `ssr`.
 use super::{CaseView, Receipt, ReportFormContext};
-use crate::errors::AppError;
+use crate::base::errors::AppError;
 use leptos::prelude::*;
 
 /// The client address, for the in-memory rate limits only (never stored or logged): the TCP peer,
@@ -35,7 +35,7 @@ pub async fn report_form(lang: Option<String>) -> Result<ReportFormContext, AppE
 #[server(endpoint = "take_receipt")]
 pub async fn take_receipt() -> Result<Option<Receipt>, AppError> {
     let state = crate::state::app_state()?;
-    super::ssr::take_sealed(&state, &session().await?, super::ssr::SESSION_RECEIPT).await
+    crate::base::sealed::take_sealed(&state.data_key, &session().await?, super::ssr::SESSION_RECEIPT).await
 }
 
 /// Prove number + access code; the case is then open in this session for a while.
@@ -110,6 +110,6 @@ pub async fn claim_reward(
 
 /// The reward rules in force, for the public estimator.
 #[server(endpoint = "reward_rules")]
-pub async fn reward_rules() -> Result<super::rules::RewardRules, AppError> {
+pub async fn reward_rules() -> Result<crate::rewards::rules::RewardRules, AppError> {
     Ok(crate::state::app_state()?.reports.reward.clone())
 }

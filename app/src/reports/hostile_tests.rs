@@ -6,7 +6,7 @@ use super::abuse::{check_token, issue_token, TrustedProxies};
 use super::media;
 use super::rules;
 use super::ReportDraft;
-use crate::crypto::DataKey;
+use crate::base::crypto::DataKey;
 
 /// xorshift64*: small, seeded, reproducible.
 struct Gen(u64);
@@ -68,7 +68,7 @@ const FORM_FIELDS: &[&str] = &[
 fn report_form_checks_never_panic_and_name_known_fields() {
     each_case(|g| {
         let draft = ReportDraft {
-            report_type: if g.below(2) == 0 { g.pick(&rules::REPORT_TYPES).into() } else { g.nasty() },
+            report_type: if g.below(2) == 0 { g.pick(&crate::cases::REPORT_TYPES).into() } else { g.nasty() },
             sector: g.nasty(),
             town: g.nasty(),
             unit_name: g.nasty(),
@@ -87,7 +87,7 @@ fn report_form_checks_never_panic_and_name_known_fields() {
         }
         // Whatever passed the checks is storable text: no control characters but line breaks.
         if rules::check_report(&draft, "", "").iter().all(|e| e.field != "description") {
-            assert!(rules::clean_text(&draft.description));
+            assert!(crate::base::validate::clean_text(&draft.description));
         }
     });
 }
@@ -96,16 +96,16 @@ fn report_form_checks_never_panic_and_name_known_fields() {
 fn case_numbers_and_codes_are_safe_once_accepted() {
     each_case(|g| {
         let raw = g.nasty();
-        let n = rules::normalize_code(&raw);
-        if rules::is_case_number(&n) {
+        let n = crate::cases::normalize_code(&raw);
+        if crate::cases::is_case_number(&n) {
             // Safe in a URL and a header (it goes into redirects): ASCII letters and digits only.
             assert!(n.bytes().all(|b| b.is_ascii_alphanumeric()), "{n:?}");
         }
-        if rules::is_access_code(&n) {
-            assert!(n.bytes().all(|b| rules::CODE_ALPHABET.contains(&b)), "{n:?}");
-            assert!(!rules::group_code(&n).is_empty());
+        if crate::cases::is_access_code(&n) {
+            assert!(n.bytes().all(|b| crate::cases::CODE_ALPHABET.contains(&b)), "{n:?}");
+            assert!(!crate::cases::group_code(&n).is_empty());
         }
-        let _ = rules::group_code(&raw);
+        let _ = crate::cases::group_code(&raw);
     });
 }
 
@@ -113,7 +113,7 @@ fn case_numbers_and_codes_are_safe_once_accepted() {
 fn dates_and_amounts_parse_strictly() {
     each_case(|g| {
         let s = g.nasty();
-        if rules::valid_date(&s) {
+        if crate::base::validate::valid_date(&s) {
             assert!(s.len() == 10 && s.bytes().all(|b| b.is_ascii_digit() || b == b'-'), "{s:?}");
         }
         match crate::workflow::rules::parse_yuan(&s) {
@@ -121,9 +121,9 @@ fn dates_and_amounts_parse_strictly() {
             Err(code) => assert!(!code.is_empty()),
         }
         let kind = g.pick(&["fine", "concealed", "", "x"]);
-        if let Ok(case) = rules::parse_reward_case(kind, &g.nasty(), g.pick(&rules::ACCIDENT_LEVELS), &g.nasty()) {
-            let r = rules::RewardRules::default();
-            let amount = rules::suggest_reward(&r, &case);
+        if let Ok(case) = crate::rewards::rules::parse_reward_case(kind, &g.nasty(), g.pick(&crate::rewards::rules::ACCIDENT_LEVELS), &g.nasty()) {
+            let r = crate::rewards::rules::RewardRules::default();
+            let amount = crate::rewards::rules::suggest_reward(&r, &case);
             assert!((0..=r.cap_yuan).contains(&amount), "{case:?} → {amount}");
         }
     });

@@ -15,16 +15,9 @@ pub mod ssr;
 #[cfg(all(test, feature = "ssr"))]
 mod hostile_tests;
 
-use crate::errors::AppError;
+use crate::base::errors::AppError;
+use crate::org::Choice;
 use serde::{Deserialize, Serialize};
-
-/// A selectable item of reference data (sector, town/street).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Choice {
-    pub code: String,
-    pub name_zh: String,
-    pub name_en: String,
-}
 
 /// A choice of the report form, named in the reader's language only (the form is rendered in one
 /// language; sending both names doubled what every visitor downloads and the server encodes).
@@ -36,7 +29,7 @@ pub struct FormChoice {
 
 impl FormChoice {
     pub fn named(c: &Choice, locale: crate::i18n::Locale) -> Self {
-        FormChoice { code: c.code.clone(), name: pages::choice_name(locale, c) }
+        FormChoice { code: c.code.clone(), name: crate::org::choice_name(locale, c) }
     }
 }
 

@@ -2,36 +2,12 @@
 //! files, `ActionForm` for the rest), so each step works without JavaScript; the WebAssembly app
 //! adds the proof of work, validation as you type, a draft kept in the browser and copying.
 use super::api::{my_case, report_form, take_receipt, ClaimReward, CloseCase, FileObjection, LookupCase, WithdrawReport};
-use super::{CaseView, Choice, Receipt, ReportDraft, ReportFormContext};
+use super::{CaseView, Receipt, ReportDraft, ReportFormContext};
+use crate::org::choice_name;
+use crate::base::format::{fmt_date, fmt_yuan};
 use crate::i18n::*;
 use crate::ui::{ErrorPage, FieldErrors, FormError};
 use leptos::prelude::*;
-
-/// "YYYY-MM-DD" in China time (UTC+8) from Unix seconds; pure arithmetic, same on both sides.
-pub fn fmt_date(ts: i64) -> String {
-    crate::workflow::calendar::Day::of_timestamp(ts).to_string()
-}
-
-/// "12,345.67" from fen.
-pub fn fmt_yuan(fen: i64) -> String {
-    let yuan = fen / 100;
-    let digits = yuan.abs().to_string();
-    let mut grouped = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    format!("{}{grouped}.{:02}", if fen < 0 { "-" } else { "" }, (fen % 100).abs())
-}
-
-pub fn choice_name(locale: Locale, c: &Choice) -> String {
-    match locale {
-        Locale::en => c.name_en.clone(),
-        _ => c.name_zh.clone(),
-    }
-}
 
 pub fn report_type_label(locale: Locale, code: &str) -> String {
     match code {
@@ -160,7 +136,7 @@ pub(crate) mod draft {
 /// keeps the form, with its selected files, when the server refuses something.
 #[cfg(feature = "hydrate")]
 pub(crate) mod upload {
-    use crate::errors::AppError;
+    use crate::base::errors::AppError;
     use leptos::prelude::*;
     use wasm_bindgen::{closure::Closure, JsCast};
 
@@ -395,7 +371,7 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
     let i18n = use_i18n();
     let draft = ctx.draft.clone().unwrap_or_else(|| ReportDraft { anonymous: true, ..Default::default() });
     let error_rw = RwSignal::new(ctx.error.clone());
-    let error: Signal<Option<crate::errors::AppError>> = error_rw.into();
+    let error: Signal<Option<crate::base::errors::AppError>> = error_rw.into();
     let progress = RwSignal::new(None::<u32>);
     let per_file = RwSignal::new(Vec::<u32>::new());
     let files_input = NodeRef::<leptos::html::Input>::new();
@@ -534,7 +510,7 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
                     <label for="report_type">{t!(i18n, form_type)}</label>
                     <select id="report_type" name="report_type" required aria-describedby=described("report_type")>
                         <option value="">{t!(i18n, form_choose)}</option>
-                        {super::rules::REPORT_TYPES
+                        {crate::cases::REPORT_TYPES
                             .iter()
                             .map(|code| {
                                 let selected = d.report_type == *code;
@@ -732,7 +708,7 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
                             autocomplete="tel"
                             on:blur=move |ev| {
                                 let v = event_target_value(&ev);
-                                phone_bad.set(!v.trim().is_empty() && !super::rules::valid_phone(&v));
+                                phone_bad.set(!v.trim().is_empty() && !crate::base::validate::valid_phone(&v));
                             }
                         />
                         {field("phone")}

@@ -2,11 +2,13 @@
 //! transaction with its attachments, sealed identity and first timeline entry, or not at all.
 use super::abuse::{self, Bucket, CheckedToken};
 use super::media::{self, CleanFile};
-use crate::spool::{Spool, SpoolError, SpooledFile};
+use crate::base::spool::{Spool, SpoolError, SpooledFile};
 use super::rules;
-use super::{CaseMessage, CaseView, Choice, FormChoice, Receipt, ReportDraft, ReportFormContext, TimelineEntry};
-use crate::db::{now, Db};
-use crate::errors::{AppError, FieldError};
+use crate::org::Choice;
+use super::{CaseMessage, CaseView, FormChoice, Receipt, ReportDraft, ReportFormContext, TimelineEntry};
+use crate::base::db::{now, Db};
+use crate::base::errors::{AppError, FieldError};
+use crate::base::sealed::{get_sealed, put_sealed, take_sealed};
 use crate::state::AppState;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -20,7 +22,7 @@ pub struct ReportSettings {
     pub max_files: usize,
     pub max_file_bytes: usize,
     /// Length of every stage of the workflow, in calendar or working days.
-    pub deadlines: crate::workflow::calendar::DeadlineRules,
+    pub deadlines: crate::base::calendar::DeadlineRules,
     pub pow_bits: u32,
     pub nojs_delay_ms: u64,
     pub form_ttl_secs: i64,
@@ -31,7 +33,7 @@ pub struct ReportSettings {
     pub case_lock_seconds: i64,
     /// Minutes a successful lookup stays valid in the session.
     pub grant_minutes: i64,
-    pub reward: rules::RewardRules,
+    pub reward: crate::rewards::rules::RewardRules,
     /// Reverse proxies whose X-Forwarded-For names the client (for the in-memory limits only).
     pub proxies: abuse::TrustedProxies,
 }
@@ -51,7 +53,7 @@ impl Default for ReportSettings {
             case_max_failures: 5,
             case_lock_seconds: 3600,
             grant_minutes: 30,
-            reward: rules::RewardRules::default(),
+            reward: crate::rewards::rules::RewardRules::default(),
             proxies: Default::default(),
         }
     }
@@ -84,89 +86,7 @@ pub struct Grant {
     pub until: i64,
 }
 
-fn session_err(e: impl std::fmt::Display) -> AppError {
-    AppError::internal("session", e)
-}
-
-/// Session values that hold an access code, report text or a case grant are sealed with the data
-/// key, so the sessions table never holds them in clear (they live there for minutes). The seal
-/// is bound to a random value kept in the same session, so a sealed value copied into another
-/// session does not open there.
-pub async fn put_sealed<T: Serialize>(state: &AppState, session: &Session, key: &str, value: &T) -> Result<(), AppError> {
-    let plain = serde_json::to_vec(value).map_err(|e| AppError::internal("session value", e))?;
-    let binding = session_binding(session, true).await?.unwrap_or_default();
-    let sealed = state.data_key.encrypt(&plain, &format!("session:{key}:{binding}"));
-    session.insert(key, sealed).await.map_err(session_err)
-}
-
-const SESSION_BINDING: &str = "seal_binding";
-
-/// The session's seal binding; created on first use when `create`.
-async fn session_binding(session: &Session, create: bool) -> Result<Option<String>, AppError> {
-    if let Some(b) = session.get::<String>(SESSION_BINDING).await.map_err(session_err)? {
-        return Ok(Some(b));
-    }
-    if !create {
-        return Ok(None);
-    }
-    let mut bytes = [0u8; 16];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
-    let b = hex::encode(bytes);
-    session.insert(SESSION_BINDING, &b).await.map_err(session_err)?;
-    Ok(Some(b))
-}
-
-fn open_sealed<T: serde::de::DeserializeOwned>(state: &AppState, key: &str, binding: &str, sealed: &str) -> Option<T> {
-    let plain = state.data_key.decrypt(sealed, &format!("session:{key}:{binding}")).ok()?;
-    serde_json::from_slice(&plain).ok()
-}
-
-/// Read a sealed value and remove it (shown once).
-pub async fn take_sealed<T: serde::de::DeserializeOwned>(
-    state: &AppState,
-    session: &Session,
-    key: &str,
-) -> Result<Option<T>, AppError> {
-    // Look before removing: a removal marks the session changed, which would write it back to
-    // the database on every visit of a page that only might show a value.
-    if session.get::<String>(key).await.map_err(session_err)?.is_none() {
-        return Ok(None);
-    }
-    let Some(sealed) = session.remove::<String>(key).await.map_err(session_err)? else {
-        return Ok(None);
-    };
-    let Some(binding) = session_binding(session, false).await? else { return Ok(None) };
-    Ok(open_sealed(state, key, &binding, &sealed))
-}
-
-/// Read a sealed value and keep it.
-pub async fn get_sealed<T: serde::de::DeserializeOwned>(
-    state: &AppState,
-    session: &Session,
-    key: &str,
-) -> Result<Option<T>, AppError> {
-    let Some(sealed) = session.get::<String>(key).await.map_err(session_err)? else {
-        return Ok(None);
-    };
-    let Some(binding) = session_binding(session, false).await? else { return Ok(None) };
-    Ok(open_sealed(state, key, &binding, &sealed))
-}
-
 // ---- reference data -------------------------------------------------------------------------------
-
-pub async fn sectors(db: &Db) -> Result<Vec<Choice>, AppError> {
-    let rows: Vec<(String, String, String)> =
-        sqlx::query_as("select code, name_zh, name_en from sectors where active = 1 order by sort_order, id")
-            .fetch_all(&db.pool)
-            .await?;
-    Ok(rows.into_iter().map(|(code, name_zh, name_en)| Choice { code, name_zh, name_en }).collect())
-}
-
-pub async fn towns(db: &Db) -> Result<Vec<Choice>, AppError> {
-    let rows: Vec<(String, String, String)> =
-        sqlx::query_as("select code, name_zh, name_en from towns where active = 1 order by code").fetch_all(&db.pool).await?;
-    Ok(rows.into_iter().map(|(code, name_zh, name_en)| Choice { code, name_zh, name_en }).collect())
-}
 
 /// The report form's choice lists (sectors, towns/streets), kept in memory: every visitor of the
 /// form needs them and they change a few times a year. A change through the organisation page
@@ -199,7 +119,7 @@ impl ChoiceCache {
                 }
             }
         }
-        let fresh = std::sync::Arc::new(FormChoices { sectors: sectors(db).await?, towns: towns(db).await? });
+        let fresh = std::sync::Arc::new(FormChoices { sectors: crate::org::ssr::sectors(db).await?, towns: crate::org::ssr::towns(db).await? });
         if let Ok(mut held) = self.held.write() {
             *held = Some((std::time::Instant::now(), fresh.clone()));
         }
@@ -219,7 +139,7 @@ pub async fn form_context(
     session: &Session,
     locale: crate::i18n::Locale,
 ) -> Result<ReportFormContext, AppError> {
-    let flash: Option<Flash> = take_sealed(state, session, SESSION_FLASH).await?;
+    let flash: Option<Flash> = take_sealed(&state.data_key, session, SESSION_FLASH).await?;
     let s = &state.reports;
     let choices = state.choices.get(&state.db).await?;
     Ok(ReportFormContext {
@@ -441,7 +361,7 @@ pub fn attachment_context(report_id: i64, sha256: &str) -> String {
 /// Attachments are stored encrypted with the data key (`sealed = 1`): a copy of the database or
 /// a backup alone does not show reporters' photos and documents.
 async fn insert_attachments(
-    key: &crate::crypto::DataKey,
+    key: &crate::base::crypto::DataKey,
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     report_id: i64,
     message_id: Option<i64>,
@@ -495,7 +415,7 @@ async fn add_event(
 /// deadlines need: to the second they could be matched with a proxy or network log to find who
 /// sent a report. Order comes from the row sequence (ids), not from these times.
 pub fn reporter_day(ts: i64) -> i64 {
-    crate::workflow::calendar::Day::of_timestamp(ts).start_timestamp()
+    crate::base::calendar::Day::of_timestamp(ts).start_timestamp()
 }
 
 /// `updated_at` moved forward to `day` (never back: staff may have touched the case later that day).
@@ -503,7 +423,7 @@ const TOUCH_UPDATED: &str = "updated_at = case when updated_at > $2 then updated
 
 fn random_symbols(n: usize) -> String {
     let mut rng = rand::rngs::OsRng;
-    (0..n).map(|_| rules::CODE_ALPHABET[rng.gen_range(0..32)] as char).collect()
+    (0..n).map(|_| crate::cases::CODE_ALPHABET[rng.gen_range(0..32)] as char).collect()
 }
 
 /// Today's date in China ("YYYY-MM-DD"), to refuse dates in the future.
@@ -574,7 +494,7 @@ async fn submit_inner(state: &AppState, form: &mut UploadForm, draft: &ReportDra
         errs.push(FieldError { field: "town".into(), code: "unknown_choice".into() });
     }
     let seen_on = draft.seen_on.trim();
-    if rules::valid_date(seen_on) && (seen_on > today_in_china().as_str() || seen_on < "2000-01-01") {
+    if crate::base::validate::valid_date(seen_on) && (seen_on > today_in_china().as_str() || seen_on < "2000-01-01") {
         errs.push(FieldError { field: "seen_on".into(), code: "date_out_of_range".into() });
     }
     if !errs.is_empty() {
@@ -600,12 +520,12 @@ async fn submit_inner(state: &AppState, form: &mut UploadForm, draft: &ReportDra
         }
     }
 
-    let access_code = random_symbols(rules::CODE_SYMBOLS);
+    let access_code = random_symbols(crate::cases::CODE_SYMBOLS);
     let code = access_code.clone();
     let access_hash = state.run_cpu(move || crate::accounts::ssr::hash_password_blocking(&code)).await??;
 
     let ts = reporter_day(now());
-    let due = crate::workflow::ssr::deadline(&state.db, &s.deadlines, crate::workflow::calendar::Stage::Acceptance, ts).await?;
+    let due = crate::base::calendar::deadline(&state.db, &s.deadlines, crate::base::calendar::Stage::Acceptance, ts).await?;
     let opt = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
     let works_there = match draft.works_there.as_str() {
         "yes" => Some(1i64),
@@ -616,7 +536,7 @@ async fn submit_inner(state: &AppState, form: &mut UploadForm, draft: &ReportDra
     abuse::spend_token(&mut tx, &token).await?;
     let mut inserted = None;
     for _ in 0..3 {
-        let case_number = format!("AQ{}", random_symbols(rules::CASE_SYMBOLS));
+        let case_number = format!("AQ{}", random_symbols(crate::cases::CASE_SYMBOLS));
         let taken: i64 = sqlx::query_scalar("select count(*) from reports where case_number = $1")
             .bind(&case_number)
             .fetch_one(&mut *tx)
@@ -677,7 +597,7 @@ async fn submit_inner(state: &AppState, form: &mut UploadForm, draft: &ReportDra
     tracing::debug!(files = files.len(), "report submitted");
     Ok(Receipt {
         case_number,
-        access_code: rules::group_code(&access_code),
+        access_code: crate::cases::group_code(&access_code),
         received_at: ts,
         anonymous: draft.anonymous,
         files_stored: files.len() as u32,
@@ -706,12 +626,12 @@ fn case_throttle_key(number: &str) -> String {
 pub async fn lookup(state: &AppState, client: Option<IpAddr>, number: &str, code: &str) -> Result<i64, AppError> {
     use crate::accounts::ssr as acc;
     let s = &state.reports;
-    let number = rules::normalize_code(number);
-    let code = rules::normalize_code(code);
-    if !rules::is_case_number(&number) {
+    let number = crate::cases::normalize_code(number);
+    let code = crate::cases::normalize_code(code);
+    if !crate::cases::is_case_number(&number) {
         return Err(AppError::field("case_number", "case_number_invalid"));
     }
-    if !rules::is_access_code(&code) {
+    if !crate::cases::is_access_code(&code) {
         return Err(AppError::field("access_code", "access_code_invalid"));
     }
     // Only well-formed lookups (which cost argon2 work) count against the client's budget.
@@ -755,12 +675,12 @@ async fn slow_down_if_guessed(state: &AppState, key: &str) -> Result<(), AppErro
 
 pub async fn grant(session: &Session, state: &AppState, report_id: i64) -> Result<(), AppError> {
     // A new session id at the moment of proving the code (no fixation); the grant is sealed.
-    session.cycle_id().await.map_err(session_err)?;
-    put_sealed(state, session, SESSION_GRANT, &Grant { report_id, until: now() + state.reports.grant_minutes * 60 }).await
+    session.cycle_id().await.map_err(|e| AppError::internal("session", e))?;
+    put_sealed(&state.data_key, session, SESSION_GRANT, &Grant { report_id, until: now() + state.reports.grant_minutes * 60 }).await
 }
 
 pub async fn granted(state: &AppState, session: &Session) -> Result<Option<i64>, AppError> {
-    let g: Option<Grant> = get_sealed(state, session, SESSION_GRANT).await?;
+    let g: Option<Grant> = get_sealed(&state.data_key, session, SESSION_GRANT).await?;
     Ok(g.filter(|g| g.until > now()).map(|g| g.report_id))
 }
 
@@ -817,7 +737,7 @@ pub async fn case_view(state: &AppState, session: &Session, report_id: i64) -> R
     .fetch_all(&state.db.pool)
     .await?;
     let count_of = |id: i64| counts.iter().find(|c| c.0 == id).map(|c| c.1 as u32).unwrap_or(0);
-    let message_error: Option<AppError> = take_sealed(state, session, SESSION_MESSAGE_ERROR).await?;
+    let message_error: Option<AppError> = take_sealed(&state.data_key, session, SESSION_MESSAGE_ERROR).await?;
     let t = now();
     let can_object = r.status == "replied" && r.objection_until.is_some_and(|u| u >= t);
     let can_claim = r.reward_status == "approved" && r.reward_claim_until.is_some_and(|u| u >= t);
@@ -860,7 +780,7 @@ pub async fn add_reporter_message(state: &AppState, report_id: i64, mut form: Up
     let token = form.admit()?;
     let body = form.text("body");
     let mut errs = Vec::new();
-    rules::check_text(&mut errs, "body", &body, 1, rules::MESSAGE_MAX);
+    crate::base::validate::check_text(&mut errs, "body", &body, 1, rules::MESSAGE_MAX);
     if !errs.is_empty() {
         return Err(AppError::Validation(errs));
     }
@@ -910,7 +830,7 @@ pub async fn withdraw(state: &AppState, report_id: i64) -> Result<(), AppError> 
 
 pub async fn object(state: &AppState, report_id: i64, body: &str) -> Result<(), AppError> {
     let mut errs = Vec::new();
-    rules::check_text(&mut errs, "objection", body, rules::OBJECTION_MIN, rules::MESSAGE_MAX);
+    crate::base::validate::check_text(&mut errs, "objection", body, rules::OBJECTION_MIN, rules::MESSAGE_MAX);
     if !errs.is_empty() {
         return Err(AppError::Validation(errs));
     }
@@ -959,12 +879,12 @@ pub struct ClaimInput {
 pub async fn claim(state: &AppState, report_id: i64, input: ClaimInput) -> Result<(), AppError> {
     use crate::accounts::ssr as acc;
     let mut errs = Vec::new();
-    rules::check_text(&mut errs, "payee_name", &input.payee_name, 2, rules::NAME_MAX);
-    if !rules::valid_id_number(&input.id_number) {
+    crate::base::validate::check_text(&mut errs, "payee_name", &input.payee_name, 2, rules::NAME_MAX);
+    if !crate::base::validate::valid_id_number(&input.id_number) {
         errs.push(FieldError { field: "id_number".into(), code: "id_number_invalid".into() });
     }
-    rules::check_text(&mut errs, "bank", &input.bank, 2, 100);
-    if !rules::valid_account_number(&input.account) {
+    crate::base::validate::check_text(&mut errs, "bank", &input.bank, 2, 100);
+    if !crate::base::validate::valid_account_number(&input.account) {
         errs.push(FieldError { field: "account".into(), code: "account_invalid".into() });
     }
     let (number, hash): (String, String) = sqlx::query_as("select case_number, access_hash from reports where id = $1")
@@ -973,8 +893,8 @@ pub async fn claim(state: &AppState, report_id: i64, input: ClaimInput) -> Resul
         .await?;
     let key = case_throttle_key(&number);
     slow_down_if_guessed(state, &key).await?;
-    let code = rules::normalize_code(&input.access_code);
-    let ok = rules::is_access_code(&code) && state.run_cpu(move || acc::verify_password_blocking(&code, &hash)).await?;
+    let code = crate::cases::normalize_code(&input.access_code);
+    let ok = crate::cases::is_access_code(&code) && state.run_cpu(move || acc::verify_password_blocking(&code, &hash)).await?;
     if !ok {
         acc::key_record_failure(&state.db, &key, state.reports.case_max_failures, state.reports.case_lock_seconds)
             .await?;

@@ -2,7 +2,7 @@
 //! the reports, open one (content, attachments, messages — never the reporter's identity, which
 //! the triage work will reveal only with a reason and a log entry), answer the reporter and flag
 //! spam. Triage, routing and deadlines build on this in their own issue.
-use crate::errors::AppError;
+use crate::base::errors::AppError;
 use crate::i18n::*;
 use crate::ui::{ErrorPage, FieldErrors, FormError};
 use leptos::prelude::*;
@@ -62,7 +62,7 @@ pub async fn staff_message(case_number: String, body: String) -> Result<(), AppE
     let state = crate::state::app_state()?;
     let id = crate::workflow::ssr::case_id(&state.db, &user, &case_number).await?;
     ssr::message(&state.db, user.id, id, &body).await?;
-    leptos_axum::redirect(&format!("/staff/reports/{}", crate::reports::rules::normalize_code(&case_number)));
+    leptos_axum::redirect(&format!("/staff/reports/{}", crate::cases::normalize_code(&case_number)));
     Ok(())
 }
 
@@ -73,17 +73,17 @@ pub async fn staff_flag_spam(case_number: String, spam: String) -> Result<(), Ap
     let state = crate::state::app_state()?;
     let id = crate::workflow::ssr::case_id(&state.db, &user, &case_number).await?;
     ssr::flag_spam(&state.db, user.id, id, spam == "yes").await?;
-    leptos_axum::redirect(&format!("/staff/reports/{}", crate::reports::rules::normalize_code(&case_number)));
+    leptos_axum::redirect(&format!("/staff/reports/{}", crate::cases::normalize_code(&case_number)));
     Ok(())
 }
 
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::{StaffAttachment, ReportDetail, StaffReportRow};
-    use crate::db::{now, Db};
-    use crate::errors::AppError;
+    use crate::base::db::{now, Db};
+    use crate::base::errors::AppError;
     use crate::reports::rules;
-    use crate::workflow::audit::{self, Entry};
+    use crate::base::audit::{self, Entry};
 
     const ROW_SQL: &str = "select r.case_number, r.report_type, s.code, t.code, r.status, r.anonymous, r.spam, \
          r.received_at, r.due_at from reports r join sectors s on s.id = r.sector_id join towns t on t.id = r.town_id";
@@ -182,7 +182,7 @@ mod ssr {
 
     pub async fn message(db: &Db, user_id: i64, id: i64, body: &str) -> Result<(), AppError> {
         let mut errs = Vec::new();
-        rules::check_text(&mut errs, "body", body, 1, rules::MESSAGE_MAX);
+        crate::base::validate::check_text(&mut errs, "body", body, 1, rules::MESSAGE_MAX);
         if !errs.is_empty() {
             return Err(AppError::Validation(errs));
         }

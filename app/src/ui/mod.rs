@@ -1,7 +1,7 @@
 //! Shared UI: the page layout (header, navigation, footer), the language switch, the 404 page,
 //! the error page and helpers that turn error codes into translated messages.
 use crate::accounts::api::{get_current_user, Logout};
-use crate::errors::AppError;
+use crate::base::errors::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;

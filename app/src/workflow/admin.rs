@@ -2,9 +2,10 @@
 //! holiday calendar with make-up working days (调休), and the audit log with its chain check.
 use super::api::{audit_log, holiday_list, load_routing_table, DeleteHoliday, DeleteRoutingRule, SaveHoliday, SaveRoutingRule};
 use super::labels::wf_label;
-use crate::errors::AppError;
+use crate::base::errors::AppError;
 use crate::i18n::*;
-use crate::reports::pages::{choice_name, fmt_date};
+use crate::base::format::fmt_date;
+use crate::org::choice_name;
 use crate::ui::{ErrorPage, FieldErrors, FormError};
 use leptos::prelude::*;
 

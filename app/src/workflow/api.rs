@@ -1,7 +1,7 @@
 //! Server functions of the staff workflow. Each checks the role (`require`) and then the scope
 //! of the case inside `ssr` (departments see only their own cases; only the lead department acts).
 use super::*;
-use crate::errors::AppError;
+use crate::base::errors::AppError;
 use leptos::prelude::*;
 use std::collections::HashMap;
 
@@ -89,7 +89,7 @@ pub async fn case_action(
         ),
         other => other,
     })?;
-    leptos_axum::redirect(&format!("/staff/reports/{}", crate::reports::rules::normalize_code(&case_number)));
+    leptos_axum::redirect(&format!("/staff/reports/{}", crate::cases::normalize_code(&case_number)));
     Ok(())
 }
 
@@ -178,40 +178,4 @@ pub async fn audit_log(case_number: Option<String>) -> Result<AuditPage, AppErro
     require(Permission::ReadAuditLog).await?;
     let state = crate::state::app_state()?;
     ssr::audit_page(&state.db, &case_number.unwrap_or_default()).await
-}
-
-#[server(endpoint = "org_data")]
-pub async fn load_org() -> Result<super::org::OrgData, AppError> {
-    use crate::accounts::{ssr::require, Permission};
-    require(Permission::ManageWorkflowRules).await?;
-    let state = crate::state::app_state()?;
-    super::org::ssr::org(&state.db).await
-}
-
-#[server(endpoint = "save_department")]
-pub async fn save_department(
-    code: String,
-    name_zh: String,
-    name_en: String,
-    town: Option<String>,
-    active: Option<String>,
-) -> Result<(), AppError> {
-    use crate::accounts::{ssr::require, Permission};
-    let user = require(Permission::ManageWorkflowRules).await?;
-    let state = crate::state::app_state()?;
-    let town = town.unwrap_or_default();
-    super::org::ssr::save_department(&state.db, user.id, &code, &name_zh, &name_en, &town, active.is_some()).await?;
-    leptos_axum::redirect("/admin/organisation");
-    Ok(())
-}
-
-#[server(endpoint = "save_town")]
-pub async fn save_town(code: String, name_zh: String, name_en: String, kind: String, active: Option<String>) -> Result<(), AppError> {
-    use crate::accounts::{ssr::require, Permission};
-    let user = require(Permission::ManageWorkflowRules).await?;
-    let state = crate::state::app_state()?;
-    super::org::ssr::save_town(&state.db, user.id, &code, &name_zh, &name_en, &kind, active.is_some()).await?;
-    state.choices.invalidate();
-    leptos_axum::redirect("/admin/organisation");
-    Ok(())
 }

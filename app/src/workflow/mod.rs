@@ -2,22 +2,18 @@
 //! routing, department handling, objections, rewards with a second approver, deadlines on a
 //! holiday calendar, the hash-chained audit log, dashboards and exports.
 //!
-//! `calendar` and `rules` are pure; `audit` and `ssr` hold storage; `api` the server functions;
+//! `rules` is pure (the calendar and the audit chain are in `base`); `ssr` holds storage; `api` the server functions;
 //! `pages` and `admin` the pages.
 pub mod admin;
 pub mod labels;
-pub mod org;
 pub mod api;
-pub mod calendar;
 pub mod pages;
 pub mod rules;
 
 #[cfg(feature = "ssr")]
-pub mod audit;
-#[cfg(feature = "ssr")]
 pub mod ssr;
 
-use crate::reports::Choice;
+use crate::org::Choice;
 use serde::{Deserialize, Serialize};
 
 /// Filters of the queue, as query parameters (all optional).
@@ -88,7 +84,7 @@ pub struct QueueRow {
     pub lead_department: Option<String>,
     pub received_at: i64,
     pub due_at: Option<i64>,
-    pub urgency: Option<calendar::Urgency>,
+    pub urgency: Option<crate::base::calendar::Urgency>,
     pub spam: bool,
     pub reward_status: String,
     /// The case it is merged into (并案), shown instead of its own deadline.
@@ -165,7 +161,7 @@ pub struct CaseWork {
     pub report_type: String,
     pub received_at: i64,
     pub due_at: Option<i64>,
-    pub urgency: Option<calendar::Urgency>,
+    pub urgency: Option<crate::base::calendar::Urgency>,
     pub anonymous: bool,
     pub decision_code: Option<String>,
     pub duplicate_of: Option<String>,

@@ -2,12 +2,14 @@
 //! (one form per operation the user may take now; every form works without JavaScript), and the
 //! dashboard with server-rendered SVG charts.
 use super::api::{load_case_work, staff_dashboard, staff_queue, CaseAction, RevealSealed};
-use super::calendar::Urgency;
+use crate::base::calendar::Urgency;
 use super::labels::wf_label;
 use super::*;
-use crate::errors::AppError;
+use crate::base::errors::AppError;
 use crate::i18n::*;
-use crate::reports::pages::{choice_name, fmt_date, fmt_yuan, report_type_label, reward_label, status_label};
+use crate::base::format::{fmt_date, fmt_yuan};
+use crate::org::choice_name;
+use crate::reports::pages::{report_type_label, reward_label, status_label};
 use crate::ui::{error_text, ErrorPage, FormError};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -61,8 +63,8 @@ fn ChoiceSelect(name: &'static str, label: String, choices: Vec<(String, String)
 fn FilterForm(action: &'static str, filter: QueueFilter, queue: Option<Queue>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
-    let statuses: Vec<(String, String)> = crate::reports::rules::STATUSES.iter().map(|s| (s.to_string(), status_label(locale, s))).collect();
-    let types: Vec<(String, String)> = crate::reports::rules::REPORT_TYPES
+    let statuses: Vec<(String, String)> = crate::cases::STATUSES.iter().map(|s| (s.to_string(), status_label(locale, s))).collect();
+    let types: Vec<(String, String)> = crate::cases::REPORT_TYPES
         .iter()
         .map(|s| (s.to_string(), report_type_label(locale, s)))
         .collect();
@@ -587,7 +589,7 @@ fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl IntoView {
                 <CodeSelect act op="reward_decide" name="code" label=tr("wf_reward_code") codes=rules::REWARD_CODES.to_vec() prefix="rd_" />
                 {concealed.then(|| view! {
                     <p class="hint">{tr("wf_concealed_hint")}</p>
-                    <CodeSelect act op="reward_decide" name="level" label=tr("wf_accident_level") codes=crate::reports::rules::ACCIDENT_LEVELS.to_vec() prefix="level_" optional=true />
+                    <CodeSelect act op="reward_decide" name="level" label=tr("wf_accident_level") codes=crate::rewards::rules::ACCIDENT_LEVELS.to_vec() prefix="level_" optional=true />
                     <TextField act op="reward_decide" name="deaths" label=tr("wf_concealed_deaths") />
                 })}
                 <TextField act op="reward_decide" name="amount" label=tr("wf_amount_yuan") value=suggested.map(|s| (s / 100).to_string()).unwrap_or_default() />

@@ -1,14 +1,13 @@
 //! Storage of the staff workflow. Every operation: role and scope check, state check
 //! (`rules::check`), then one transaction with a conditional UPDATE (so a second, concurrent click
 //! changes nothing), the reporter-visible timeline entry and the audit-log entry.
-use super::audit::{self, Entry};
-use super::calendar::{urgency, Calendar, Day, DeadlineRules, Stage};
+use crate::base::audit::{self, Entry};
+use crate::base::calendar::{deadline, urgency, Day, DeadlineRules, Stage};
 use super::rules::{self, CaseFacts, Op};
 use super::*;
 use crate::accounts::{CurrentUser, Role};
-use crate::db::{now, Db};
-use crate::errors::{AppError, FieldError};
-use crate::reports::rules as rrules;
+use crate::base::db::{now, Db};
+use crate::base::errors::{AppError, FieldError};
 use crate::state::AppState;
 use serde_json::json;
 
@@ -31,21 +30,12 @@ pub fn scope(user: &CurrentUser) -> Result<Scope, AppError> {
     }
 }
 
-pub async fn load_calendar(db: &Db) -> Result<Calendar, AppError> {
-    let rows: Vec<(String, String)> = sqlx::query_as("select day, kind from holidays").fetch_all(&db.pool).await?;
-    Ok(Calendar::from_rows(rows.iter().map(|(d, k)| (d.as_str(), k.as_str()))))
-}
-
-pub async fn deadline(db: &Db, rules: &DeadlineRules, stage: Stage, start: i64) -> Result<i64, AppError> {
-    Ok(rules.deadline(&load_calendar(db).await?, stage, start))
-}
-
 /// The report id behind a case number, if the user's scope covers it: 404 for an unknown
 /// number and, alike, for another department's case.
 pub async fn case_id(db: &Db, user: &CurrentUser, case_number: &str) -> Result<i64, AppError> {
     let sc = scope(user)?;
-    let n = rrules::normalize_code(case_number);
-    if !rrules::is_case_number(&n) {
+    let n = crate::cases::normalize_code(case_number);
+    if !crate::cases::is_case_number(&n) {
         return Err(AppError::NotFound);
     }
     let id: i64 = sqlx::query_scalar("select id from reports where case_number = $1")
@@ -72,23 +62,6 @@ pub async fn in_scope(db: &Db, sc: Scope, report_id: i64) -> Result<(), AppError
         }
     }
     Ok(())
-}
-
-async fn choices(db: &Db, table: &str) -> Result<Vec<Choice>, AppError> {
-    let order = if table == "sectors" { "sort_order, id" } else { "id" };
-    let rows: Vec<(String, String, String)> =
-        sqlx::query_as(&format!("select code, name_zh, name_en from {table} where 1 = 1 order by {order}"))
-            .fetch_all(&db.pool)
-            .await?;
-    Ok(rows.into_iter().map(|(code, name_zh, name_en)| Choice { code, name_zh, name_en }).collect())
-}
-
-pub async fn departments(db: &Db) -> Result<Vec<Choice>, AppError> {
-    let rows: Vec<(String, String, String)> =
-        sqlx::query_as("select code, name_zh, name_en from departments where active = 1 order by id")
-            .fetch_all(&db.pool)
-            .await?;
-    Ok(rows.into_iter().map(|(code, name_zh, name_en)| Choice { code, name_zh, name_en }).collect())
 }
 
 // ---- queue, dashboard, export ------------------------------------------------------------------------
@@ -144,7 +117,7 @@ fn filter_sql(f: &QueueFilter, sc: Scope, t: i64, soon_days: i64) -> (String, Ve
     }
     let q = f.q.trim();
     if !q.is_empty() {
-        let n = rrules::normalize_code(q);
+        let n = crate::cases::normalize_code(q);
         let like = format!("%{}%", q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         binds.push(Bind::S(n));
         let a = binds.len();
@@ -232,9 +205,9 @@ pub async fn queue(state: &AppState, user: &CurrentUser, f: &QueueFilter) -> Res
     Ok(Queue {
         rows,
         total,
-        sectors: choices(db, "sectors").await?,
-        towns: choices(db, "towns").await?,
-        departments: departments(db).await?,
+        sectors: crate::org::ssr::all_choices(db, "sectors").await?,
+        towns: crate::org::ssr::all_choices(db, "towns").await?,
+        departments: crate::org::ssr::departments(db).await?,
         scoped_to,
     })
 }
@@ -400,7 +373,7 @@ pub async fn dashboard(state: &AppState, user: &CurrentUser, f: &QueueFilter) ->
     let by_status = group(db, &wh, &binds, "r.status", "''").await?;
     let by_type = group(db, &wh, &binds, "r.report_type", "''").await?;
     let sep = "|| char(31) ||";
-    let (sector_label, dept_label, town_label) = if db.backend == crate::db::Backend::Postgres {
+    let (sector_label, dept_label, town_label) = if db.backend == crate::base::db::Backend::Postgres {
         (
             "s.name_zh || chr(31) || s.name_en".to_string(),
             "d.name_zh || chr(31) || d.name_en".to_string(),
@@ -448,9 +421,9 @@ pub async fn dashboard(state: &AppState, user: &CurrentUser, f: &QueueFilter) ->
     for (status, received, due, accepted, replied, reward, amount, breaches) in rows {
         if let Some(due) = due.filter(|_| OPEN.contains(&status.as_str())) {
             match urgency(due, t, soon) {
-                super::calendar::Urgency::Overdue => d.overdue += 1,
-                super::calendar::Urgency::DueSoon => d.due_soon += 1,
-                super::calendar::Urgency::OnTime => {}
+                crate::base::calendar::Urgency::Overdue => d.overdue += 1,
+                crate::base::calendar::Urgency::DueSoon => d.due_soon += 1,
+                crate::base::calendar::Urgency::OnTime => {}
             }
         }
         d.breaches += breaches;
@@ -543,7 +516,7 @@ async fn case_number_of(db: &Db, id: Option<i64>) -> Result<Option<String>, AppE
 /// concealed accident's amount comes from its level and deaths instead), in fen.
 fn fine_suggestion_fen(state: &AppState, w: &WorkRow) -> Option<i64> {
     let fine = w.fine_fen.filter(|f| *f > 0 && w.report_type != "concealed_accident")?;
-    Some(rrules::suggest_reward(&state.reports.reward, &rrules::RewardCase::Fine(fine as f64 / 100.0)) * 100)
+    Some(crate::rewards::rules::suggest_reward(&state.reports.reward, &crate::rewards::rules::RewardCase::Fine(fine as f64 / 100.0)) * 100)
 }
 
 async fn work_row(db: &Db, id: i64) -> Result<WorkRow, AppError> {
@@ -758,7 +731,7 @@ pub async fn case_work(state: &AppState, user: &CurrentUser, case_number: &str) 
         can_reveal_identity: matches!(user.role, Role::IntakeOfficer | Role::RewardOfficer) && w.anonymous == 0,
         can_reveal_payee: is_reward && matches!(w.reward_status.as_str(), "claimed" | "paid"),
         suggestion: suggest(db, w.sector_id, w.town_id).await?,
-        departments: departments(db).await?,
+        departments: crate::org::ssr::departments(db).await?,
         history: history(db, Some(id), 200).await?,
         max_extension_days: state.reports.deadlines.extension_max_days,
         case_number: w.case_number,
@@ -830,7 +803,7 @@ impl Errs {
         self.0.push(FieldError { field: field.into(), code: code.into() });
     }
     fn text(&mut self, field: &str, value: &str, min: usize, max: usize) {
-        rrules::check_text(&mut self.0, field, value, min, max);
+        crate::base::validate::check_text(&mut self.0, field, value, min, max);
     }
     fn done(self) -> Result<(), AppError> {
         if self.0.is_empty() {
@@ -1051,7 +1024,7 @@ pub async fn act(state: &AppState, user: &CurrentUser, case_number: &str, input:
             reason = Some(input.code.clone());
         }
         Op::Duplicate => {
-            let other = rrules::normalize_code(&input.other_case);
+            let other = crate::cases::normalize_code(&input.other_case);
             let earlier: Option<(i64, i64)> = sqlx::query_as("select id, received_at from reports where case_number = $1")
                 .bind(&other)
                 .fetch_optional(&db.pool)
@@ -1082,7 +1055,7 @@ pub async fn act(state: &AppState, user: &CurrentUser, case_number: &str, input:
         Op::Merge => {
             // 并案: this case joins an EARLIER open case (the earliest registered report keeps
             // the reward priority), follows its handling and receives its joint reply.
-            let other = rrules::normalize_code(&input.other_case);
+            let other = crate::cases::normalize_code(&input.other_case);
             let primary: Option<(i64, i64, String, Option<i64>)> =
                 sqlx::query_as("select id, received_at, status, merged_into from reports where case_number = $1")
                     .bind(&other)
@@ -1495,8 +1468,8 @@ pub async fn act(state: &AppState, user: &CurrentUser, case_number: &str, input:
                 if input.level.trim().is_empty() && input.deaths.trim().is_empty() {
                     None
                 } else {
-                    match rrules::parse_reward_case("concealed", "", input.level.trim(), &input.deaths) {
-                        Ok(c) => Some(rrules::suggest_reward(&state.reports.reward, &c) * 100),
+                    match crate::rewards::rules::parse_reward_case("concealed", "", input.level.trim(), &input.deaths) {
+                        Ok(c) => Some(crate::rewards::rules::suggest_reward(&state.reports.reward, &c) * 100),
                         Err((field, code)) => {
                             e.push(field, code);
                             None
@@ -1785,7 +1758,7 @@ pub async fn routing_table(db: &Db) -> Result<RoutingTable, AppError> {
                 .collect(),
         })
         .collect();
-    Ok(RoutingTable { rules, sectors: choices(db, "sectors").await?, towns: choices(db, "towns").await?, departments: departments(db).await? })
+    Ok(RoutingTable { rules, sectors: crate::org::ssr::all_choices(db, "sectors").await?, towns: crate::org::ssr::all_choices(db, "towns").await?, departments: crate::org::ssr::departments(db).await? })
 }
 
 /// Add or replace the rule for a sector (and town, or any town when empty).
@@ -1952,7 +1925,7 @@ pub async fn audit_page(db: &Db, case_number: &str) -> Result<AuditPage, AppErro
     let report_id = if case_number.trim().is_empty() {
         None
     } else {
-        let n = rrules::normalize_code(case_number);
+        let n = crate::cases::normalize_code(case_number);
         Some(
             sqlx::query_scalar("select id from reports where case_number = $1")
                 .bind(&n)

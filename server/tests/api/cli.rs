@@ -71,7 +71,7 @@ fn missing_data_key_stops_the_server_with_the_setting_named() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("SW_DATA_KEY_FILE"));
     let (ok, key) = run("sqlite::memory:", &["gen-key"], "");
     assert!(ok);
-    assert!(app::crypto::DataKey::from_base64(key.trim()).is_ok(), "{key}");
+    assert!(app::base::crypto::DataKey::from_base64(key.trim()).is_ok(), "{key}");
 }
 
 #[test]

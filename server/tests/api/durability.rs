@@ -60,15 +60,15 @@ async fn wait_healthy(port: u16) {
 
 async fn kill_during_submissions(backend: Backend) {
     let url = fresh_database(backend).await;
-    let key = app::crypto::DataKey::generate_base64();
+    let key = app::base::crypto::DataKey::generate_base64();
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
     let dir = std::env::temp_dir().join(format!("sw_durability_{}_{port}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let mut child = server(&url, &key, port, &dir.join("first.log"));
     wait_healthy(port).await;
     {
-        let data_key = app::crypto::DataKey::from_base64(&key).expect("key");
-        let db = app::db::Db::connect(&url, 2).await.expect("db").with_data_key(Arc::new(data_key));
+        let data_key = app::base::crypto::DataKey::from_base64(&key).expect("key");
+        let db = app::base::db::Db::connect(&url, 2).await.expect("db").with_data_key(Arc::new(data_key));
         safewhistle::seed::seed_reference(&db).await.expect("seed");
     }
 
@@ -119,7 +119,7 @@ async fn kill_during_submissions(backend: Backend) {
     // Restart on the same database: every acknowledged report is there, whole.
     let child = server(&url, &key, port, &dir.join("second.log"));
     wait_healthy(port).await;
-    let db = app::db::Db::connect(&url, 2).await.expect("db");
+    let db = app::base::db::Db::connect(&url, 2).await.expect("db");
     for (number, files) in &acknowledged {
         let (id, status): (i64, String) = sqlx::query_as("select id, status from reports where case_number = $1")
             .bind(number)

@@ -52,7 +52,7 @@ pub fn skip_postgres() -> bool {
 pub struct TestApp {
     pub addr: SocketAddr,
     /// The running application's own pool (one pool per test app keeps PostgreSQL connections bounded).
-    pub pool_db: app::db::Db,
+    pub pool_db: app::base::db::Db,
     pub config: Config,
     pub client: reqwest::Client,
     /// The metrics listener, when the config asked for one.
@@ -64,7 +64,7 @@ pub fn test_config(database_url: String) -> Config {
         database_url,
         bind: "127.0.0.1:0".parse().expect("addr"),
         cpu_workers: 2,
-        data_key: Some(app::crypto::DataKey::generate_base64()),
+        data_key: Some(app::base::crypto::DataKey::generate_base64()),
         // Tests post forms without solving the proof of work; no need to wait for it.
         nojs_delay_ms: 0,
         // Per-client limits are tested on their own; the other tests post a lot from one address.
@@ -143,7 +143,7 @@ impl TestApp {
         safewhistle::seed::seed_reference(&db).await.expect("seed reference data");
     }
 
-    pub async fn db(&self) -> app::db::Db {
+    pub async fn db(&self) -> app::base::db::Db {
         self.pool_db.clone()
     }
 
@@ -157,8 +157,8 @@ impl TestApp {
 }
 
 /// Departments/enterprises that scoped roles need.
-async fn ensure_scopes(db: &app::db::Db, role: Role) -> (Option<i64>, Option<i64>) {
-    let ts = app::db::now();
+async fn ensure_scopes(db: &app::base::db::Db, role: Role) -> (Option<i64>, Option<i64>) {
+    let ts = app::base::db::now();
     if role.needs_department() {
         sqlx::query(
             "insert into departments (code, name_zh, name_en, created_at) values ('T1', '测试部门', 'Test dept', $1) \

@@ -227,7 +227,7 @@ async fn anonymous_report_with_photo(backend: Backend) {
     // Encrypted at rest: the database holds no JPEG, only ciphertext bound to its report.
     assert_eq!(sealed, 1);
     assert!(!stored.starts_with(&[0xFF, 0xD8]));
-    let key = app::crypto::DataKey::from_base64(app.config.data_key.as_deref().expect("key")).expect("key");
+    let key = app::base::crypto::DataKey::from_base64(app.config.data_key.as_deref().expect("key")).expect("key");
     assert!(key.decrypt_bytes(&stored, &app::reports::ssr::attachment_context(report_id + 1, &sha256)).is_err());
     let data = key.decrypt_bytes(&stored, &app::reports::ssr::attachment_context(report_id, &sha256)).expect("opens");
     assert!(data.starts_with(&[0xFF, 0xD8]));
@@ -348,7 +348,7 @@ async fn real_name_identity_is_sealed(backend: Backend) {
         .await
         .expect("identity");
     assert!(!sealed.contains("13912345678") && !sealed.contains("王秘密"));
-    let key = app::crypto::DataKey::from_base64(app.config.data_key.as_deref().expect("key")).expect("key");
+    let key = app::base::crypto::DataKey::from_base64(app.config.data_key.as_deref().expect("key")).expect("key");
     let plain = String::from_utf8(key.decrypt(&sealed, &format!("report_identities:{id}")).expect("decrypt")).expect("utf8");
     assert!(plain.contains("王秘密") && plain.contains("13912345678") && plain.contains("李联名"));
     assert!(key.decrypt(&sealed, &format!("report_identities:{}", id + 1)).is_err(), "bound to its row");
@@ -575,7 +575,7 @@ async fn messages_withdrawal_objection_and_claim(backend: Backend) {
     // A second case that has been replied to (the staff side does this in its own issue).
     let (number, code) = report(&app, &new_client(), &[]).await;
     let db = app.db().await;
-    let now = app::db::now();
+    let now = app::base::db::now();
     sqlx::query(
         "update reports set status = 'replied', reply_text = '经核查属实，已责令停产整改并处罚款 20 万元。', \
          replied_at = $2, objection_until = $3 where case_number = $1",

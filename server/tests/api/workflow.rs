@@ -194,7 +194,7 @@ async fn full_journey(backend: Backend) {
     };
     refused(act(&app, &yjj, n, "rectify", &rect("2020-01-01")).await, "rectify.date=date_out_of_range");
     refused(act(&app, &yjj, n, "rectify", &rect("2026-02-30")).await, "rectify.date=date_invalid");
-    let soon = app::workflow::calendar::Day(app::workflow::calendar::Day::of_timestamp(app::db::now()).0 + 20).to_string();
+    let soon = app::base::calendar::Day(app::base::calendar::Day::of_timestamp(app::base::db::now()).0 + 20).to_string();
     let mut f = rect("x");
     f.retain(|(k, _)| *k != "date");
     f.push(("date", &soon));
@@ -286,7 +286,7 @@ async fn full_journey(backend: Backend) {
     // The audit chain holds; updates are refused by the database; a tampered row is found.
     let db = app.db().await;
     let total = audit_count(&app).await;
-    assert_eq!(app::workflow::audit::verify(&db).await.expect("verify"), Ok(total));
+    assert_eq!(app::base::audit::verify(&db).await.expect("verify"), Ok(total));
     assert!(sqlx::query("update audit_log set reason = 'x' where seq = 2").execute(&db.pool).await.is_err(), "append-only");
     assert!(sqlx::query("delete from audit_log where seq = 2").execute(&db.pool).await.is_err(), "append-only");
     match backend {
@@ -298,7 +298,7 @@ async fn full_journey(backend: Backend) {
         }
     }
     sqlx::query("update audit_log set reason = 'tampered' where seq = 3").execute(&db.pool).await.expect("tamper");
-    assert_eq!(app::workflow::audit::verify(&db).await.expect("verify"), Err(3));
+    assert_eq!(app::base::audit::verify(&db).await.expect("verify"), Err(3));
 }
 both_backends!(full_journey);
 
@@ -371,7 +371,7 @@ async fn refusals_duplicates_transfers_and_jobs(backend: Backend) {
     assert_eq!(q["total"], 1);
     let q: Value = app.call(&intake, "staff_queue", &[("filter[q]", "100%_'"), ("filter[sector]", "WHP")]).await.json().await.expect("queue");
     assert_eq!(q["total"], 0);
-    assert_eq!(app::workflow::audit::verify(&db).await.expect("verify").is_ok(), true);
+    assert_eq!(app::base::audit::verify(&db).await.expect("verify").is_ok(), true);
 }
 both_backends!(refusals_duplicates_transfers_and_jobs);
 
@@ -525,7 +525,7 @@ async fn merged_cases_hand_downs_org_data_and_concealed_rewards(backend: Backend
     for want in ["merge", "department_saved", "town_saved", "reward_decide"] {
         assert!(actions.iter().any(|a| a == want), "{want} in {actions:?}");
     }
-    assert!(app::workflow::audit::verify(&db).await.expect("verify").is_ok());
+    assert!(app::base::audit::verify(&db).await.expect("verify").is_ok());
 }
 both_backends!(merged_cases_hand_downs_org_data_and_concealed_rewards);
 

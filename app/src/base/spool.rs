@@ -32,11 +32,11 @@ pub enum SpoolError {
     Io(#[from] std::io::Error),
 }
 
-impl From<SpoolError> for crate::errors::AppError {
+impl From<SpoolError> for crate::base::errors::AppError {
     fn from(e: SpoolError) -> Self {
         match e {
-            SpoolError::Full => crate::errors::AppError::RateLimited,
-            SpoolError::Io(e) => crate::errors::AppError::internal("upload spool", e),
+            SpoolError::Full => crate::base::errors::AppError::RateLimited,
+            SpoolError::Io(e) => crate::base::errors::AppError::internal("upload spool", e),
         }
     }
 }

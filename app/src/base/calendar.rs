@@ -252,6 +252,24 @@ pub fn urgency(due_at: i64, now: i64, due_soon_days: i64) -> Urgency {
     }
 }
 
+/// The holiday calendar as the bureau keeps it in the database.
+#[cfg(feature = "ssr")]
+pub async fn load_calendar(db: &super::db::Db) -> Result<Calendar, super::errors::AppError> {
+    let rows: Vec<(String, String)> = sqlx::query_as("select day, kind from holidays").fetch_all(&db.pool).await?;
+    Ok(Calendar::from_rows(rows.iter().map(|(d, k)| (d.as_str(), k.as_str()))))
+}
+
+/// When `stage`, started at `start` (Unix seconds), is due, on the stored calendar.
+#[cfg(feature = "ssr")]
+pub async fn deadline(
+    db: &super::db::Db,
+    rules: &DeadlineRules,
+    stage: Stage,
+    start: i64,
+) -> Result<i64, super::errors::AppError> {
+    Ok(rules.deadline(&load_calendar(db).await?, stage, start))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

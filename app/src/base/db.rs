@@ -33,7 +33,7 @@ pub struct Db {
     pub backend: Backend,
     /// The data key, for the keyed audit chain (`workflow::audit`); absent in commands that
     /// neither write nor check the chain (`migrate`).
-    pub audit_key: Option<std::sync::Arc<crate::crypto::DataKey>>,
+    pub audit_key: Option<std::sync::Arc<crate::base::crypto::DataKey>>,
 }
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -121,7 +121,7 @@ impl Db {
     }
 
     /// The same pool, able to write and check the audit chain.
-    pub fn with_data_key(mut self, key: std::sync::Arc<crate::crypto::DataKey>) -> Db {
+    pub fn with_data_key(mut self, key: std::sync::Arc<crate::base::crypto::DataKey>) -> Db {
         self.audit_key = Some(key);
         self
     }

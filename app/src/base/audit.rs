@@ -4,9 +4,9 @@
 //! derived from the data key: someone who can write to the database but does not hold the data
 //! key cannot rewrite the chain to match, and `head` gives the last row's hash for a record kept
 //! outside the database (truncating the log then shows too).
-use crate::crypto::DataKey;
-use crate::db::{Backend, Db};
-use crate::errors::AppError;
+use crate::base::crypto::DataKey;
+use crate::base::db::{Backend, Db};
+use crate::base::errors::AppError;
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -96,7 +96,7 @@ pub async fn append(
 /// Append in a transaction of its own.
 pub async fn record(db: &Db, entry: Entry<'_>) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
-    append(db, &mut tx, entry, crate::db::now()).await?;
+    append(db, &mut tx, entry, crate::base::db::now()).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,0 +1,74 @@
+//! What the citizen side (`reports`) and the staff side (`workflow`) both know about a case: the
+//! report types, the statuses a reporter sees, case numbers and access codes. Pure; both targets.
+
+pub const REPORT_TYPES: [&str; 5] = ["major_hazard", "general_hazard", "violation", "concealed_accident", "other"];
+
+/// Reporter-facing statuses (see domain-rules §3.5).
+pub const STATUSES: [&str; 11] = [
+    "submitted",
+    "accepted",
+    "not_accepted",
+    "transferred",
+    "verifying",
+    "extended",
+    "replied",
+    "objection",
+    "review",
+    "closed",
+    "withdrawn",
+];
+
+/// Crockford base32 without I, L, O, U: unambiguous when read aloud or copied by hand.
+pub const CODE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// Case numbers: "AQ" + 10 symbols (50 random bits, not sequential). Access codes: 20 symbols
+/// (100 bits), shown in groups of five.
+pub const CASE_SYMBOLS: usize = 10;
+pub const CODE_SYMBOLS: usize = 20;
+
+/// Upper-case, drop spaces and dashes, read O as 0 and I/L as 1 (people copy codes by hand).
+pub fn normalize_code(input: &str) -> String {
+    input
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            other => other,
+        })
+        .collect()
+}
+
+pub fn is_case_number(normalized: &str) -> bool {
+    normalized.len() == 2 + CASE_SYMBOLS
+        && normalized.starts_with("AQ")
+        && normalized[2..].bytes().all(|b| CODE_ALPHABET.contains(&b))
+}
+
+pub fn is_access_code(normalized: &str) -> bool {
+    normalized.len() == CODE_SYMBOLS && normalized.bytes().all(|b| CODE_ALPHABET.contains(&b))
+}
+
+/// "ABCDE-FGHJK-…" for display.
+pub fn group_code(code: &str) -> String {
+    code.as_bytes()
+        .chunks(5)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_normalise() {
+        assert_eq!(normalize_code(" aq0o-il 1 "), "AQ00111");
+        assert!(is_case_number("AQ0123456789"));
+        assert!(!is_case_number("AQ012345678U"));
+        assert!(is_access_code("ABCDEFGHJKMNPQRSTVWX"));
+        assert!(!is_access_code("ABCDEFGHJKMNPQRSTVW"));
+        assert_eq!(group_code("ABCDEFGHJK"), "ABCDE-FGHJK");
+    }
+}

@@ -1,0 +1,39 @@
+//! Server functions of the organisation page (system administrator only).
+use crate::base::errors::AppError;
+use leptos::prelude::*;
+
+#[server(endpoint = "org_data")]
+pub async fn load_org() -> Result<super::OrgData, AppError> {
+    use crate::accounts::{ssr::require, Permission};
+    require(Permission::ManageWorkflowRules).await?;
+    let state = crate::state::app_state()?;
+    super::ssr::org(&state.db).await
+}
+
+#[server(endpoint = "save_department")]
+pub async fn save_department(
+    code: String,
+    name_zh: String,
+    name_en: String,
+    town: Option<String>,
+    active: Option<String>,
+) -> Result<(), AppError> {
+    use crate::accounts::{ssr::require, Permission};
+    let user = require(Permission::ManageWorkflowRules).await?;
+    let state = crate::state::app_state()?;
+    let town = town.unwrap_or_default();
+    super::ssr::save_department(&state.db, user.id, &code, &name_zh, &name_en, &town, active.is_some()).await?;
+    leptos_axum::redirect("/admin/organisation");
+    Ok(())
+}
+
+#[server(endpoint = "save_town")]
+pub async fn save_town(code: String, name_zh: String, name_en: String, kind: String, active: Option<String>) -> Result<(), AppError> {
+    use crate::accounts::{ssr::require, Permission};
+    let user = require(Permission::ManageWorkflowRules).await?;
+    let state = crate::state::app_state()?;
+    super::ssr::save_town(&state.db, user.id, &code, &name_zh, &name_en, &kind, active.is_some()).await?;
+    state.choices.invalidate();
+    leptos_axum::redirect("/admin/organisation");
+    Ok(())
+}

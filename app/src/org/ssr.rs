@@ -1,0 +1,226 @@
+//! Storage of the organisation data (server only): the lists forms choose from, and the admin's
+//! edits with their checks and audit entries.
+use super::*;
+use crate::base::db::{now, Db};
+use crate::base::audit::{self, Entry};
+use crate::base::errors::{AppError, FieldError};
+use serde_json::json;
+
+pub async fn org(db: &Db) -> Result<OrgData, AppError> {
+    type D = (String, String, String, Option<String>, i64, i64, i64);
+    let deps: Vec<D> = sqlx::query_as(
+        "select d.code, d.name_zh, d.name_en, t.code, d.active, \
+         (select count(*) from reports r where r.lead_department_id = d.id and r.status in ('accepted', 'verifying', 'extended')), \
+         (select count(*) from users u where u.department_id = d.id and u.active = 1) \
+         from departments d left join towns t on t.id = d.town_id order by d.town_id is not null, d.id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let towns: Vec<(String, String, String, String, i64, i64)> = sqlx::query_as(
+        "select t.code, t.name_zh, t.name_en, t.kind, t.active, (select count(*) from reports r where r.town_id = t.id) \
+         from towns t order by t.id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(OrgData {
+        departments: deps
+            .into_iter()
+            .map(|d| OrgDepartment {
+                code: d.0,
+                name_zh: d.1,
+                name_en: d.2,
+                town: d.3,
+                active: d.4 == 1,
+                open_cases: d.5,
+                users: d.6,
+            })
+            .collect(),
+        towns: towns
+            .into_iter()
+            .map(|t| OrgTown { code: t.0, name_zh: t.1, name_en: t.2, kind: t.3, active: t.4 == 1, reports: t.5 })
+            .collect(),
+    })
+}
+
+fn check_names(errs: &mut Vec<FieldError>, code: &str, name_zh: &str, name_en: &str) {
+    if !valid_code(code) {
+        errs.push(FieldError { field: "code".into(), code: "code_invalid".into() });
+    }
+    crate::base::validate::check_text(errs, "name_zh", name_zh, 2, 40);
+    crate::base::validate::check_text(errs, "name_en", name_en, 2, 80);
+}
+
+fn done(errs: Vec<FieldError>) -> Result<(), AppError> {
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errs))
+    }
+}
+
+/// Add a department or change an existing one (by code).
+pub async fn save_department(
+    db: &Db,
+    user_id: i64,
+    code: &str,
+    name_zh: &str,
+    name_en: &str,
+    town: &str,
+    active: bool,
+) -> Result<(), AppError> {
+    let code = code.trim().to_uppercase();
+    let mut errs = Vec::new();
+    check_names(&mut errs, &code, name_zh, name_en);
+    let town_id: Option<i64> = if town.trim().is_empty() {
+        None
+    } else {
+        let t = sqlx::query_scalar("select id from towns where code = $1").bind(town.trim()).fetch_optional(&db.pool).await?;
+        if t.is_none() {
+            errs.push(FieldError { field: "town".into(), code: "town_unknown".into() });
+        }
+        t
+    };
+    let existing: Option<i64> =
+        sqlx::query_scalar("select id from departments where code = $1").bind(&code).fetch_optional(&db.pool).await?;
+    if let (Some(id), false) = (existing, active) {
+        let in_rules: i64 = sqlx::query_scalar(
+            "select count(*) from routing_rules r where r.lead_department_id = $1 \
+             or exists (select 1 from routing_cooperators c where c.rule_id = r.id and c.department_id = $1)",
+        )
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await?;
+        if in_rules > 0 {
+            errs.push(FieldError { field: "active".into(), code: "department_in_routing".into() });
+        }
+        let open: i64 = sqlx::query_scalar(
+            "select count(*) from report_departments rd join reports r on r.id = rd.report_id \
+             where rd.department_id = $1 and r.status in ('accepted', 'verifying', 'extended')",
+        )
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await?;
+        if open > 0 {
+            errs.push(FieldError { field: "active".into(), code: "department_has_open_cases".into() });
+        }
+    }
+    done(errs)?;
+    let row = Row { table: "departments", code: &code, name_zh, name_en, extra: ("town_id", Extra::Town(town_id)), active };
+    let details = json!({ "code": code, "name_zh": name_zh.trim(), "name_en": name_en.trim(), "town": town.trim(),
+        "active": active, "new": existing.is_none() });
+    write(db, user_id, existing, row, "department_saved", details).await
+}
+
+/// Add a town/street or change an existing one (by code).
+pub async fn save_town(
+    db: &Db,
+    user_id: i64,
+    code: &str,
+    name_zh: &str,
+    name_en: &str,
+    kind: &str,
+    active: bool,
+) -> Result<(), AppError> {
+    let code = code.trim().to_uppercase();
+    let mut errs = Vec::new();
+    check_names(&mut errs, &code, name_zh, name_en);
+    if !["town", "street"].contains(&kind) {
+        errs.push(FieldError { field: "kind".into(), code: "required".into() });
+    }
+    let existing: Option<i64> =
+        sqlx::query_scalar("select id from towns where code = $1").bind(&code).fetch_optional(&db.pool).await?;
+    if let (Some(id), false) = (existing, active) {
+        let rules: i64 = sqlx::query_scalar("select count(*) from routing_rules where town_id = $1")
+            .bind(id)
+            .fetch_one(&db.pool)
+            .await?;
+        if rules > 0 {
+            errs.push(FieldError { field: "active".into(), code: "town_in_routing".into() });
+        }
+    }
+    done(errs)?;
+    let row = Row { table: "towns", code: &code, name_zh, name_en, extra: ("kind", Extra::Kind(kind)), active };
+    let details = json!({ "code": code, "name_zh": name_zh.trim(), "name_en": name_en.trim(), "kind": kind,
+        "active": active, "new": existing.is_none() });
+    write(db, user_id, existing, row, "town_saved", details).await
+}
+
+/// The one column a department or town has beyond its code, names and active flag.
+enum Extra<'a> {
+    Town(Option<i64>),
+    Kind(&'a str),
+}
+
+struct Row<'a> {
+    table: &'static str,
+    code: &'a str,
+    name_zh: &'a str,
+    name_en: &'a str,
+    extra: (&'static str, Extra<'a>),
+    active: bool,
+}
+
+/// Insert the row (or update the existing one) and log the change in the same transaction.
+async fn write(
+    db: &Db,
+    user_id: i64,
+    existing: Option<i64>,
+    row: Row<'_>,
+    action: &'static str,
+    details: serde_json::Value,
+) -> Result<(), AppError> {
+    let (table, col) = (row.table, row.extra.0);
+    let ts = now();
+    let sql = match existing {
+        Some(_) => format!("update {table} set name_zh = $1, name_en = $2, {col} = $3, active = $4 where id = $5"),
+        None => format!("insert into {table} (name_zh, name_en, {col}, active, code, created_at) values ($1, $2, $3, $4, $5, $6)"),
+    };
+    let q = sqlx::query(&sql).bind(row.name_zh.trim()).bind(row.name_en.trim());
+    let q = match row.extra.1 {
+        Extra::Town(t) => q.bind(t),
+        Extra::Kind(k) => q.bind(k),
+    };
+    let q = q.bind(i64::from(row.active));
+    let q = match existing {
+        Some(id) => q.bind(id),
+        None => q.bind(row.code).bind(ts),
+    };
+    let mut tx = db.begin().await?;
+    q.execute(&mut *tx).await?;
+    let entry = Entry { user_id: Some(user_id), action, report_id: None, reason: None, details: details.to_string() };
+    audit::append(db, &mut tx, entry, ts).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn sectors(db: &Db) -> Result<Vec<Choice>, AppError> {
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("select code, name_zh, name_en from sectors where active = 1 order by sort_order, id")
+            .fetch_all(&db.pool)
+            .await?;
+    Ok(rows.into_iter().map(|(code, name_zh, name_en)| Choice { code, name_zh, name_en }).collect())
+}
+
+pub async fn towns(db: &Db) -> Result<Vec<Choice>, AppError> {
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("select code, name_zh, name_en from towns where active = 1 order by code").fetch_all(&db.pool).await?;
+    Ok(rows.into_iter().map(|(code, name_zh, name_en)| Choice { code, name_zh, name_en }).collect())
+}
+
+/// Every sector or town/street, retired ones included (staff filters and tables).
+pub async fn all_choices(db: &Db, table: &str) -> Result<Vec<Choice>, AppError> {
+    let order = if table == "sectors" { "sort_order, id" } else { "id" };
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as(&format!("select code, name_zh, name_en from {table} where 1 = 1 order by {order}"))
+            .fetch_all(&db.pool)
+            .await?;
+    Ok(rows.into_iter().map(|(code, name_zh, name_en)| Choice { code, name_zh, name_en }).collect())
+}
+
+pub async fn departments(db: &Db) -> Result<Vec<Choice>, AppError> {
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("select code, name_zh, name_en from departments where active = 1 order by id")
+            .fetch_all(&db.pool)
+            .await?;
+    Ok(rows.into_iter().map(|(code, name_zh, name_en)| Choice { code, name_zh, name_en }).collect())
+}

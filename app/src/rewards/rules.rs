@@ -1,0 +1,105 @@
+//! The reward amount rules: a share of the fine for hazards and violations, an amount per
+//! concealed death by accident level, a cap (configuration; defaults are the 2018 national rules).
+
+/// The reward rules in force (configuration; defaults are the 2018 national rules, domain-rules §1.4).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RewardRules {
+    /// Hazards and violations: this percentage of the fine, clamped to [min, max].
+    pub fine_percent: i64,
+    pub fine_min_yuan: i64,
+    pub fine_max_yuan: i64,
+    /// Concealed accidents: per verified death by accident level (一般, 较大, 重大, 特别重大).
+    pub per_death_yuan: [i64; 4],
+    /// Cap of any single reward.
+    pub cap_yuan: i64,
+}
+
+impl Default for RewardRules {
+    fn default() -> Self {
+        RewardRules {
+            fine_percent: 15,
+            fine_min_yuan: 3_000,
+            fine_max_yuan: 300_000,
+            per_death_yuan: [30_000, 40_000, 50_000, 60_000],
+            cap_yuan: 300_000,
+        }
+    }
+}
+
+pub const ACCIDENT_LEVELS: [&str; 4] = ["general", "larger", "major", "especially_major"];
+
+/// What the reward calculation needs, as typed into the estimator or by the reward officer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RewardCase {
+    /// A hazard or violation that ended in a fine of this many yuan.
+    Fine(f64),
+    /// A concealed accident: level index into `ACCIDENT_LEVELS` and verified concealed deaths.
+    Concealed { level: usize, deaths: u32 },
+}
+
+/// Parse the estimator's inputs; `Err` carries the field and the error code.
+pub fn parse_reward_case(kind: &str, fine: &str, level: &str, deaths: &str) -> Result<RewardCase, (&'static str, &'static str)> {
+    match kind {
+        "fine" => {
+            let f: f64 = fine.trim().replace(',', "").parse().map_err(|_| ("fine", "not_a_number"))?;
+            if !f.is_finite() || f < 0.0 {
+                return Err(("fine", "amount_negative"));
+            }
+            if f > 1e10 {
+                return Err(("fine", "amount_absurd"));
+            }
+            Ok(RewardCase::Fine(f))
+        }
+        "concealed" => {
+            let level = ACCIDENT_LEVELS.iter().position(|l| *l == level).ok_or(("level", "choose_one"))?;
+            let deaths: u32 = deaths.trim().parse().map_err(|_| ("deaths", "not_a_number"))?;
+            if deaths == 0 || deaths > 1000 {
+                return Err(("deaths", "deaths_out_of_range"));
+            }
+            Ok(RewardCase::Concealed { level, deaths })
+        }
+        _ => Err(("kind", "choose_one")),
+    }
+}
+
+/// The suggested reward in whole yuan (round half up), before any staff decision.
+pub fn suggest_reward(rules: &RewardRules, case: &RewardCase) -> i64 {
+    let amount = match case {
+        RewardCase::Fine(fine) => {
+            let raw = (fine * rules.fine_percent as f64 / 100.0 + 0.5).floor() as i64;
+            raw.clamp(rules.fine_min_yuan, rules.fine_max_yuan)
+        }
+        RewardCase::Concealed { level, deaths } => rules.per_death_yuan[*level].saturating_mul(i64::from(*deaths)),
+    };
+    amount.min(rules.cap_yuan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reward_table() {
+        let national = RewardRules::default();
+        let anhui = RewardRules { per_death_yuan: [30_000, 50_000, 50_000, 50_000], cap_yuan: 500_000, ..national.clone() };
+        let cases: [(&RewardRules, RewardCase, i64); 9] = [
+            (&national, RewardCase::Fine(0.0), 3_000),
+            (&national, RewardCase::Fine(10_000.0), 3_000),
+            (&national, RewardCase::Fine(200_000.0), 30_000),
+            (&national, RewardCase::Fine(33_333.0), 5_000),
+            (&national, RewardCase::Fine(5_000_000.0), 300_000),
+            (&national, RewardCase::Concealed { level: 1, deaths: 3 }, 120_000),
+            (&national, RewardCase::Concealed { level: 3, deaths: 30 }, 300_000),
+            (&anhui, RewardCase::Concealed { level: 3, deaths: 30 }, 500_000),
+            (&anhui, RewardCase::Concealed { level: 1, deaths: 4 }, 200_000),
+        ];
+        for (rules, case, want) in cases {
+            assert_eq!(suggest_reward(rules, &case), want, "{case:?}");
+        }
+        assert_eq!(parse_reward_case("fine", "-5", "", ""), Err(("fine", "amount_negative")));
+        assert_eq!(parse_reward_case("fine", "1e12", "", ""), Err(("fine", "amount_absurd")));
+        assert_eq!(parse_reward_case("fine", "abc", "", ""), Err(("fine", "not_a_number")));
+        assert_eq!(parse_reward_case("concealed", "", "major", "0"), Err(("deaths", "deaths_out_of_range")));
+        assert_eq!(parse_reward_case("fine", "200,000", "", ""), Ok(RewardCase::Fine(200_000.0)));
+    }
+}
