@@ -1,7 +1,8 @@
 //! The HTML shell, the root component and the route table.
 use crate::i18n::*;
 use crate::{public_routes, staff_routes};
-use crate::ui::{Layout, NotFound};
+use crate::layout::Layout;
+use crate::ui::NotFound;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{

@@ -25,6 +25,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("training", 5),
     // The shell: pages that compose areas, the route tables, the app, the crate root.
     ("home", 6),
+    ("layout", 6),
     ("portal", 6),
     ("public_routes", 7),
     ("staff_routes", 7),
@@ -36,12 +37,6 @@ const LAYERS: &[(&str, u8)] = &[
 const KNOWN_UPWARD: &[(&str, &str)] = &[
     // AppState carries the tip-off's settings, limiter and choice cache.
     ("state", "reports"),
-    // The page header shows who is logged in.
-    ("ui", "accounts"),
-    // The staff case page lives in reports/staff.rs; labels, case ids, amounts from workflow.
-    ("reports", "workflow"),
-    // Labels and the staff case page of the tip-off used by the staff side; identity opening.
-    ("workflow", "reports"),
     // The reward rules: the claim is stored by reports, the decision and payment by workflow,
     // until both move into rewards/.
     ("reports", "rewards"),

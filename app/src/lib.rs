@@ -10,6 +10,7 @@ pub mod app;
 pub mod base;
 pub mod cases;
 pub mod home;
+pub mod layout;
 pub mod org;
 pub mod portal;
 pub mod public_routes;

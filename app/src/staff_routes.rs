@@ -60,7 +60,7 @@ impl LazyRoute for StaffReport {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::reports::staff::StaffReportPage /> <crate::ui::HydrationMarker /> }.into_any()
+        view! { <crate::workflow::report_page::StaffReportPage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }
 

@@ -126,9 +126,9 @@ pub async fn staff_attachment(State(state): State<ServerState>, session: Session
         sqlx::query_scalar("select report_id from attachments where id = $1").bind(id).fetch_optional(&state.app.db.pool).await;
     match owner {
         Ok(Some(report_id)) => {
-            let scope = app::workflow::ssr::scope(&user);
+            let scope = app::cases::ssr::scope(&user);
             let allowed = match scope {
-                Ok(sc) => app::workflow::ssr::in_scope(&state.app.db, sc, report_id).await,
+                Ok(sc) => app::cases::ssr::in_scope(&state.app.db, sc, report_id).await,
                 Err(e) => Err(e),
             };
             if let Err(e) = allowed {

@@ -1,5 +1,14 @@
 //! What the citizen side (`reports`) and the staff side (`workflow`) both know about a case: the
-//! report types, the statuses a reporter sees, case numbers and access codes. Pure; both targets.
+//! report types, the statuses a reporter sees, case numbers and access codes; the operations on
+//! a case and when each is allowed (`rules`); the labels of every case code (`labels`). Pure;
+//! both targets.
+pub mod labels;
+pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+pub mod views;
+
+use serde::{Deserialize, Serialize};
 
 pub const REPORT_TYPES: [&str; 5] = ["major_hazard", "general_hazard", "violation", "concealed_accident", "other"];
 
@@ -56,6 +65,19 @@ pub fn group_code(code: &str) -> String {
         .map(|c| String::from_utf8_lossy(c).into_owned())
         .collect::<Vec<_>>()
         .join("-")
+}
+
+/// Longest message between a reporter and staff.
+pub const MESSAGE_MAX: usize = 2000;
+
+/// One message between the reporter and staff, as either side sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseMessage {
+    /// "reporter" or "staff".
+    pub author: String,
+    pub body: String,
+    pub at: i64,
+    pub files: u32,
 }
 
 #[cfg(test)]

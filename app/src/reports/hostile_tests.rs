@@ -116,8 +116,8 @@ fn dates_and_amounts_parse_strictly() {
         if crate::base::validate::valid_date(&s) {
             assert!(s.len() == 10 && s.bytes().all(|b| b.is_ascii_digit() || b == b'-'), "{s:?}");
         }
-        match crate::workflow::rules::parse_yuan(&s) {
-            Ok(fen) => assert!((0..=crate::workflow::rules::FINE_MAX_YUAN * 100 + 99).contains(&fen), "{s:?} → {fen}"),
+        match crate::base::format::parse_yuan(&s) {
+            Ok(fen) => assert!((0..=crate::base::format::FINE_MAX_YUAN * 100 + 99).contains(&fen), "{s:?} → {fen}"),
             Err(code) => assert!(!code.is_empty()),
         }
         let kind = g.pick(&["fine", "concealed", "", "x"]);

@@ -4,7 +4,6 @@
 pub mod api;
 pub mod pages;
 pub mod rules;
-pub mod staff;
 
 #[cfg(feature = "ssr")]
 pub mod abuse;
@@ -88,15 +87,6 @@ pub struct TimelineEntry {
     pub at: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CaseMessage {
-    /// "reporter" or "staff".
-    pub author: String,
-    pub body: String,
-    pub at: i64,
-    pub files: u32,
-}
-
 /// What a reporter sees of their case after proving the access code. Not the report's content:
 /// a lost phone with an open page should reveal as little as possible.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,7 +99,7 @@ pub struct CaseView {
     pub timeline: Vec<TimelineEntry>,
     pub reply: Option<String>,
     pub replied_at: Option<i64>,
-    pub messages: Vec<CaseMessage>,
+    pub messages: Vec<crate::cases::CaseMessage>,
     pub can_withdraw: bool,
     pub can_message: bool,
     pub objection_until: Option<i64>,

@@ -5,59 +5,13 @@ use super::api::{my_case, report_form, take_receipt, ClaimReward, CloseCase, Fil
 use super::{CaseView, Receipt, ReportDraft, ReportFormContext};
 use crate::org::choice_name;
 use crate::base::format::{fmt_date, fmt_yuan};
+use crate::cases::labels::{report_type_label, reward_label, status_label};
 use crate::i18n::*;
 use crate::ui::{ErrorPage, FieldErrors, FormError};
 use leptos::prelude::*;
 
-pub fn report_type_label(locale: Locale, code: &str) -> String {
-    match code {
-        "major_hazard" => td_string!(locale, rt_major_hazard),
-        "general_hazard" => td_string!(locale, rt_general_hazard),
-        "violation" => td_string!(locale, rt_violation),
-        "concealed_accident" => td_string!(locale, rt_concealed_accident),
-        _ => td_string!(locale, rt_other),
-    }
-    .to_string()
-}
-
-pub fn status_label(locale: Locale, code: &str) -> String {
-    match code {
-        "submitted" => td_string!(locale, st_submitted),
-        "accepted" => td_string!(locale, st_accepted),
-        "not_accepted" => td_string!(locale, st_not_accepted),
-        "transferred" => td_string!(locale, st_transferred),
-        "verifying" => td_string!(locale, st_verifying),
-        "extended" => td_string!(locale, st_extended),
-        "replied" => td_string!(locale, st_replied),
-        "objection" => td_string!(locale, st_objection),
-        "review" => td_string!(locale, st_review),
-        "closed" => td_string!(locale, st_closed),
-        "withdrawn" => td_string!(locale, st_withdrawn),
-        "merged" => td_string!(locale, st_merged),
-        "reward_approved" => td_string!(locale, st_reward_approved),
-        "reward_claimed" => td_string!(locale, st_reward_claimed),
-        "reward_paid" => td_string!(locale, st_reward_paid),
-        "reward_denied" => td_string!(locale, st_reward_denied),
-        "reward_expired" => td_string!(locale, st_reward_expired),
-        _ => td_string!(locale, st_other),
-    }
-    .to_string()
-}
-
 fn kind_is_reward(kind: &str) -> bool {
     kind.starts_with("reward_")
-}
-
-pub fn reward_label(locale: Locale, code: &str) -> String {
-    match code {
-        "approved" => td_string!(locale, rw_approved),
-        "claimed" => td_string!(locale, rw_claimed),
-        "paid" => td_string!(locale, rw_paid),
-        "expired" => td_string!(locale, rw_expired),
-        "denied" => td_string!(locale, rw_denied),
-        _ => td_string!(locale, rw_none),
-    }
-    .to_string()
 }
 
 /// The report draft kept in the browser's localStorage while the form is filled in (WebAssembly
@@ -988,7 +942,7 @@ fn CaseDetails(case: CaseView, actions: CaseActions) -> impl IntoView {
                                         _ if kind_is_reward(&e.kind) => format!("rd_{c}"),
                                         _ => format!("rc_{c}"),
                                     };
-                                    view! { <p class="note code">{move || crate::workflow::labels::wf_label(i18n.get_locale(), &key)}</p> }
+                                    view! { <p class="note code">{move || crate::cases::labels::wf_label(i18n.get_locale(), &key)}</p> }
                                 })}
                                 {e.note.clone().map(|n| view! { <p class="note">{n}</p> })}
                                 {e.department.clone().map(|d| view! { <p class="note">{move || choice_name(i18n.get_locale(), &d)}</p> })}
@@ -1010,7 +964,7 @@ fn CaseDetails(case: CaseView, actions: CaseActions) -> impl IntoView {
                 })}
 
             <h2>{t!(i18n, case_messages)}</h2>
-            <MessageList messages=case.messages.clone() staff_view=false />
+            <crate::cases::views::MessageList messages=case.messages.clone() staff_view=false />
             {case
                 .can_message
                 .then(|| {
@@ -1117,47 +1071,3 @@ fn CaseDetails(case: CaseView, actions: CaseActions) -> impl IntoView {
 }
 
 
-/// The messages of a case, oldest first, for the reporter (`staff_view = false`: "You"/"Staff")
-/// and for staff ("Reporter"/"Staff"). Bodies are rendered as text.
-#[component]
-pub fn MessageList(messages: Vec<super::CaseMessage>, staff_view: bool) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <ul class="messages" id="messages">
-            {messages
-                .into_iter()
-                .map(|m| {
-                    let staff = m.author == "staff";
-                    let files = m.files;
-                    view! {
-                        <li class:staff=staff>
-                            <strong>
-                                {move || {
-                                    match (staff, staff_view) {
-                                        (true, _) => t_string!(i18n, case_from_staff).to_string(),
-                                        (false, true) => t_string!(i18n, staff_from_reporter).to_string(),
-                                        (false, false) => t_string!(i18n, case_from_you).to_string(),
-                                    }
-                                }}
-                            </strong>
-                            " "
-                            <time>{fmt_date(m.at)}</time>
-                            <p>{m.body}</p>
-                            {(files > 0)
-                                .then(|| {
-                                    view! {
-                                        <p class="hint">
-                                            {move || {
-                                                td_string!(i18n.get_locale(), case_files_attached)
-                                                    .replace("{n}", &files.to_string())
-                                            }}
-                                        </p>
-                                    }
-                                })}
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ul>
-    }
-}

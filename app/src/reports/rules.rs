@@ -11,7 +11,6 @@ pub const DESCRIPTION_MIN: usize = 15;
 pub const DESCRIPTION_MAX: usize = 5000;
 pub const NAME_MAX: usize = 50;
 pub const JOINT_MAX: usize = 500;
-pub const MESSAGE_MAX: usize = 2000;
 pub const OBJECTION_MIN: usize = 10;
 
 /// The checks of the report form that need no database (the server also checks that the sector

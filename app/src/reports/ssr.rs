@@ -5,7 +5,8 @@ use super::media::{self, CleanFile};
 use crate::base::spool::{Spool, SpoolError, SpooledFile};
 use super::rules;
 use crate::org::Choice;
-use super::{CaseMessage, CaseView, FormChoice, Receipt, ReportDraft, ReportFormContext, TimelineEntry};
+use crate::cases::CaseMessage;
+use super::{CaseView, FormChoice, Receipt, ReportDraft, ReportFormContext, TimelineEntry};
 use crate::base::db::{now, Db};
 use crate::base::errors::{AppError, FieldError};
 use crate::base::sealed::{get_sealed, put_sealed, take_sealed};
@@ -450,12 +451,6 @@ fn draft_from(form: &UploadForm) -> ReportDraft {
     }
 }
 
-#[derive(Serialize, Deserialize)]
-struct SealedIdentity {
-    name: String,
-    phone: String,
-    joint_reporters: String,
-}
 
 /// Handle a submitted report form. On failure the draft comes back for refilling the form.
 pub async fn submit_report(
@@ -575,13 +570,13 @@ async fn submit_inner(state: &AppState, form: &mut UploadForm, draft: &ReportDra
         return Err(AppError::internal("case number", "no free case number after 3 tries"));
     };
     if !draft.anonymous {
-        let identity = SealedIdentity {
+        let identity = crate::cases::ssr::SealedIdentity {
             name: name.trim().to_string(),
             phone: phone.trim().to_string(),
             joint_reporters: draft.joint_reporters.trim().to_string(),
         };
         let plain = serde_json::to_vec(&identity).map_err(|e| AppError::internal("identity", e))?;
-        let sealed = state.data_key.encrypt(&plain, &format!("report_identities:{report_id}"));
+        let sealed = state.data_key.encrypt(&plain, &crate::cases::ssr::identity_context(report_id));
         sqlx::query("insert into report_identities (report_id, sealed, created_at) values ($1, $2, $3)")
             .bind(report_id)
             .bind(sealed)
@@ -605,15 +600,6 @@ async fn submit_inner(state: &AppState, form: &mut UploadForm, draft: &ReportDra
     })
 }
 
-/// Decrypt a real-name report's identity (staff side; every call must be logged by the caller).
-pub fn open_identity(state: &AppState, report_id: i64, sealed: &str) -> Result<(String, String, String), AppError> {
-    let plain = state
-        .data_key
-        .decrypt(sealed, &format!("report_identities:{report_id}"))
-        .map_err(|e| AppError::internal("identity", e))?;
-    let id: SealedIdentity = serde_json::from_slice(&plain).map_err(|e| AppError::internal("identity", e))?;
-    Ok((id.name, id.phone, id.joint_reporters))
-}
 
 // ---- follow-up -----------------------------------------------------------------------------------------
 
@@ -780,7 +766,7 @@ pub async fn add_reporter_message(state: &AppState, report_id: i64, mut form: Up
     let token = form.admit()?;
     let body = form.text("body");
     let mut errs = Vec::new();
-    crate::base::validate::check_text(&mut errs, "body", &body, 1, rules::MESSAGE_MAX);
+    crate::base::validate::check_text(&mut errs, "body", &body, 1, crate::cases::MESSAGE_MAX);
     if !errs.is_empty() {
         return Err(AppError::Validation(errs));
     }
@@ -830,7 +816,7 @@ pub async fn withdraw(state: &AppState, report_id: i64) -> Result<(), AppError> 
 
 pub async fn object(state: &AppState, report_id: i64, body: &str) -> Result<(), AppError> {
     let mut errs = Vec::new();
-    crate::base::validate::check_text(&mut errs, "objection", body, rules::OBJECTION_MIN, rules::MESSAGE_MAX);
+    crate::base::validate::check_text(&mut errs, "objection", body, rules::OBJECTION_MIN, crate::cases::MESSAGE_MAX);
     if !errs.is_empty() {
         return Err(AppError::Validation(errs));
     }

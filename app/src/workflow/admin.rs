@@ -1,7 +1,7 @@
 //! Admin pages of the workflow: the routing table (sector × town/street → departments), the
 //! holiday calendar with make-up working days (调休), and the audit log with its chain check.
 use super::api::{audit_log, holiday_list, load_routing_table, DeleteHoliday, DeleteRoutingRule, SaveHoliday, SaveRoutingRule};
-use super::labels::wf_label;
+use crate::cases::labels::wf_label;
 use crate::base::errors::AppError;
 use crate::i18n::*;
 use crate::base::format::fmt_date;

@@ -5,10 +5,9 @@
 //! `rules` is pure (the calendar and the audit chain are in `base`); `ssr` holds storage; `api` the server functions;
 //! `pages` and `admin` the pages.
 pub mod admin;
-pub mod labels;
 pub mod api;
 pub mod pages;
-pub mod rules;
+pub mod report_page;
 
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -267,4 +266,43 @@ pub struct AuditPage {
     pub total: i64,
     /// Ok(rows checked) or Err(first broken row).
     pub chain: Result<i64, i64>,
+}
+
+#[cfg(test)]
+mod label_tests {
+    use crate::cases::labels::wf_label;
+    use crate::cases::rules;
+    use crate::i18n::Locale;
+
+    /// Every label the workflow pages ask for by key, and every code they show with a prefix,
+    /// has a translation in both languages (an unknown key would be shown to staff as is).
+    #[test]
+    fn every_label_used_is_translated() {
+        let mut keys: Vec<String> = Vec::new();
+        for src in [include_str!("pages.rs"), include_str!("admin.rs")] {
+            for part in src.split("tr(\"").skip(1) {
+                if let Some(end) = part.find('"') {
+                    keys.push(part[..end].to_string());
+                }
+            }
+        }
+        assert!(keys.len() > 20, "scan found {} keys", keys.len());
+        let prefixed = [
+            ("op_", rules::Op::ALL.iter().map(|o| o.as_str()).collect::<Vec<_>>()),
+            ("rc_", rules::REFUSAL_CODES.to_vec()),
+            ("vr_", rules::VERIFICATION_RESULTS.to_vec()),
+            ("ac_", rules::ACTIONS.to_vec()),
+            ("rd_", rules::REWARD_CODES.to_vec()),
+            ("level_", crate::rewards::rules::ACCIDENT_LEVELS.to_vec()),
+        ];
+        for (prefix, codes) in prefixed {
+            keys.extend(codes.iter().map(|c| format!("{prefix}{c}")));
+        }
+        keys.extend(["op_department_saved", "op_town_saved", "rc_handed_down"].map(String::from));
+        for key in keys {
+            for locale in [Locale::zh_CN, Locale::en] {
+                assert_ne!(wf_label(locale, &key), key, "no {locale:?} label for {key}");
+            }
+        }
+    }
 }

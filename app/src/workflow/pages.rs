@@ -3,13 +3,14 @@
 //! dashboard with server-rendered SVG charts.
 use super::api::{load_case_work, staff_dashboard, staff_queue, CaseAction, RevealSealed};
 use crate::base::calendar::Urgency;
-use super::labels::wf_label;
+use crate::cases::labels::wf_label;
+use crate::cases::rules;
 use super::*;
 use crate::base::errors::AppError;
 use crate::i18n::*;
 use crate::base::format::{fmt_date, fmt_yuan};
 use crate::org::choice_name;
-use crate::reports::pages::{report_type_label, reward_label, status_label};
+use crate::cases::labels::{report_type_label, reward_label, status_label};
 use crate::ui::{error_text, ErrorPage, FormError};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

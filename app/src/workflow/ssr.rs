@@ -3,7 +3,8 @@
 //! changes nothing), the reporter-visible timeline entry and the audit-log entry.
 use crate::base::audit::{self, Entry};
 use crate::base::calendar::{deadline, urgency, Day, DeadlineRules, Stage};
-use super::rules::{self, CaseFacts, Op};
+use crate::cases::ssr::{case_id, scope, Scope};
+use crate::cases::rules::{self, CaseFacts, Op};
 use super::*;
 use crate::accounts::{CurrentUser, Role};
 use crate::base::db::{now, Db};
@@ -15,54 +16,6 @@ use serde_json::json;
 pub const OPEN: [&str; 6] = ["submitted", "accepted", "verifying", "extended", "objection", "review"];
 const OPEN_SQL: &str = "('submitted', 'accepted', 'verifying', 'extended', 'objection', 'review')";
 
-/// Which reports a user may see.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scope {
-    All,
-    Department(i64),
-}
-
-pub fn scope(user: &CurrentUser) -> Result<Scope, AppError> {
-    match user.role {
-        Role::IntakeOfficer | Role::RewardOfficer => Ok(Scope::All),
-        Role::DepartmentHandler => user.department_id.map(Scope::Department).ok_or(AppError::Forbidden),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
-/// The report id behind a case number, if the user's scope covers it: 404 for an unknown
-/// number and, alike, for another department's case.
-pub async fn case_id(db: &Db, user: &CurrentUser, case_number: &str) -> Result<i64, AppError> {
-    let sc = scope(user)?;
-    let n = crate::cases::normalize_code(case_number);
-    if !crate::cases::is_case_number(&n) {
-        return Err(AppError::NotFound);
-    }
-    let id: i64 = sqlx::query_scalar("select id from reports where case_number = $1")
-        .bind(&n)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    in_scope(db, sc, id).await?;
-    Ok(id)
-}
-
-pub async fn in_scope(db: &Db, sc: Scope, report_id: i64) -> Result<(), AppError> {
-    if let Scope::Department(d) = sc {
-        let n: i64 =
-            sqlx::query_scalar("select count(*) from report_departments where report_id = $1 and department_id = $2")
-                .bind(report_id)
-                .bind(d)
-                .fetch_one(&db.pool)
-                .await?;
-        if n == 0 {
-            // "Not yours" answers like "does not exist": a handler learns nothing about other
-            // departments' case numbers.
-            return Err(AppError::NotFound);
-        }
-    }
-    Ok(())
-}
 
 // ---- queue, dashboard, export ------------------------------------------------------------------------
 
@@ -1200,7 +1153,7 @@ pub async fn act(state: &AppState, user: &CurrentUser, case_number: &str, input:
             }
             let mut fine = None;
             if actions.iter().any(|a| a == "administrative_penalty") || !input.amount.trim().is_empty() {
-                match rules::parse_yuan(&input.amount) {
+                match crate::base::format::parse_yuan(&input.amount) {
                     Ok(0) => e.push("amount", "amount_zero"),
                     Ok(f) => fine = Some(f),
                     Err(code) => e.push("amount", code),
@@ -1482,7 +1435,7 @@ pub async fn act(state: &AppState, user: &CurrentUser, case_number: &str, input:
             if eligible && input.amount.trim().is_empty() && suggested_fen.is_some() {
                 amount = suggested_fen.unwrap_or_default();
             } else if eligible {
-                match rules::parse_yuan(&input.amount) {
+                match crate::base::format::parse_yuan(&input.amount) {
                     Ok(0) => e.push("amount", "amount_zero"),
                     Ok(a) if a > state.reports.reward.cap_yuan * 100 => e.push("amount", "amount_over_cap"),
                     Ok(a) => amount = a,
@@ -1629,7 +1582,7 @@ pub async fn reveal(state: &AppState, user: &CurrentUser, case_number: &str, wha
             .fetch_optional(&db.pool)
             .await?;
         let sealed = sealed.ok_or_else(|| AppError::field("reason", "nothing_sealed"))?;
-        let (name, phone, joint) = crate::reports::ssr::open_identity(state, id, &sealed)?;
+        let (name, phone, joint) = crate::cases::ssr::open_identity(&state.data_key, id, &sealed)?;
         vec![("name".into(), name), ("phone".into(), phone), ("joint".into(), joint)]
     } else {
         let sealed: Option<String> = sqlx::query_scalar("select sealed from reward_claims where report_id = $1")

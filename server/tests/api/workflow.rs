@@ -143,7 +143,7 @@ async fn full_journey(backend: Backend) {
     // and the case's attachment route (the authorization matrix's "other department" row).
     // Someone else's case answers like one that does not exist (404).
     assert_eq!(work(&app, &zjj, n).await.0, 404);
-    for op in app::workflow::rules::Op::ALL {
+    for op in app::cases::rules::Op::ALL {
         assert_eq!(act(&app, &zjj, n, op.as_str(), &[("code", "true")]).await.0, 404, "{op:?}");
     }
     assert_eq!(app.call(&zjj, "staff_report", &[("case_number", n)]).await.status(), 404);

@@ -1,5 +1,5 @@
-//! Translated labels of workflow codes (operations, reason codes, results), looked up by key.
-//! Generated from one table so every code has both languages.
+//! Translated labels of case codes: report types, statuses, reward states, and the staff
+//! operations, reason codes and results (looked up by key; every code has both languages).
 use crate::i18n::*;
 
 pub fn wf_label(locale: Locale, key: &str) -> String {
@@ -116,40 +116,50 @@ pub fn wf_label(locale: Locale, key: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::workflow::rules;
-
-    /// Every label the workflow pages ask for by key, and every code they show with a prefix,
-    /// has a translation in both languages (an unknown key would be shown to staff as is).
-    #[test]
-    fn every_label_used_is_translated() {
-        let mut keys: Vec<String> = Vec::new();
-        for src in [include_str!("pages.rs"), include_str!("admin.rs")] {
-            for part in src.split("tr(\"").skip(1) {
-                if let Some(end) = part.find('"') {
-                    keys.push(part[..end].to_string());
-                }
-            }
-        }
-        assert!(keys.len() > 20, "scan found {} keys", keys.len());
-        let prefixed = [
-            ("op_", rules::Op::ALL.iter().map(|o| o.as_str()).collect::<Vec<_>>()),
-            ("rc_", rules::REFUSAL_CODES.to_vec()),
-            ("vr_", rules::VERIFICATION_RESULTS.to_vec()),
-            ("ac_", rules::ACTIONS.to_vec()),
-            ("rd_", rules::REWARD_CODES.to_vec()),
-            ("level_", crate::rewards::rules::ACCIDENT_LEVELS.to_vec()),
-        ];
-        for (prefix, codes) in prefixed {
-            keys.extend(codes.iter().map(|c| format!("{prefix}{c}")));
-        }
-        keys.extend(["op_department_saved", "op_town_saved", "rc_handed_down"].map(String::from));
-        for key in keys {
-            for locale in [Locale::zh_CN, Locale::en] {
-                assert_ne!(wf_label(locale, &key), key, "no {locale:?} label for {key}");
-            }
-        }
+pub fn report_type_label(locale: Locale, code: &str) -> String {
+    match code {
+        "major_hazard" => td_string!(locale, rt_major_hazard),
+        "general_hazard" => td_string!(locale, rt_general_hazard),
+        "violation" => td_string!(locale, rt_violation),
+        "concealed_accident" => td_string!(locale, rt_concealed_accident),
+        _ => td_string!(locale, rt_other),
     }
+    .to_string()
+}
+
+pub fn status_label(locale: Locale, code: &str) -> String {
+    match code {
+        "submitted" => td_string!(locale, st_submitted),
+        "accepted" => td_string!(locale, st_accepted),
+        "not_accepted" => td_string!(locale, st_not_accepted),
+        "transferred" => td_string!(locale, st_transferred),
+        "verifying" => td_string!(locale, st_verifying),
+        "extended" => td_string!(locale, st_extended),
+        "replied" => td_string!(locale, st_replied),
+        "objection" => td_string!(locale, st_objection),
+        "review" => td_string!(locale, st_review),
+        "closed" => td_string!(locale, st_closed),
+        "withdrawn" => td_string!(locale, st_withdrawn),
+        "merged" => td_string!(locale, st_merged),
+        "reward_approved" => td_string!(locale, st_reward_approved),
+        "reward_claimed" => td_string!(locale, st_reward_claimed),
+        "reward_paid" => td_string!(locale, st_reward_paid),
+        "reward_denied" => td_string!(locale, st_reward_denied),
+        "reward_expired" => td_string!(locale, st_reward_expired),
+        _ => td_string!(locale, st_other),
+    }
+    .to_string()
+}
+
+
+pub fn reward_label(locale: Locale, code: &str) -> String {
+    match code {
+        "approved" => td_string!(locale, rw_approved),
+        "claimed" => td_string!(locale, rw_claimed),
+        "paid" => td_string!(locale, rw_paid),
+        "expired" => td_string!(locale, rw_expired),
+        "denied" => td_string!(locale, rw_denied),
+        _ => td_string!(locale, rw_none),
+    }
+    .to_string()
 }

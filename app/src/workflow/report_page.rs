@@ -1,7 +1,6 @@
-//! The first piece of the staff side that the public tip-off needs: intake and reward staff see
-//! the reports, open one (content, attachments, messages — never the reporter's identity, which
-//! the triage work will reveal only with a reason and a log entry), answer the reporter and flag
-//! spam. Triage, routing and deadlines build on this in their own issue.
+//! The staff case page: the report as the reporter sent it (content, attachments, messages — never
+//! the reporter's identity, which is revealed only with a reason and a log entry), the answer to
+//! the reporter and the spam flag, with the case's work panel (`pages::CaseWorkPanel`) below.
 use crate::base::errors::AppError;
 use crate::i18n::*;
 use crate::ui::{ErrorPage, FieldErrors, FormError};
@@ -43,7 +42,7 @@ pub struct ReportDetail {
     pub description: String,
     pub works_there: Option<bool>,
     pub attachments: Vec<StaffAttachment>,
-    pub messages: Vec<super::CaseMessage>,
+    pub messages: Vec<crate::cases::CaseMessage>,
 }
 
 #[server(endpoint = "staff_report")]
@@ -51,7 +50,7 @@ pub async fn staff_report(case_number: String) -> Result<ReportDetail, AppError>
     use crate::accounts::{ssr::require, Permission};
     let user = require(Permission::ReadReports).await?;
     let state = crate::state::app_state()?;
-    let id = crate::workflow::ssr::case_id(&state.db, &user, &case_number).await?;
+    let id = crate::cases::ssr::case_id(&state.db, &user, &case_number).await?;
     ssr::detail(&state.db, id).await
 }
 
@@ -60,7 +59,7 @@ pub async fn staff_message(case_number: String, body: String) -> Result<(), AppE
     use crate::accounts::{ssr::require, Permission};
     let user = require(Permission::ReadReports).await?;
     let state = crate::state::app_state()?;
-    let id = crate::workflow::ssr::case_id(&state.db, &user, &case_number).await?;
+    let id = crate::cases::ssr::case_id(&state.db, &user, &case_number).await?;
     ssr::message(&state.db, user.id, id, &body).await?;
     leptos_axum::redirect(&format!("/staff/reports/{}", crate::cases::normalize_code(&case_number)));
     Ok(())
@@ -71,7 +70,7 @@ pub async fn staff_flag_spam(case_number: String, spam: String) -> Result<(), Ap
     use crate::accounts::{ssr::require, Permission};
     let user = require(Permission::TriageReports).await?;
     let state = crate::state::app_state()?;
-    let id = crate::workflow::ssr::case_id(&state.db, &user, &case_number).await?;
+    let id = crate::cases::ssr::case_id(&state.db, &user, &case_number).await?;
     ssr::flag_spam(&state.db, user.id, id, spam == "yes").await?;
     leptos_axum::redirect(&format!("/staff/reports/{}", crate::cases::normalize_code(&case_number)));
     Ok(())
@@ -82,7 +81,6 @@ mod ssr {
     use super::{StaffAttachment, ReportDetail, StaffReportRow};
     use crate::base::db::{now, Db};
     use crate::base::errors::AppError;
-    use crate::reports::rules;
     use crate::base::audit::{self, Entry};
 
     const ROW_SQL: &str = "select r.case_number, r.report_type, s.code, t.code, r.status, r.anonymous, r.spam, \
@@ -153,7 +151,7 @@ mod ssr {
         let count = |m: i64| attachments_for(&attachments, &messages, m);
         let msgs = messages
             .iter()
-            .map(|(mid, author, body, at)| super::super::CaseMessage {
+            .map(|(mid, author, body, at)| crate::cases::CaseMessage {
                 author: author.clone(),
                 body: body.clone(),
                 at: *at,
@@ -182,7 +180,7 @@ mod ssr {
 
     pub async fn message(db: &Db, user_id: i64, id: i64, body: &str) -> Result<(), AppError> {
         let mut errs = Vec::new();
-        crate::base::validate::check_text(&mut errs, "body", body, 1, rules::MESSAGE_MAX);
+        crate::base::validate::check_text(&mut errs, "body", body, 1, crate::cases::MESSAGE_MAX);
         if !errs.is_empty() {
             return Err(AppError::Validation(errs));
         }
@@ -232,7 +230,7 @@ pub fn StaffReportPage() -> impl IntoView {
     // Actions live here so the report is fetched again after each one.
     let send = ServerAction::<StaffMessage>::new();
     let spam = ServerAction::<StaffFlagSpam>::new();
-    let act = ServerAction::<crate::workflow::api::CaseAction>::new();
+    let act = ServerAction::<super::api::CaseAction>::new();
     // Reload after a successful case operation only: after a refused one the forms keep what was
     // typed (with JavaScript; without it the page reloads with the error anyway).
     let act_done = RwSignal::new(0u32);
@@ -257,7 +255,7 @@ pub fn StaffReportPage() -> impl IntoView {
         // A sibling, not a child, of the report's Suspense: a resource created inside another
         // resource's Suspend is created again (and its first fetch orphaned) when that re-renders.
         <section class="page">
-            <crate::workflow::pages::CaseWorkPanel case_number=number() act act_done />
+            <super::pages::CaseWorkPanel case_number=number() act act_done />
         </section>
     }
 }
@@ -282,9 +280,9 @@ fn StaffReportView(
             <h1>{t!(i18n, case_title)} " " <span class="code">{r.case_number.clone()}</span></h1>
             <dl class="facts">
                 <dt>{t!(i18n, form_type)}</dt>
-                <dd>{move || super::pages::report_type_label(i18n.get_locale(), &rt)}</dd>
+                <dd>{move || crate::cases::labels::report_type_label(i18n.get_locale(), &rt)}</dd>
                 <dt>{t!(i18n, case_status)}</dt>
-                <dd>{move || super::pages::status_label(i18n.get_locale(), &st)}</dd>
+                <dd>{move || crate::cases::labels::status_label(i18n.get_locale(), &st)}</dd>
                 <dt>{t!(i18n, form_sector)}</dt>
                 <dd>{r.sector.clone()}</dd>
                 <dt>{t!(i18n, form_town)}</dt>
@@ -340,7 +338,7 @@ fn StaffReportView(
                     .collect_view()}
             </ul>
             <h2>{t!(i18n, case_messages)}</h2>
-            <super::pages::MessageList messages=report.messages.clone() staff_view=true />
+            <crate::cases::views::MessageList messages=report.messages.clone() staff_view=true />
             <ActionForm action=send attr:class="stack-form">
                 <FormError error=send_err />
                 <input type="hidden" name="case_number" value=number />

@@ -1,4 +1,4 @@
-//! The staff workflow as data: reason codes (domain-rules §4.3), handling actions, and which
+//! Case operations as data: reason codes (domain-rules §4.3), handling actions, and which
 //! operation is allowed in which state. Pure, so the state machine is tested as a table; the
 //! storage layer repeats each precondition in its conditional UPDATE so two concurrent clicks
 //! cannot both succeed.
@@ -37,8 +37,6 @@ pub const REWARD_CODES: [&str; 10] = [
 /// Longest free texts staff write.
 pub const NOTE_MAX: usize = 2000;
 
-/// The largest fine we accept (10 亿 yuan; the largest safety fines are far below).
-pub const FINE_MAX_YUAN: i64 = 1_000_000_000;
 
 /// Every operation staff can take on a case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -192,37 +190,6 @@ pub fn check(op: Op, f: &CaseFacts) -> Result<(), &'static str> {
     }
 }
 
-/// Fine in yuan as typed by staff: digits with an optional ".xx", no sign, within bounds.
-pub fn parse_yuan(text: &str) -> Result<i64, &'static str> {
-    let t = text.trim().replace([',', '，'], "");
-    if t.is_empty() {
-        return Err("required");
-    }
-    let (whole, frac) = match t.split_once('.') {
-        Some((w, f)) => (w, f),
-        None => (t.as_str(), ""),
-    };
-    if t.starts_with('-') {
-        return Err("amount_negative");
-    }
-    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return Err("amount_invalid");
-    }
-    if whole.len() > 12 {
-        return Err("amount_too_large");
-    }
-    let yuan: i64 = whole.parse().map_err(|_| "amount_invalid")?;
-    if yuan > FINE_MAX_YUAN {
-        return Err("amount_too_large");
-    }
-    let fen: i64 = match frac.len() {
-        0 => 0,
-        1 => frac.parse::<i64>().map_err(|_| "amount_invalid")? * 10,
-        _ => frac.parse::<i64>().map_err(|_| "amount_invalid")?,
-    };
-    Ok(yuan * 100 + fen)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,24 +261,4 @@ mod tests {
         assert_eq!(Op::parse("delete_everything"), None);
     }
 
-    #[test]
-    fn yuan_amounts() {
-        let cases: &[(&str, Result<i64, &str>)] = &[
-            ("200000", Ok(20_000_000)),
-            ("1,000.5", Ok(100_050)),
-            ("0.05", Ok(5)),
-            ("0", Ok(0)),
-            ("-5", Err("amount_negative")),
-            ("abc", Err("amount_invalid")),
-            ("1e9", Err("amount_invalid")),
-            ("1.234", Err("amount_invalid")),
-            ("", Err("required")),
-            ("99999999999999", Err("amount_too_large")),
-            ("1000000001", Err("amount_too_large")),
-            ("NaN", Err("amount_invalid")),
-        ];
-        for (text, want) in cases {
-            assert_eq!(parse_yuan(text), *want, "{text}");
-        }
-    }
 }

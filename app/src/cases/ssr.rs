@@ -1,0 +1,76 @@
+//! Case storage every area shares (server only): who may see which case, and the reporter's
+//! sealed identity.
+use crate::accounts::{CurrentUser, Role};
+use crate::base::crypto::DataKey;
+use crate::base::db::Db;
+use crate::base::errors::AppError;
+use serde::{Deserialize, Serialize};
+
+/// Which reports a user may see.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Department(i64),
+}
+
+pub fn scope(user: &CurrentUser) -> Result<Scope, AppError> {
+    match user.role {
+        Role::IntakeOfficer | Role::RewardOfficer => Ok(Scope::All),
+        Role::DepartmentHandler => user.department_id.map(Scope::Department).ok_or(AppError::Forbidden),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// The report id behind a case number, if the user's scope covers it: 404 for an unknown
+/// number and, alike, for another department's case.
+pub async fn case_id(db: &Db, user: &CurrentUser, case_number: &str) -> Result<i64, AppError> {
+    let sc = scope(user)?;
+    let n = crate::cases::normalize_code(case_number);
+    if !crate::cases::is_case_number(&n) {
+        return Err(AppError::NotFound);
+    }
+    let id: i64 = sqlx::query_scalar("select id from reports where case_number = $1")
+        .bind(&n)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    in_scope(db, sc, id).await?;
+    Ok(id)
+}
+
+pub async fn in_scope(db: &Db, sc: Scope, report_id: i64) -> Result<(), AppError> {
+    if let Scope::Department(d) = sc {
+        let n: i64 =
+            sqlx::query_scalar("select count(*) from report_departments where report_id = $1 and department_id = $2")
+                .bind(report_id)
+                .bind(d)
+                .fetch_one(&db.pool)
+                .await?;
+        if n == 0 {
+            // "Not yours" answers like "does not exist": a handler learns nothing about other
+            // departments' case numbers.
+            return Err(AppError::NotFound);
+        }
+    }
+    Ok(())
+}
+
+/// A real-name reporter's identity, stored sealed with the data key (`report_identities`).
+#[derive(Serialize, Deserialize)]
+pub struct SealedIdentity {
+    pub name: String,
+    pub phone: String,
+    pub joint_reporters: String,
+}
+
+/// What an identity's ciphertext is bound to: its report.
+pub fn identity_context(report_id: i64) -> String {
+    format!("report_identities:{report_id}")
+}
+
+/// Decrypt a real-name report's identity (staff side; every call must be logged by the caller).
+pub fn open_identity(key: &DataKey, report_id: i64, sealed: &str) -> Result<(String, String, String), AppError> {
+    let plain = key.decrypt(sealed, &identity_context(report_id)).map_err(|e| AppError::internal("identity", e))?;
+    let id: SealedIdentity = serde_json::from_slice(&plain).map_err(|e| AppError::internal("identity", e))?;
+    Ok((id.name, id.phone, id.joint_reporters))
+}
