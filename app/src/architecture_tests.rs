@@ -35,8 +35,6 @@ const LAYERS: &[(&str, u8)] = &[
 
 /// Edges that still point the wrong way (from, to), each to be removed by issue 13.
 const KNOWN_UPWARD: &[(&str, &str)] = &[
-    // AppState carries the tip-off's settings, limiter and choice cache.
-    ("state", "reports"),
     // The reward rules: the claim is stored by reports, the decision and payment by workflow,
     // until both move into rewards/.
     ("reports", "rewards"),

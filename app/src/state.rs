@@ -1,6 +1,8 @@
 //! Server-side state handed to every SSR render and server function as Leptos context.
 use crate::base::db::Db;
 use leptos::config::LeptosOptions;
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -41,12 +43,12 @@ pub struct AppState {
     /// Staff login's own argon2 queue, apart from `cpu_pool`: a login flood cannot take the
     /// permits that report submissions and case lookups need.
     pub login_gate: Arc<CpuGate>,
-    /// Limits and deadlines of the public tip-off.
-    pub reports: Arc<crate::reports::ssr::ReportSettings>,
-    /// In-memory per-client rate limits (never persisted).
-    pub limiter: Arc<crate::reports::abuse::RateLimiter>,
-    /// The report form's sectors and towns/streets, cached in memory.
-    pub choices: Arc<crate::reports::ssr::ChoiceCache>,
+    /// Lengths of the workflow's stages and which count working days (every area that sets a
+    /// deadline reads them).
+    pub deadlines: Arc<crate::base::calendar::DeadlineRules>,
+    /// What each area keeps for itself (its settings, caches and limits), registered by the
+    /// server at start-up and found by type (`area`).
+    pub areas: Areas,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -55,7 +57,39 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// Per-area state, one value per type. The server registers each area's values; an area reads its
+/// own with `AppState::area`. So `AppState` names no area's types.
+#[derive(Clone, Default)]
+pub struct Areas(Arc<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>);
+
+impl std::fmt::Debug for Areas {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Areas({} values)", self.0.len())
+    }
+}
+
+impl Areas {
+    /// Add (or replace) the value of type `T`. Only while building the state.
+    pub fn with<T: Any + Send + Sync>(mut self, value: T) -> Self {
+        Arc::make_mut(&mut self.0).insert(TypeId::of::<T>(), Arc::new(value));
+        self
+    }
+
+    pub fn get<T: Any + Send + Sync>(&self) -> Option<&T> {
+        self.0.get(&TypeId::of::<T>()).and_then(|v| (**v).downcast_ref::<T>())
+    }
+}
+
 impl AppState {
+    /// An area's own state. Missing means the server did not register it: an internal error
+    /// (logged), not a panic.
+    pub fn area<T: Any + Send + Sync>(&self) -> Result<&T, crate::base::errors::AppError> {
+        self.areas.get::<T>().ok_or_else(|| {
+            tracing::error!(missing = std::any::type_name::<T>(), "area state not registered");
+            crate::base::errors::AppError::Internal
+        })
+    }
+
     /// Run CPU-heavy work on the blocking pool, at most `cpu_pool` permits at a time.
     pub async fn run_cpu<T, F>(&self, f: F) -> Result<T, crate::base::errors::AppError>
     where

@@ -170,9 +170,8 @@ pub async fn create_user_cmd(config: &Config, cmd: AdminCommand) -> anyhow::Resu
         cpu_pool: Arc::new(app::state::CpuGate::new(1, 8)),
         login_gate: Arc::new(app::state::CpuGate::new(1, 8)),
         data_key: Arc::new(config.data_key()?),
-        reports: Arc::new(config.report_settings()),
-        limiter: Arc::new(app::reports::abuse::RateLimiter::default()),
-        choices: Default::default(),
+        deadlines: Arc::new(config.deadline_rules().unwrap_or_default()),
+        areas: config.areas(),
     };
     let user = NewUser {
         display_name: display_name.unwrap_or_else(|| name.clone()),

@@ -366,12 +366,21 @@ impl Config {
             .map_err(|bad| anyhow::anyhow!("SW_TRUSTED_PROXIES: {bad:?} is not an IP address or CIDR block"))
     }
 
+    /// Each area's own state, made from the settings: the one place that names the areas (the
+    /// app reads them with `AppState::area`).
+    pub fn areas(&self) -> app::state::Areas {
+        app::state::Areas::default()
+            .with(self.report_settings())
+            .with(app::reports::abuse::RateLimiter::default())
+            .with(app::org::ssr::ChoiceCache::default())
+            .with(self.reward_rules().unwrap_or_default())
+    }
+
     /// The tip-off settings the app logic uses.
     pub fn report_settings(&self) -> app::reports::ssr::ReportSettings {
         app::reports::ssr::ReportSettings {
             max_files: self.upload_max_files,
             max_file_bytes: self.upload_max_file_bytes,
-            deadlines: self.deadline_rules().unwrap_or_default(),
             pow_bits: self.pow_bits,
             nojs_delay_ms: self.nojs_delay_ms,
             submits_per_hour: self.report_submits_per_hour,
@@ -379,7 +388,6 @@ impl Config {
             messages_per_hour: self.case_messages_per_hour,
             case_max_failures: self.case_max_failures,
             case_lock_seconds: self.case_lock_seconds,
-            reward: self.reward_rules().unwrap_or_default(),
             proxies: self.proxies().unwrap_or_default(),
             ..Default::default()
         }

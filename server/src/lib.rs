@@ -88,9 +88,8 @@ pub async fn build(config: Config) -> anyhow::Result<Application> {
         cpu_pool: Arc::new(CpuGate::new(config.cpu_workers, 256)),
         login_gate: Arc::new(CpuGate::new(config.cpu_workers.div_ceil(2), 32)),
         data_key: Arc::new(data_key),
-        reports: Arc::new(config.report_settings()),
-        limiter: Arc::new(app::reports::abuse::RateLimiter::default()),
-        choices: Default::default(),
+        deadlines: Arc::new(config.deadline_rules().unwrap_or_default()),
+        areas: config.areas(),
     };
     let metrics = Metrics::new();
     let spool = app::base::spool::Spool::new(config.upload_spool_dir.as_deref(), config.upload_spool_bytes)

@@ -57,7 +57,7 @@ async fn read_form(
 /// The client address for the in-memory limits (see `TrustedProxies::client`); never stored.
 fn client_of(state: &ServerState, req: &Request) -> Option<std::net::IpAddr> {
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>()?.0.ip();
-    Some(state.app.reports.proxies.client(peer, req.headers()))
+    Some(state.app.area::<reports::ReportSettings>().ok()?.proxies.client(peer, req.headers()))
 }
 
 /// POST /report/submit

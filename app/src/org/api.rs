@@ -33,7 +33,7 @@ pub async fn save_town(code: String, name_zh: String, name_en: String, kind: Str
     let user = require(Permission::ManageWorkflowRules).await?;
     let state = crate::state::app_state()?;
     super::ssr::save_town(&state.db, user.id, &code, &name_zh, &name_en, &kind, active.is_some()).await?;
-    state.choices.invalidate();
+    state.area::<super::ssr::ChoiceCache>()?.invalidate();
     leptos_axum::redirect("/admin/organisation");
     Ok(())
 }

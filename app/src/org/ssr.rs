@@ -224,3 +224,48 @@ pub async fn departments(db: &Db) -> Result<Vec<Choice>, AppError> {
             .await?;
     Ok(rows.into_iter().map(|(code, name_zh, name_en)| Choice { code, name_zh, name_en }).collect())
 }
+
+/// The report form's choice lists (sectors, towns/streets), kept in memory: every visitor of the
+/// form needs them and they change a few times a year. A change through the organisation page
+/// clears the cache at once; other server instances (PostgreSQL deployments) see it after at most
+/// `CHOICES_TTL`.
+#[derive(Default)]
+pub struct ChoiceCache {
+    held: std::sync::RwLock<Option<(std::time::Instant, std::sync::Arc<FormChoices>)>>,
+}
+
+pub struct FormChoices {
+    pub sectors: Vec<Choice>,
+    pub towns: Vec<Choice>,
+}
+
+const CHOICES_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl std::fmt::Debug for ChoiceCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChoiceCache(…)")
+    }
+}
+
+impl ChoiceCache {
+    pub async fn get(&self, db: &Db) -> Result<std::sync::Arc<FormChoices>, AppError> {
+        if let Ok(held) = self.held.read() {
+            if let Some((at, choices)) = held.as_ref() {
+                if at.elapsed() < CHOICES_TTL {
+                    return Ok(choices.clone());
+                }
+            }
+        }
+        let fresh = std::sync::Arc::new(FormChoices { sectors: sectors(db).await?, towns: towns(db).await? });
+        if let Ok(mut held) = self.held.write() {
+            *held = Some((std::time::Instant::now(), fresh.clone()));
+        }
+        Ok(fresh)
+    }
+
+    pub fn invalidate(&self) {
+        if let Ok(mut held) = self.held.write() {
+            *held = None;
+        }
+    }
+}

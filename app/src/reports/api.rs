@@ -13,7 +13,7 @@ pub fn client_ip() -> Option<std::net::IpAddr> {
     let parts = use_context::<http::request::Parts>()?;
     let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?.0.ip();
     let state = crate::state::app_state().ok()?;
-    Some(state.reports.proxies.client(peer, &parts.headers))
+    Some(state.area::<super::ssr::ReportSettings>().ok()?.proxies.client(peer, &parts.headers))
 }
 
 #[cfg(feature = "ssr")]
@@ -111,5 +111,5 @@ pub async fn claim_reward(
 /// The reward rules in force, for the public estimator.
 #[server(endpoint = "reward_rules")]
 pub async fn reward_rules() -> Result<crate::rewards::rules::RewardRules, AppError> {
-    Ok(crate::state::app_state()?.reports.reward.clone())
+    Ok(crate::state::app_state()?.area::<crate::rewards::rules::RewardRules>()?.clone())
 }

@@ -7,7 +7,7 @@ use super::rules;
 use crate::org::Choice;
 use crate::cases::CaseMessage;
 use super::{CaseView, FormChoice, Receipt, ReportDraft, ReportFormContext, TimelineEntry};
-use crate::base::db::{now, Db};
+use crate::base::db::now;
 use crate::base::errors::{AppError, FieldError};
 use crate::base::sealed::{get_sealed, put_sealed, take_sealed};
 use crate::state::AppState;
@@ -22,8 +22,6 @@ use tower_sessions::Session;
 pub struct ReportSettings {
     pub max_files: usize,
     pub max_file_bytes: usize,
-    /// Length of every stage of the workflow, in calendar or working days.
-    pub deadlines: crate::base::calendar::DeadlineRules,
     pub pow_bits: u32,
     pub nojs_delay_ms: u64,
     pub form_ttl_secs: i64,
@@ -34,7 +32,6 @@ pub struct ReportSettings {
     pub case_lock_seconds: i64,
     /// Minutes a successful lookup stays valid in the session.
     pub grant_minutes: i64,
-    pub reward: crate::rewards::rules::RewardRules,
     /// Reverse proxies whose X-Forwarded-For names the client (for the in-memory limits only).
     pub proxies: abuse::TrustedProxies,
 }
@@ -44,7 +41,6 @@ impl Default for ReportSettings {
         ReportSettings {
             max_files: 6,
             max_file_bytes: 10 * 1024 * 1024,
-            deadlines: Default::default(),
             pow_bits: 18,
             nojs_delay_ms: 2000,
             form_ttl_secs: 4 * 3600,
@@ -54,10 +50,14 @@ impl Default for ReportSettings {
             case_max_failures: 5,
             case_lock_seconds: 3600,
             grant_minutes: 30,
-            reward: crate::rewards::rules::RewardRules::default(),
             proxies: Default::default(),
         }
     }
+}
+
+/// The tip-off's settings, as the server registered them.
+pub fn settings(state: &AppState) -> Result<&ReportSettings, AppError> {
+    state.area::<ReportSettings>()
 }
 
 impl ReportSettings {
@@ -89,51 +89,6 @@ pub struct Grant {
 
 // ---- reference data -------------------------------------------------------------------------------
 
-/// The report form's choice lists (sectors, towns/streets), kept in memory: every visitor of the
-/// form needs them and they change a few times a year. A change through the organisation page
-/// clears the cache at once; other server instances (PostgreSQL deployments) see it after at most
-/// `CHOICES_TTL`.
-#[derive(Default)]
-pub struct ChoiceCache {
-    held: std::sync::RwLock<Option<(std::time::Instant, std::sync::Arc<FormChoices>)>>,
-}
-
-pub struct FormChoices {
-    pub sectors: Vec<Choice>,
-    pub towns: Vec<Choice>,
-}
-
-const CHOICES_TTL: std::time::Duration = std::time::Duration::from_secs(60);
-
-impl std::fmt::Debug for ChoiceCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ChoiceCache(…)")
-    }
-}
-
-impl ChoiceCache {
-    pub async fn get(&self, db: &Db) -> Result<std::sync::Arc<FormChoices>, AppError> {
-        if let Ok(held) = self.held.read() {
-            if let Some((at, choices)) = held.as_ref() {
-                if at.elapsed() < CHOICES_TTL {
-                    return Ok(choices.clone());
-                }
-            }
-        }
-        let fresh = std::sync::Arc::new(FormChoices { sectors: crate::org::ssr::sectors(db).await?, towns: crate::org::ssr::towns(db).await? });
-        if let Ok(mut held) = self.held.write() {
-            *held = Some((std::time::Instant::now(), fresh.clone()));
-        }
-        Ok(fresh)
-    }
-
-    pub fn invalidate(&self) {
-        if let Ok(mut held) = self.held.write() {
-            *held = None;
-        }
-    }
-}
-
 /// The form's context with the choices named in the page's language.
 pub async fn form_context(
     state: &AppState,
@@ -141,8 +96,8 @@ pub async fn form_context(
     locale: crate::i18n::Locale,
 ) -> Result<ReportFormContext, AppError> {
     let flash: Option<Flash> = take_sealed(&state.data_key, session, SESSION_FLASH).await?;
-    let s = &state.reports;
-    let choices = state.choices.get(&state.db).await?;
+    let s = settings(state)?;
+    let choices = state.area::<crate::org::ssr::ChoiceCache>()?.get(&state.db).await?;
     Ok(ReportFormContext {
         sectors: choices.sectors.iter().map(|c| FormChoice::named(c, locale)).collect(),
         towns: choices.towns.iter().map(|c| FormChoice::named(c, locale)).collect(),
@@ -209,11 +164,11 @@ impl FormGate<'_> {
             return Err(AppError::field("form", "form_token_used"));
         }
         let per_hour = match self.bucket {
-            Bucket::Submit => st.reports.submits_per_hour,
-            Bucket::Lookup => st.reports.lookups_per_hour,
-            Bucket::Message => st.reports.messages_per_hour,
+            Bucket::Submit => settings(st)?.submits_per_hour,
+            Bucket::Lookup => settings(st)?.lookups_per_hour,
+            Bucket::Message => settings(st)?.messages_per_hour,
         };
-        if !st.limiter.allow(self.bucket, self.client, per_hour) {
+        if !st.area::<abuse::RateLimiter>()?.allow(self.bucket, self.client, per_hour) {
             return Err(AppError::RateLimited);
         }
         Ok(token)
@@ -227,7 +182,7 @@ pub async fn read_multipart(
     spool: &Spool,
     gate: FormGate<'_>,
 ) -> Result<UploadForm, AppError> {
-    let settings = &gate.state.reports;
+    let settings = settings(gate.state)?;
     let mut form = UploadForm::default();
     let malformed = |_| AppError::Request("bad_form".into());
     while let Some(mut field) = mp.next_field().await.map_err(malformed)? {
@@ -466,7 +421,7 @@ pub async fn submit_report(
 }
 
 async fn submit_inner(state: &AppState, form: &mut UploadForm, draft: &ReportDraft) -> Result<Receipt, AppError> {
-    let s = &state.reports;
+    let s = settings(state)?;
     // Token, replay and the client's budget were checked as the form arrived (`FormGate`).
     let token = form.admit()?;
     abuse::pow_or_delay(&token.nonce, form.fields.get("pow").map(String::as_str), s.pow_bits, s.nojs_delay_ms).await;
@@ -520,7 +475,7 @@ async fn submit_inner(state: &AppState, form: &mut UploadForm, draft: &ReportDra
     let access_hash = state.run_cpu(move || crate::accounts::ssr::hash_password_blocking(&code)).await??;
 
     let ts = reporter_day(now());
-    let due = crate::base::calendar::deadline(&state.db, &s.deadlines, crate::base::calendar::Stage::Acceptance, ts).await?;
+    let due = crate::base::calendar::deadline(&state.db, &state.deadlines, crate::base::calendar::Stage::Acceptance, ts).await?;
     let opt = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
     let works_there = match draft.works_there.as_str() {
         "yes" => Some(1i64),
@@ -611,7 +566,7 @@ fn case_throttle_key(number: &str) -> String {
 /// argon2 work, and wrong codes count against the case number (not the client).
 pub async fn lookup(state: &AppState, client: Option<IpAddr>, number: &str, code: &str) -> Result<i64, AppError> {
     use crate::accounts::ssr as acc;
-    let s = &state.reports;
+    let s = settings(state)?;
     let number = crate::cases::normalize_code(number);
     let code = crate::cases::normalize_code(code);
     if !crate::cases::is_case_number(&number) {
@@ -621,7 +576,7 @@ pub async fn lookup(state: &AppState, client: Option<IpAddr>, number: &str, code
         return Err(AppError::field("access_code", "access_code_invalid"));
     }
     // Only well-formed lookups (which cost argon2 work) count against the client's budget.
-    if !state.limiter.allow(Bucket::Lookup, client, s.lookups_per_hour) {
+    if !state.area::<abuse::RateLimiter>()?.allow(Bucket::Lookup, client, s.lookups_per_hour) {
         return Err(AppError::RateLimited);
     }
     let key = case_throttle_key(&number);
@@ -652,7 +607,7 @@ const GUESS_SLOWDOWN: std::time::Duration = std::time::Duration::from_secs(2);
 /// reporter out by sending wrong codes. With 100-bit codes guessing is hopeless anyway, so wrong
 /// guesses only slow down further tries on that number; the right code is never refused.
 async fn slow_down_if_guessed(state: &AppState, key: &str) -> Result<(), AppError> {
-    let s = &state.reports;
+    let s = settings(state)?;
     if crate::accounts::ssr::key_failures(&state.db, key, s.case_lock_seconds).await? >= s.case_max_failures {
         tokio::time::sleep(GUESS_SLOWDOWN).await;
     }
@@ -662,7 +617,7 @@ async fn slow_down_if_guessed(state: &AppState, key: &str) -> Result<(), AppErro
 pub async fn grant(session: &Session, state: &AppState, report_id: i64) -> Result<(), AppError> {
     // A new session id at the moment of proving the code (no fixation); the grant is sealed.
     session.cycle_id().await.map_err(|e| AppError::internal("session", e))?;
-    put_sealed(&state.data_key, session, SESSION_GRANT, &Grant { report_id, until: now() + state.reports.grant_minutes * 60 }).await
+    put_sealed(&state.data_key, session, SESSION_GRANT, &Grant { report_id, until: now() + settings(state)?.grant_minutes * 60 }).await
 }
 
 pub async fn granted(state: &AppState, session: &Session) -> Result<Option<i64>, AppError> {
@@ -755,7 +710,7 @@ pub async fn case_view(state: &AppState, session: &Session, report_id: i64) -> R
         reward_status: r.reward_status,
         reward_amount_fen: r.reward_amount_fen,
         reward_claim_until: r.reward_claim_until,
-        message_token: abuse::issue_token(&state.data_key, PURPOSE_MESSAGE, state.reports.form_ttl_secs),
+        message_token: abuse::issue_token(&state.data_key, PURPOSE_MESSAGE, settings(state)?.form_ttl_secs),
         message_error,
     })
 }
@@ -882,7 +837,7 @@ pub async fn claim(state: &AppState, report_id: i64, input: ClaimInput) -> Resul
     let code = crate::cases::normalize_code(&input.access_code);
     let ok = crate::cases::is_access_code(&code) && state.run_cpu(move || acc::verify_password_blocking(&code, &hash)).await?;
     if !ok {
-        acc::key_record_failure(&state.db, &key, state.reports.case_max_failures, state.reports.case_lock_seconds)
+        acc::key_record_failure(&state.db, &key, settings(state)?.case_max_failures, settings(state)?.case_lock_seconds)
             .await?;
         errs.insert(0, FieldError { field: "claim_code".into(), code: "lookup_failed".into() });
     }

@@ -148,7 +148,7 @@ pub async fn queue_rows(
 pub async fn queue(state: &AppState, user: &CurrentUser, f: &QueueFilter) -> Result<Queue, AppError> {
     let sc = scope(user)?;
     let db = &state.db;
-    let (rows, total) = queue_rows(db, sc, f, &state.reports.deadlines, 500).await?;
+    let (rows, total) = queue_rows(db, sc, f, &state.deadlines, 500).await?;
     let scoped_to = match sc {
         Scope::Department(d) => {
             Some(sqlx::query_scalar("select code from departments where id = $1").bind(d).fetch_one(&db.pool).await?)
@@ -233,7 +233,7 @@ fn yuan_opt(fen: Option<i64>) -> String {
 pub async fn export_rows(state: &AppState, user: &CurrentUser, f: &QueueFilter) -> Result<Vec<ExportRow>, AppError> {
     let sc = scope(user)?;
     let t = now();
-    let (wh, binds) = filter_sql(f, sc, t, state.reports.deadlines.due_soon_days);
+    let (wh, binds) = filter_sql(f, sc, t, state.deadlines.due_soon_days);
     let sql = format!(
         "select r.case_number, r.report_type, s.code, t.code, r.status, d.code, r.received_at, r.due_at, \
          r.accepted_at, r.replied_at, r.verification_result, r.fine_fen, r.reward_status, r.reward_amount_fen \
@@ -299,7 +299,7 @@ pub async fn dashboard(state: &AppState, user: &CurrentUser, f: &QueueFilter) ->
     let sc = scope(user)?;
     let t = now();
     let db = &state.db;
-    let (wh, binds) = filter_sql(f, sc, t, state.reports.deadlines.due_soon_days);
+    let (wh, binds) = filter_sql(f, sc, t, state.deadlines.due_soon_days);
     async fn group(db: &Db, wh: &str, binds: &[Bind], key: &str, label: &str) -> Result<Vec<Count>, AppError> {
         // The label follows from the key: aggregate it rather than group by it (PostgreSQL refuses
         // a constant in GROUP BY).
@@ -351,7 +351,7 @@ pub async fn dashboard(state: &AppState, user: &CurrentUser, f: &QueueFilter) ->
         };
     }
     let rows = q.fetch_all(&db.pool).await?;
-    let soon = state.reports.deadlines.due_soon_days;
+    let soon = state.deadlines.due_soon_days;
     let mut d = Dashboard {
         total: rows.len() as i64,
         by_status,
@@ -469,7 +469,8 @@ async fn case_number_of(db: &Db, id: Option<i64>) -> Result<Option<String>, AppE
 /// concealed accident's amount comes from its level and deaths instead), in fen.
 fn fine_suggestion_fen(state: &AppState, w: &WorkRow) -> Option<i64> {
     let fine = w.fine_fen.filter(|f| *f > 0 && w.report_type != "concealed_accident")?;
-    Some(crate::rewards::rules::suggest_reward(&state.reports.reward, &crate::rewards::rules::RewardCase::Fine(fine as f64 / 100.0)) * 100)
+    let rules = state.area::<crate::rewards::rules::RewardRules>().ok()?;
+    Some(crate::rewards::rules::suggest_reward(rules, &crate::rewards::rules::RewardCase::Fine(fine as f64 / 100.0)) * 100)
 }
 
 async fn work_row(db: &Db, id: i64) -> Result<WorkRow, AppError> {
@@ -679,14 +680,14 @@ pub async fn case_work(state: &AppState, user: &CurrentUser, case_number: &str) 
     let suggested_reward_fen = fine_suggestion_fen(state, &w);
     let is_reward = user.role == Role::RewardOfficer;
     Ok(CaseWork {
-        urgency: w.due_at.filter(|_| OPEN.contains(&w.status.as_str())).map(|d| urgency(d, t, state.reports.deadlines.due_soon_days)),
+        urgency: w.due_at.filter(|_| OPEN.contains(&w.status.as_str())).map(|d| urgency(d, t, state.deadlines.due_soon_days)),
         can,
         can_reveal_identity: matches!(user.role, Role::IntakeOfficer | Role::RewardOfficer) && w.anonymous == 0,
         can_reveal_payee: is_reward && matches!(w.reward_status.as_str(), "claimed" | "paid"),
         suggestion: suggest(db, w.sector_id, w.town_id).await?,
         departments: crate::org::ssr::departments(db).await?,
         history: history(db, Some(id), 200).await?,
-        max_extension_days: state.reports.deadlines.extension_max_days,
+        max_extension_days: state.deadlines.extension_max_days,
         case_number: w.case_number,
         status: w.status,
         report_type: w.report_type,
@@ -928,7 +929,7 @@ pub async fn act(state: &AppState, user: &CurrentUser, case_number: &str, input:
     let rect = rectification(db, id).await?;
     let dec = decision(db, id).await?;
     rules::check(op, &facts(&w, &rect, &dec)).map_err(|code| AppError::field("op", code))?;
-    let dl = &state.reports.deadlines;
+    let dl = &*state.deadlines;
     let ts = now();
     let mut e = Errs(Vec::new());
     let status = w.status.as_str();
@@ -1422,7 +1423,7 @@ pub async fn act(state: &AppState, user: &CurrentUser, case_number: &str, input:
                     None
                 } else {
                     match crate::rewards::rules::parse_reward_case("concealed", "", input.level.trim(), &input.deaths) {
-                        Ok(c) => Some(crate::rewards::rules::suggest_reward(&state.reports.reward, &c) * 100),
+                        Ok(c) => Some(crate::rewards::rules::suggest_reward(state.area::<crate::rewards::rules::RewardRules>()?, &c) * 100),
                         Err((field, code)) => {
                             e.push(field, code);
                             None
@@ -1437,7 +1438,7 @@ pub async fn act(state: &AppState, user: &CurrentUser, case_number: &str, input:
             } else if eligible {
                 match crate::base::format::parse_yuan(&input.amount) {
                     Ok(0) => e.push("amount", "amount_zero"),
-                    Ok(a) if a > state.reports.reward.cap_yuan * 100 => e.push("amount", "amount_over_cap"),
+                    Ok(a) if a > state.area::<crate::rewards::rules::RewardRules>()?.cap_yuan * 100 => e.push("amount", "amount_over_cap"),
                     Ok(a) => amount = a,
                     Err(code) => e.push("amount", code),
                 }
