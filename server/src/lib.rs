@@ -134,31 +134,18 @@ impl Application {
         let store = DbSessionStore::new(self.db.clone());
         let db = self.db.clone();
         let throttle_window = self.throttle_window;
-        let cleanup = tokio::spawn(async move {
-            let mut every = tokio::time::interval(tokio::time::Duration::from_secs(300));
-            let mut ticks: u64 = 0;
-            loop {
-                every.tick().await;
-                // The deadline job (breaches, reward expiry, closing after the objection window):
-                // at start-up and then hourly; it is idempotent, so "daily" is a lower bound.
-                if ticks % 12 == 0 {
-                    match app::workflow::ssr::daily(&db).await {
-                        Ok((b, e, c)) => tracing::info!(breaches = b, expired = e, closed = c, "deadline job done"),
-                        Err(e) => tracing::warn!(error = ?e, "deadline job failed"),
-                    }
-                }
-                ticks += 1;
-                if let Err(e) = store.delete_expired().await {
-                    tracing::warn!(error = %e, "deleting expired sessions failed");
-                }
-                if let Err(e) = app::reports::abuse::delete_expired_tokens(&db).await {
-                    tracing::warn!(error = ?e, "deleting spent form tokens failed");
-                }
-                if let Err(e) = app::accounts::ssr::purge_throttle(&db, throttle_window).await {
-                    tracing::warn!(error = ?e, "purging expired throttle rows failed");
-                }
+        // Every area's periodic jobs, and the session store's.
+        let mut jobs = app::workflow::ssr::jobs();
+        jobs.extend(app::reports::abuse::jobs());
+        jobs.extend(app::accounts::ssr::jobs(throttle_window));
+        jobs.push(app::base::jobs::Job::new("expired sessions", std::time::Duration::from_secs(300), move |_db| {
+            let store = store.clone();
+            async move {
+                store.delete_expired().await.map_err(|e| app::base::errors::AppError::internal("sessions", e))?;
+                Ok(String::new())
             }
-        });
+        }));
+        let cleanup = tokio::spawn(app::base::jobs::run(db, jobs));
         // Streaming SSR writes a page in several chunks; without TCP_NODELAY, Nagle's algorithm
         // and delayed ACKs hold each page for ~40 ms (measured: docs/benchmarks.md).
         let listener = axum::serve::ListenerExt::tap_io(self.listener, |tcp| {

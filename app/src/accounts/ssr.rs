@@ -302,6 +302,14 @@ pub async fn key_record_failure(db: &Db, key: &str, max_failures: i64, lock_seco
     Ok(())
 }
 
+/// The accounts' periodic job: purge throttle rows (logins and case numbers) older than
+/// `window_seconds` and no longer locked.
+pub fn jobs(window_seconds: i64) -> Vec<crate::base::jobs::Job> {
+    vec![crate::base::jobs::Job::new("throttle rows", std::time::Duration::from_secs(300), move |db| async move {
+        Ok(format!("purged {}", purge_throttle(&db, window_seconds).await?))
+    })]
+}
+
 /// Forget throttle rows whose window and lock have both passed (the periodic job calls this), so
 /// the table does not keep a trace of which case numbers were looked up.
 pub async fn purge_throttle(db: &Db, window_seconds: i64) -> Result<u64, AppError> {

@@ -231,6 +231,13 @@ fn round_up_to_hour(t: i64) -> i64 {
     (t + 3599).div_euclid(3600) * 3600
 }
 
+/// The tip-off's periodic job: forget spent form tokens once they have expired.
+pub fn jobs() -> Vec<crate::base::jobs::Job> {
+    vec![crate::base::jobs::Job::new("spent form tokens", std::time::Duration::from_secs(300), |db| async move {
+        Ok(format!("deleted {}", delete_expired_tokens(&db).await?))
+    })]
+}
+
 pub async fn delete_expired_tokens(db: &Db) -> Result<u64, AppError> {
     Ok(sqlx::query("delete from used_form_tokens where expires_at < $1")
         .bind(now())

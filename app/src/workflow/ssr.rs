@@ -1618,6 +1618,15 @@ pub async fn reveal(state: &AppState, user: &CurrentUser, case_number: &str, wha
 
 // ---- the daily job ------------------------------------------------------------------------------------
 
+/// The workflow's periodic job: the deadline work below, hourly (idempotent, so "daily" is a
+/// lower bound).
+pub fn jobs() -> Vec<crate::base::jobs::Job> {
+    vec![crate::base::jobs::Job::new("deadlines", std::time::Duration::from_secs(3600), |db| async move {
+        let (b, e, c) = daily(&db).await?;
+        Ok(format!("breaches recorded {b}, rewards expired {e}, cases closed {c}"))
+    })]
+}
+
 /// Record deadline breaches, expire unclaimed rewards and close replied cases whose objection
 /// window has passed. Idempotent; run daily (and at start-up).
 pub async fn daily(db: &Db) -> Result<(i64, i64, i64), AppError> {
