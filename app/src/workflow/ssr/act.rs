@@ -1,0 +1,894 @@
+//! Every operation on a case (`act`) and revealing sealed identity or payee details (`reveal`).
+use super::*;
+
+/// The fields any operation's form may carry.
+#[derive(Clone, Debug, Default)]
+pub struct ActInput {
+    pub op: String,
+    pub code: String,
+    pub text: String,
+    pub reason: String,
+    pub amount: String,
+    pub days: String,
+    pub date: String,
+    pub lead: String,
+    pub cooperating: Vec<String>,
+    pub actions: Vec<String>,
+    pub other_case: String,
+    pub target: String,
+    pub responsible: String,
+    pub measures: String,
+    pub funds: String,
+    pub contingency: String,
+    /// A concealed accident's level (`reports::rules::ACCIDENT_LEVELS`) and concealed deaths.
+    pub level: String,
+    pub deaths: String,
+    /// The reward decision the approver saw (`RewardDecision::version`): approval is bound to it.
+    pub version: String,
+}
+
+pub(super) struct Errs(pub(super) Vec<FieldError>);
+
+impl Errs {
+    pub(super) fn push(&mut self, field: &str, code: &str) {
+        self.0.push(FieldError { field: field.into(), code: code.into() });
+    }
+    pub(super) fn text(&mut self, field: &str, value: &str, min: usize, max: usize) {
+        crate::base::validate::check_text(&mut self.0, field, value, min, max);
+    }
+    pub(super) fn done(self) -> Result<(), AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self.0))
+        }
+    }
+}
+
+pub(super) async fn event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    report_id: i64,
+    kind: &str,
+    code: Option<&str>,
+    note: Option<&str>,
+    ts: i64,
+) -> Result<(), AppError> {
+    sqlx::query("insert into report_events (report_id, kind, code, note, created_at) values ($1, $2, $3, $4, $5)")
+        .bind(report_id)
+        .bind(kind)
+        .bind(code)
+        .bind(note)
+        .bind(ts)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn staff_message(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    report_id: i64,
+    user_id: i64,
+    body: &str,
+    ts: i64,
+) -> Result<(), AppError> {
+    if body.trim().is_empty() {
+        return Ok(());
+    }
+    sqlx::query("insert into report_messages (report_id, author, staff_user_id, body, created_at) values ($1, 'staff', $2, $3, $4)")
+        .bind(report_id)
+        .bind(user_id)
+        .bind(body.trim())
+        .bind(ts)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Run a conditional statement; anything but exactly one changed row means another action got
+/// there first (or the state changed): refuse and roll back.
+pub(super) async fn exactly_one<'q>(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+) -> Result<(), AppError> {
+    let done = q.execute(&mut **tx).await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::field("op", "conflict"));
+    }
+    Ok(())
+}
+
+/// An active department's id and, for a town/street station, its town.
+pub(super) async fn department_id(db: &Db, code: &str) -> Result<Option<(i64, Option<i64>)>, AppError> {
+    Ok(sqlx::query_as("select id, town_id from departments where code = $1 and active = 1")
+        .bind(code.trim())
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
+pub(super) fn label_actions(actions: &[String], fine_fen: Option<i64>) -> String {
+    actions
+        .iter()
+        .map(|a| match a.as_str() {
+            "order_rectification" => "责令整改".to_string(),
+            "administrative_penalty" => match fine_fen {
+                Some(f) => format!("行政处罚（罚款 {} 元）", yuan_opt(Some(f))),
+                None => "行政处罚".to_string(),
+            },
+            "suspend_operation" => "责令停产停业".to_string(),
+            "refer_police" => "移送公安机关".to_string(),
+            "close_down" => "提请关闭".to_string(),
+            _ => "不予处理".to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+pub(super) fn label_result(r: &str) -> &'static str {
+    match r {
+        "true" => "属实",
+        "partly_true" => "部分属实",
+        "not_true" => "不属实",
+        _ => "无法核实",
+    }
+}
+
+/// Bring the cases merged into `primary` (并案) to its state while it is being handled: same
+/// status, departments and findings, and at the reply the same joint reply and objection window
+/// (each reporter may then object or claim on their own case). A timeline entry marks each
+/// change of a follower's status. Fines stay with the primary, which holds the reward priority.
+pub(super) async fn sync_followers(tx: &mut sqlx::Transaction<'_, sqlx::Any>, primary: i64, ts: i64) -> Result<(), AppError> {
+    type P = (String, Option<i64>, Option<String>, Option<String>, Option<String>, Option<String>, Option<i64>, Option<i64>);
+    let p: Option<P> = sqlx::query_as(
+        "select status, lead_department_id, verification_result, handling_actions, handling_account, reply_text, \
+         replied_at, objection_until from reports where id = $1",
+    )
+    .bind(primary)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((status, lead, result, actions, account, reply, replied_at, objection_until)) = p else { return Ok(()) };
+    if !["accepted", "verifying", "extended", "replied"].contains(&status.as_str()) {
+        return Ok(());
+    }
+    let followers: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
+        "select id, status, lead_department_id from reports where merged_into = $1 and status in ('accepted', 'verifying', 'extended')",
+    )
+    .bind(primary)
+    .fetch_all(&mut **tx)
+    .await?;
+    let lead_code: Option<String> = match lead {
+        Some(l) => sqlx::query_scalar("select code from departments where id = $1").bind(l).fetch_optional(&mut **tx).await?,
+        None => None,
+    };
+    for (fid, fstatus, flead) in followers {
+        sqlx::query(
+            "update reports set status = $2, lead_department_id = $3, verification_result = $4, handling_actions = $5, \
+             handling_account = $6, reply_text = $7, replied_at = $8, objection_until = $9, due_at = null, \
+             routed_at = case when $3 is null then routed_at else coalesce(routed_at, $10) end, updated_at = $10 where id = $1",
+        )
+        .bind(fid)
+        .bind(&status)
+        .bind(lead)
+        .bind(&result)
+        .bind(&actions)
+        .bind(&account)
+        .bind(&reply)
+        .bind(replied_at)
+        .bind(objection_until)
+        .bind(ts)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query("delete from report_departments where report_id = $1").bind(fid).execute(&mut **tx).await?;
+        sqlx::query(
+            "insert into report_departments (report_id, department_id, role) \
+             select $1, department_id, role from report_departments where report_id = $2",
+        )
+        .bind(fid)
+        .bind(primary)
+        .execute(&mut **tx)
+        .await?;
+        if fstatus != status || (flead != lead && status != "accepted") {
+            let note = if status == "verifying" { lead_code.as_deref() } else { None };
+            event(tx, fid, &status, None, note, ts).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Take one operation on a case. Validation errors name the field; state errors come on "op".
+pub async fn act(state: &AppState, user: &CurrentUser, case_number: &str, input: ActInput) -> Result<(), AppError> {
+    let db = &state.db;
+    let op = Op::parse(input.op.trim()).ok_or_else(|| AppError::field("op", "unknown_op"))?;
+    let id = case_id(db, user, case_number).await?;
+    let w = work_row(db, id).await?;
+    if !actor_allowed(op, user, &w) {
+        return Err(AppError::Forbidden);
+    }
+    let rect = rectification(db, id).await?;
+    let dec = decision(db, id).await?;
+    rules::check(op, &facts(&w, &rect, &dec)).map_err(|code| AppError::field("op", code))?;
+    let dl = &*state.deadlines;
+    let ts = now();
+    let mut e = Errs(Vec::new());
+    let status = w.status.as_str();
+    let mut reason: Option<String> = None;
+    let mut details = json!({});
+    let mut tx = db.begin().await?;
+    match op {
+        Op::Accept => {
+            e.text("text", &input.text, 0, rules::NOTE_MAX);
+            e.done()?;
+            let due = deadline(db, dl, Stage::Verification, ts).await?;
+            exactly_one(
+                &mut tx,
+                sqlx::query(
+                    "update reports set status = 'accepted', accepted_at = $2, due_at = $3, updated_at = $2 \
+                     where id = $1 and status = 'submitted'",
+                )
+                .bind(id)
+                .bind(ts)
+                .bind(due),
+            )
+            .await?;
+            event(&mut tx, id, "accepted", None, None, ts).await?;
+            staff_message(&mut tx, id, user.id, &input.text, ts).await?;
+            details = json!({ "due_at": due });
+        }
+        Op::Refuse => {
+            if !rules::REFUSAL_CODES.contains(&input.code.as_str()) {
+                e.push("code", "required");
+            }
+            e.text("text", &input.text, 2, rules::NOTE_MAX);
+            e.done()?;
+            exactly_one(
+                &mut tx,
+                sqlx::query(
+                    "update reports set status = 'not_accepted', decision_code = $2, due_at = null, closed_at = $3, \
+                     updated_at = $3 where id = $1 and status = 'submitted'",
+                )
+                .bind(id)
+                .bind(&input.code)
+                .bind(ts),
+            )
+            .await?;
+            event(&mut tx, id, "not_accepted", Some(&input.code), None, ts).await?;
+            staff_message(&mut tx, id, user.id, &input.text, ts).await?;
+            reason = Some(input.code.clone());
+        }
+        Op::Duplicate => {
+            let other = crate::cases::normalize_code(&input.other_case);
+            let earlier: Option<(i64, i64)> = sqlx::query_as("select id, received_at from reports where case_number = $1")
+                .bind(&other)
+                .fetch_optional(&db.pool)
+                .await?;
+            match earlier {
+                None => e.push("other_case", "case_unknown"),
+                Some((oid, orec)) if oid == id || (orec, oid) > (w.received_at, id) => e.push("other_case", "not_earlier"),
+                _ => {}
+            }
+            e.text("text", &input.text, 2, rules::NOTE_MAX);
+            e.done()?;
+            let oid = earlier.map(|x| x.0).unwrap_or_default();
+            exactly_one(
+                &mut tx,
+                sqlx::query(
+                    "update reports set status = 'not_accepted', decision_code = 'duplicate_already_accepted', \
+                     duplicate_of = $2, due_at = null, closed_at = $3, updated_at = $3 where id = $1 and status = 'submitted'",
+                )
+                .bind(id)
+                .bind(oid)
+                .bind(ts),
+            )
+            .await?;
+            event(&mut tx, id, "not_accepted", Some("duplicate_already_accepted"), None, ts).await?;
+            staff_message(&mut tx, id, user.id, &input.text, ts).await?;
+            details = json!({ "duplicate_of": other });
+        }
+        Op::Merge => {
+            // 并案: this case joins an EARLIER open case (the earliest registered report keeps
+            // the reward priority), follows its handling and receives its joint reply.
+            let other = crate::cases::normalize_code(&input.other_case);
+            let primary: Option<(i64, i64, String, Option<i64>)> =
+                sqlx::query_as("select id, received_at, status, merged_into from reports where case_number = $1")
+                    .bind(&other)
+                    .fetch_optional(&db.pool)
+                    .await?;
+            match &primary {
+                None => e.push("other_case", "case_unknown"),
+                Some((oid, orec, ..)) if *oid == id || (*orec, *oid) > (w.received_at, id) => e.push("other_case", "not_earlier"),
+                Some((_, _, _, Some(_))) => e.push("other_case", "primary_merged"),
+                Some((_, _, st, _)) if !["accepted", "verifying", "extended"].contains(&st.as_str()) => {
+                    e.push("other_case", "primary_not_open")
+                }
+                _ => {}
+            }
+            e.text("text", &input.text, 2, rules::NOTE_MAX);
+            e.done()?;
+            let oid = primary.map(|p| p.0).unwrap_or_default();
+            exactly_one(
+                &mut tx,
+                sqlx::query(
+                    "update reports set merged_into = $2, accepted_at = coalesce(accepted_at, $3), due_at = null, \
+                     status = case when status = 'submitted' then 'accepted' else status end, updated_at = $3 \
+                     where id = $1 and merged_into is null and status = $4",
+                )
+                .bind(id)
+                .bind(oid)
+                .bind(ts)
+                .bind(status),
+            )
+            .await?;
+            // Cases already merged into this one move with it.
+            sqlx::query("update reports set merged_into = $2, updated_at = $3 where merged_into = $1")
+                .bind(id)
+                .bind(oid)
+                .bind(ts)
+                .execute(&mut *tx)
+                .await?;
+            event(&mut tx, id, "merged", None, None, ts).await?;
+            staff_message(&mut tx, id, user.id, &input.text, ts).await?;
+            details = json!({ "merged_into": other });
+            sync_followers(&mut tx, oid, ts).await?;
+        }
+        Op::Transfer => {
+            e.text("target", &input.target, 2, 100);
+            e.text("text", &input.text, 2, rules::NOTE_MAX);
+            e.done()?;
+            exactly_one(
+                &mut tx,
+                sqlx::query(
+                    "update reports set status = 'transferred', transfer_target = $2, due_at = null, closed_at = $3, \
+                     updated_at = $3 where id = $1 and status = 'submitted'",
+                )
+                .bind(id)
+                .bind(input.target.trim())
+                .bind(ts),
+            )
+            .await?;
+            event(&mut tx, id, "transferred", None, Some(input.target.trim()), ts).await?;
+            staff_message(&mut tx, id, user.id, &input.text, ts).await?;
+            details = json!({ "target": input.target.trim() });
+        }
+        Op::Route => {
+            let lead = department_id(db, &input.lead).await?;
+            if lead.is_none() {
+                e.push("lead", "required");
+            }
+            let mut coop = Vec::new();
+            for c in &input.cooperating {
+                match department_id(db, c).await? {
+                    Some((cid, _)) if Some(cid) != lead.as_ref().map(|l| l.0) => coop.push((cid, c.trim().to_string())),
+                    Some(_) => e.push("cooperating", "lead_also_cooperating"),
+                    None => e.push("cooperating", "department_unknown"),
+                }
+            }
+            coop.sort();
+            coop.dedup();
+            let suggestion = suggest(db, w.sector_id, w.town_id).await?;
+            let matches_suggestion = suggestion.as_ref().is_some_and(|(l, cs)| {
+                let mut want: Vec<&str> = cs.iter().map(|c| c.code.as_str()).collect();
+                want.sort();
+                let mut got: Vec<&str> = coop.iter().map(|c| c.1.as_str()).collect();
+                got.sort();
+                l.code == input.lead.trim() && want == got
+            });
+            if !matches_suggestion {
+                // An override (or a case no rule covers) needs a reason.
+                e.text("reason", &input.reason, 2, rules::NOTE_MAX);
+            }
+            e.done()?;
+            let (lead_id, lead_station) = lead.unwrap_or_default();
+            exactly_one(
+                &mut tx,
+                sqlx::query(
+                    "update reports set lead_department_id = $2, routed_at = $3, updated_at = $3, \
+                     status = case when status = 'accepted' then 'verifying' else status end \
+                     where id = $1 and status = $4",
+                )
+                .bind(id)
+                .bind(lead_id)
+                .bind(ts)
+                .bind(status),
+            )
+            .await?;
+            sqlx::query("delete from report_departments where report_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("insert into report_departments (report_id, department_id, role) values ($1, $2, 'lead')")
+                .bind(id)
+                .bind(lead_id)
+                .execute(&mut *tx)
+                .await?;
+            for (cid, _) in &coop {
+                sqlx::query("insert into report_departments (report_id, department_id, role) values ($1, $2, 'cooperating')")
+                    .bind(id)
+                    .bind(cid)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            // A town/street station as lead department is a hand-down (交办) to the locality.
+            let handed_down = lead_station.is_some();
+            event(&mut tx, id, "verifying", handed_down.then_some("handed_down"), Some(input.lead.trim()), ts).await?;
+            details = json!({
+                "lead": input.lead.trim(),
+                "cooperating": coop.iter().map(|c| c.1.clone()).collect::<Vec<_>>(),
+                "override": !matches_suggestion,
+                "handed_down": handed_down,
+            });
+            if !matches_suggestion {
+                reason = Some(input.reason.trim().to_string());
+            }
+        }
+        Op::Verify => {
+            if !rules::VERIFICATION_RESULTS.contains(&input.code.as_str()) {
+                e.push("code", "required");
+            }
+            let mut actions: Vec<String> = input.actions.iter().map(|a| a.trim().to_string()).collect();
+            actions.sort();
+            actions.dedup();
+            if actions.is_empty() {
+                e.push("actions", "required");
+            }
+            if actions.iter().any(|a| !rules::ACTIONS.contains(&a.as_str())) {
+                e.push("actions", "action_unknown");
+            }
+            let mut fine = None;
+            if actions.iter().any(|a| a == "administrative_penalty") || !input.amount.trim().is_empty() {
+                match crate::base::format::parse_yuan(&input.amount) {
+                    Ok(0) => e.push("amount", "amount_zero"),
+                    Ok(f) => fine = Some(f),
+                    Err(code) => e.push("amount", code),
+                }
+            }
+            e.text("text", &input.text, 2, rules::NOTE_MAX);
+            e.done()?;
+            exactly_one(
+                &mut tx,
+                sqlx::query(
+                    "update reports set verification_result = $2, verified_at = $3, fine_fen = $4, handling_actions = $5, \
+                     handling_account = $6, updated_at = $3 where id = $1 and status = $7 and reply_text is null",
+                )
+                .bind(id)
+                .bind(&input.code)
+                .bind(ts)
+                .bind(fine)
+                .bind(actions.join(","))
+                .bind(input.text.trim())
+                .bind(status),
+            )
+            .await?;
+            details = json!({ "result": input.code, "actions": actions, "fine_fen": fine });
+        }
+        Op::Rectify => {
+            e.text("responsible", &input.responsible, 2, 100);
+            e.text("measures", &input.measures, 2, rules::NOTE_MAX);
+            e.text("funds", &input.funds, 1, 200);
+            e.text("contingency", &input.contingency, 2, rules::NOTE_MAX);
+            let today = Day::of_timestamp(ts);
+            match Day::parse(&input.date) {
+                Some(d) if d >= today && d.0 <= today.0 + 5 * 366 => {}
+                Some(_) => e.push("date", "date_out_of_range"),
+                None => e.push("date", "date_invalid"),
+            }
+            e.done()?;
+            let done = sqlx::query(
+                "insert into rectifications (report_id, responsible, measures, funds, deadline, contingency, created_at) \
+                 select $1, $2, $3, $4, $5, $6, $7 where not exists (select 1 from rectifications where report_id = $1)",
+            )
+            .bind(id)
+            .bind(input.responsible.trim())
+            .bind(input.measures.trim())
+            .bind(input.funds.trim())
+            .bind(input.date.trim())
+            .bind(input.contingency.trim())
+            .bind(ts)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() != 1 {
+                return Err(AppError::field("op", "conflict"));
+            }
+            details = json!({ "deadline": input.date.trim() });
+        }
+        Op::RectifyDone => {
+            e.text("text", &input.text, 2, rules::NOTE_MAX);
+            e.done()?;
+            exactly_one(
+                &mut tx,
+                sqlx::query(
+                    "update rectifications set completed_at = $2, evidence = $3 where report_id = $1 and completed_at is null",
+                )
+                .bind(id)
+                .bind(ts)
+                .bind(input.text.trim()),
+            )
+            .await?;
+        }
+        Op::RequestExtension => {
+            match input.days.trim().parse::<i64>() {
+                Ok(d) if (1..=dl.extension_max_days).contains(&d) => {}
+                _ => e.push("days", "extension_days_range"),
+            }
+            e.text("reason", &input.reason, 2, rules::NOTE_MAX);
+            e.done()?;
+            let days: i64 = input.days.trim().parse().unwrap_or(0);
+            exactly_one(
+                &mut tx,
+                sqlx::query(
+                    "update reports set extension_days = $2, extension_reason = $3, extension_status = 'requested', \
+                     updated_at = $4 where id = $1 and extension_status is null and status = $5",
+                )
+                .bind(id)
+                .bind(days)
+                .bind(input.reason.trim())
+                .bind(ts)
+                .bind(status),
+            )
+            .await?;
+            reason = Some(input.reason.trim().to_string());
+            details = json!({ "days": days });
+        }
+        Op::DecideExtension => {
+            let approve = match input.code.as_str() {
+                "approve" => true,
+                "refuse" => false,
+                _ => {
+                    e.push("code", "required");
+                    false
+                }
+            };
+            if !approve {
+                e.text("reason", &input.reason, 2, rules::NOTE_MAX);
+            }
+            e.done()?;
+            let days = w.extension_days.unwrap_or(0);
+            if approve {
+                exactly_one(
+                    &mut tx,
+                    sqlx::query(
+                        "update reports set status = 'extended', extension_status = 'approved', \
+                         due_at = coalesce(due_at, $3) + $2, updated_at = $3 \
+                         where id = $1 and status = 'verifying' and extension_status = 'requested'",
+                    )
+                    .bind(id)
+                    .bind(days * 86_400)
+                    .bind(ts),
+                )
+                .await?;
+                event(&mut tx, id, "extended", None, w.extension_reason.as_deref(), ts).await?;
+            } else {
+                exactly_one(
+                    &mut tx,
+                    sqlx::query(
+                        "update reports set extension_status = 'refused', updated_at = $2 \
+                         where id = $1 and extension_status = 'requested'",
+                    )
+                    .bind(id)
+                    .bind(ts),
+                )
+                .await?;
+                reason = Some(input.reason.trim().to_string());
+            }
+            details = json!({ "approved": approve, "days": days });
+        }
+        Op::Reply => {
+            let eligible = match input.code.as_str() {
+                "yes" => "符合奖励条件，奖励审核后另行通知。",
+                "no" => "不符合奖励条件。",
+                _ => {
+                    e.push("code", "required");
+                    ""
+                }
+            };
+            e.text("text", &input.text, 0, rules::NOTE_MAX);
+            e.done()?;
+            let actions: Vec<String> = w.handling_actions.clone().unwrap_or_default().split(',').filter(|s| !s.is_empty()).map(String::from).collect();
+            let mut reply = format!(
+                "核查结论：{}\n核查情况：{}\n处理决定：{}\n奖励：{}",
+                label_result(w.verification_result.as_deref().unwrap_or_default()),
+                w.handling_account.clone().unwrap_or_default(),
+                label_actions(&actions, w.fine_fen),
+                eligible
+            );
+            let followers: i64 = sqlx::query_scalar("select count(*) from reports where merged_into = $1")
+                .bind(id)
+                .fetch_one(&db.pool)
+                .await?;
+            if followers > 0 {
+                reply.push_str(&format!("\n并案：本案与另外 {followers} 件相关举报合并办理，统一答复。"));
+            }
+            if !input.text.trim().is_empty() {
+                reply.push_str("\n\n");
+                reply.push_str(input.text.trim());
+            }
+            let until = deadline(db, dl, Stage::Objection, ts).await?;
+            exactly_one(
+                &mut tx,
+                sqlx::query(
+                    "update reports set status = 'replied', reply_text = $2, replied_at = $3, objection_until = $4, \
+                     due_at = null, updated_at = $3 where id = $1 and status = $5 and verification_result is not null",
+                )
+                .bind(id)
+                .bind(&reply)
+                .bind(ts)
+                .bind(until)
+                .bind(status),
+            )
+            .await?;
+            event(&mut tx, id, "replied", None, None, ts).await?;
+            details = json!({ "objection_until": until, "eligible": input.code == "yes" });
+        }
+        Op::Escalate => {
+            e.text("text", &input.text, 2, rules::NOTE_MAX);
+            e.done()?;
+            let due = deadline(db, dl, Stage::Review, ts).await?;
+            exactly_one(
+                &mut tx,
+                sqlx::query(
+                    "update reports set status = 'review', escalated_at = $2, due_at = $3, updated_at = $2 \
+                     where id = $1 and status = 'objection'",
+                )
+                .bind(id)
+                .bind(ts)
+                .bind(due),
+            )
+            .await?;
+            event(&mut tx, id, "review", None, None, ts).await?;
+            reason = Some(input.text.trim().to_string());
+            details = json!({ "to": "city", "due_at": due });
+        }
+        Op::ReviewResult => {
+            let upheld = match input.code.as_str() {
+                "upheld" => true,
+                "reverify" => false,
+                _ => {
+                    e.push("code", "required");
+                    true
+                }
+            };
+            e.text("text", &input.text, 2, rules::NOTE_MAX);
+            e.done()?;
+            if upheld {
+                exactly_one(
+                    &mut tx,
+                    sqlx::query(
+                        "update reports set status = 'closed', review_outcome = 'upheld', closed_at = $2, due_at = null, \
+                         updated_at = $2 where id = $1 and status = 'review'",
+                    )
+                    .bind(id)
+                    .bind(ts),
+                )
+                .await?;
+                event(&mut tx, id, "closed", Some("review_upheld"), None, ts).await?;
+            } else {
+                let due = deadline(db, dl, Stage::Verification, ts).await?;
+                exactly_one(
+                    &mut tx,
+                    sqlx::query(
+                        "update reports set status = 'verifying', review_outcome = 'reverify', verification_result = null, \
+                         reply_text = null, due_at = $3, updated_at = $2 where id = $1 and status = 'review'",
+                    )
+                    .bind(id)
+                    .bind(ts)
+                    .bind(due),
+                )
+                .await?;
+                event(&mut tx, id, "verifying", Some("review_reverify"), None, ts).await?;
+            }
+            staff_message(&mut tx, id, user.id, &input.text, ts).await?;
+            details = json!({ "outcome": input.code });
+        }
+        Op::Close => {
+            if w.objection_until.is_some_and(|u| u >= ts) {
+                return Err(AppError::field("op", "objection_window_open"));
+            }
+            exactly_one(
+                &mut tx,
+                sqlx::query("update reports set status = 'closed', closed_at = $2, updated_at = $2 where id = $1 and status = 'replied'")
+                    .bind(id)
+                    .bind(ts),
+            )
+            .await?;
+            event(&mut tx, id, "closed", None, None, ts).await?;
+        }
+        Op::RewardDecide => {
+            if !rules::REWARD_CODES.contains(&input.code.as_str()) {
+                e.push("code", "required");
+            }
+            let eligible = input.code == "eligible";
+            let mut amount = 0;
+            // The configured rules' amount: from the fine, or for a concealed accident from its
+            // level and concealed deaths as verified (domain-rules §1). An empty amount takes it.
+            let suggested_fen = if w.report_type == "concealed_accident" {
+                if input.level.trim().is_empty() && input.deaths.trim().is_empty() {
+                    None
+                } else {
+                    match crate::rewards::rules::parse_reward_case("concealed", "", input.level.trim(), &input.deaths) {
+                        Ok(c) => Some(crate::rewards::rules::suggest_reward(state.area::<crate::rewards::rules::RewardRules>()?, &c) * 100),
+                        Err((field, code)) => {
+                            e.push(field, code);
+                            None
+                        }
+                    }
+                }
+            } else {
+                fine_suggestion_fen(state, &w)
+            };
+            if eligible && input.amount.trim().is_empty() && suggested_fen.is_some() {
+                amount = suggested_fen.unwrap_or_default();
+            } else if eligible {
+                match crate::base::format::parse_yuan(&input.amount) {
+                    Ok(0) => e.push("amount", "amount_zero"),
+                    Ok(a) if a > state.area::<crate::rewards::rules::RewardRules>()?.cap_yuan * 100 => e.push("amount", "amount_over_cap"),
+                    Ok(a) => amount = a,
+                    Err(code) => e.push("amount", code),
+                }
+            }
+            e.text("text", &input.text, 2, rules::NOTE_MAX);
+            e.done()?;
+            sqlx::query("delete from reward_decisions where report_id = $1 and approved_by is null")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let done = sqlx::query(
+                "insert into reward_decisions (report_id, eligible, reason_code, amount_fen, note, decided_by, decided_at) \
+                 select $1, $2, $3, $4, $5, $6, $7 where not exists (select 1 from reward_decisions where report_id = $1)",
+            )
+            .bind(id)
+            .bind(i64::from(eligible))
+            .bind(&input.code)
+            .bind(amount)
+            .bind(input.text.trim())
+            .bind(user.id)
+            .bind(ts)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() != 1 {
+                return Err(AppError::field("op", "conflict"));
+            }
+            reason = Some(input.code.clone());
+            details = json!({ "eligible": eligible, "amount_fen": amount, "suggested_fen": suggested_fen,
+                "level": input.level.trim(), "deaths": input.deaths.trim() });
+        }
+        Op::RewardApprove => {
+            let Some((_, code, _, _, by, ..)) = dec.clone() else {
+                return Err(AppError::field("op", "needs_decision"));
+            };
+            if by == user.id {
+                return Err(AppError::field("op", "own_decision"));
+            }
+            // The approval is bound to the decision the approver saw: if the first officer
+            // decided again in between (another amount), nothing is approved and the page shows
+            // the new decision to be looked at again.
+            let Some((seen_eligible, seen_amount, seen_at)) = super::parse_decision_version(&input.version) else {
+                return Err(AppError::field("op", "decision_changed"));
+            };
+            let approved = sqlx::query(
+                "update reward_decisions set approved_by = $2, approved_at = $3 \
+                 where report_id = $1 and approved_by is null and decided_by <> $2 \
+                 and eligible = $4 and amount_fen = $5 and decided_at = $6",
+            )
+            .bind(id)
+            .bind(user.id)
+            .bind(ts)
+            .bind(seen_eligible)
+            .bind(seen_amount)
+            .bind(seen_at)
+            .execute(&mut *tx)
+            .await?;
+            if approved.rows_affected() != 1 {
+                return Err(AppError::field("op", "decision_changed"));
+            }
+            let (eligible, amount) = (seen_eligible, seen_amount);
+            if eligible == 1 {
+                let until = deadline(db, dl, Stage::Claim, ts).await?;
+                exactly_one(
+                    &mut tx,
+                    sqlx::query(
+                        "update reports set reward_status = 'approved', reward_amount_fen = $2, reward_notified_at = $3, \
+                         reward_claim_until = $4, updated_at = $3 where id = $1 and reward_status = 'none'",
+                    )
+                    .bind(id)
+                    .bind(amount)
+                    .bind(ts)
+                    .bind(until),
+                )
+                .await?;
+                event(&mut tx, id, "reward_approved", None, None, ts).await?;
+                details = json!({ "amount_fen": amount, "claim_until": until });
+            } else {
+                exactly_one(
+                    &mut tx,
+                    sqlx::query("update reports set reward_status = 'denied', updated_at = $2 where id = $1 and reward_status = 'none'")
+                        .bind(id)
+                        .bind(ts),
+                )
+                .await?;
+                event(&mut tx, id, "reward_denied", Some(&code), None, ts).await?;
+                details = json!({ "denied": code });
+            }
+        }
+        Op::RewardPay => {
+            e.text("text", &input.text, 2, 100);
+            e.done()?;
+            exactly_one(
+                &mut tx,
+                sqlx::query(
+                    "update reports set reward_status = 'paid', reward_paid_at = $2, payment_reference = $3, updated_at = $2 \
+                     where id = $1 and reward_status = 'claimed'",
+                )
+                .bind(id)
+                .bind(ts)
+                .bind(input.text.trim()),
+            )
+            .await?;
+            event(&mut tx, id, "reward_paid", None, None, ts).await?;
+            details = json!({ "reference": input.text.trim() });
+        }
+    }
+    // Merged cases follow their primary: routing, verification, extension and the joint reply
+    // (a merge syncs its primary itself; other operations change nothing that is copied).
+    if matches!(op, Op::Route | Op::Verify | Op::DecideExtension | Op::Reply) {
+        sync_followers(&mut tx, id, ts).await?;
+    }
+    audit::append(
+        db,
+        &mut tx,
+        Entry { user_id: Some(user.id), action: op.as_str(), report_id: Some(id), reason: reason.as_deref(), details: details.to_string() },
+        ts,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Decrypt the reporter's identity ("identity") or the reward payee ("payee") for staff with a
+/// reason; the reveal is written to the audit log in the same transaction as nothing else.
+pub async fn reveal(state: &AppState, user: &CurrentUser, case_number: &str, what: &str, reason: &str) -> Result<Revealed, AppError> {
+    let db = &state.db;
+    let id = case_id(db, user, case_number).await?;
+    let allowed = match what {
+        "identity" => matches!(user.role, Role::IntakeOfficer | Role::RewardOfficer),
+        "payee" => user.role == Role::RewardOfficer,
+        _ => false,
+    };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    let mut e = Errs(Vec::new());
+    e.text("reason", reason, 4, 500);
+    e.done()?;
+    let lines = if what == "identity" {
+        let sealed: Option<String> = sqlx::query_scalar("select sealed from report_identities where report_id = $1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?;
+        let sealed = sealed.ok_or_else(|| AppError::field("reason", "nothing_sealed"))?;
+        let (name, phone, joint) = crate::cases::ssr::open_identity(&state.data_key, id, &sealed)?;
+        vec![("name".into(), name), ("phone".into(), phone), ("joint".into(), joint)]
+    } else {
+        let sealed: Option<String> = sqlx::query_scalar("select sealed from reward_claims where report_id = $1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?;
+        let sealed = sealed.ok_or_else(|| AppError::field("reason", "nothing_sealed"))?;
+        let plain = state
+            .data_key
+            .decrypt(&sealed, &format!("reward_claims:{id}"))
+            .map_err(|e| AppError::internal("payee", e))?;
+        let v: serde_json::Value = serde_json::from_slice(&plain).map_err(|e| AppError::internal("payee", e))?;
+        ["name", "id_number", "bank", "account"]
+            .iter()
+            .map(|k| (k.to_string(), v.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_string()))
+            .collect()
+    };
+    audit::record(
+        db,
+        Entry {
+            user_id: Some(user.id),
+            action: if what == "identity" { "identity_revealed" } else { "payee_revealed" },
+            report_id: Some(id),
+            reason: Some(reason.trim()),
+            details: "{}".into(),
+        },
+    )
+    .await?;
+    tracing::info!(user_id = user.id, report_id = id, what, "sealed data revealed");
+    Ok(Revealed { lines })
+}

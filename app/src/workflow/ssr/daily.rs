@@ -1,0 +1,74 @@
+//! The daily deadline work and the workflow's periodic job.
+use super::*;
+
+/// The workflow's periodic job: the deadline work below, hourly (idempotent, so "daily" is a
+/// lower bound).
+pub fn jobs() -> Vec<crate::base::jobs::Job> {
+    vec![crate::base::jobs::Job::new("deadlines", std::time::Duration::from_secs(3600), |db| async move {
+        let (b, e, c) = daily(&db).await?;
+        Ok(format!("breaches recorded {b}, rewards expired {e}, cases closed {c}"))
+    })]
+}
+
+/// Record deadline breaches, expire unclaimed rewards and close replied cases whose objection
+/// window has passed. Idempotent; run daily (and at start-up).
+pub async fn daily(db: &Db) -> Result<(i64, i64, i64), AppError> {
+    let t = now();
+    let breaches = sqlx::query(&format!(
+        "insert into deadline_breaches (report_id, stage, due_at, recorded_at) \
+         select r.id, case r.status when 'submitted' then 'acceptance' when 'review' then 'review' \
+         when 'objection' then 'objection' else 'verification' end, r.due_at, $1 from reports r \
+         where r.status in {OPEN_SQL} and r.due_at is not null and r.due_at < $1 and not exists \
+         (select 1 from deadline_breaches b where b.report_id = r.id and b.due_at = r.due_at)"
+    ))
+    .bind(t)
+    .execute(&db.pool)
+    .await?
+    .rows_affected() as i64;
+    let mut expired = 0;
+    let ids: Vec<i64> =
+        sqlx::query_scalar("select id from reports where reward_status = 'approved' and reward_claim_until < $1")
+            .bind(t)
+            .fetch_all(&db.pool)
+            .await?;
+    for id in ids {
+        let mut tx = db.begin().await?;
+        let done = sqlx::query(
+            "update reports set reward_status = 'expired', updated_at = $2 where id = $1 and reward_status = 'approved' \
+             and reward_claim_until < $2",
+        )
+        .bind(id)
+        .bind(t)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            event(&mut tx, id, "reward_expired", None, None, t).await?;
+            audit::append(db, &mut tx, Entry { user_id: None, action: "reward_expired", report_id: Some(id), reason: None, details: "{}".into() }, t).await?;
+            expired += 1;
+        }
+        tx.commit().await?;
+    }
+    let mut closed = 0;
+    let ids: Vec<i64> = sqlx::query_scalar("select id from reports where status = 'replied' and objection_until < $1")
+        .bind(t)
+        .fetch_all(&db.pool)
+        .await?;
+    for id in ids {
+        let mut tx = db.begin().await?;
+        let done = sqlx::query(
+            "update reports set status = 'closed', closed_at = $2, updated_at = $2 where id = $1 and status = 'replied' \
+             and objection_until < $2",
+        )
+        .bind(id)
+        .bind(t)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            event(&mut tx, id, "closed", None, None, t).await?;
+            audit::append(db, &mut tx, Entry { user_id: None, action: "close", report_id: Some(id), reason: Some("objection_window_passed"), details: "{}".into() }, t).await?;
+            closed += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok((breaches, expired, closed))
+}

@@ -1,0 +1,29 @@
+//! Storage of the staff workflow. Every operation: role and scope check, state check
+//! (`rules::check`), then one transaction with a conditional UPDATE (so a second, concurrent click
+//! changes nothing), the reporter-visible timeline entry and the audit-log entry.
+use crate::base::audit::{self, Entry};
+use crate::base::calendar::{deadline, urgency, Day, DeadlineRules, Stage};
+use crate::cases::ssr::{case_id, scope, Scope};
+use crate::cases::rules::{self, CaseFacts, Op};
+use super::*;
+use crate::accounts::{CurrentUser, Role};
+use crate::base::db::{now, Db};
+use crate::base::errors::{AppError, FieldError};
+use crate::state::AppState;
+use serde_json::json;
+
+/// Statuses in which a staff clock runs.
+pub const OPEN: [&str; 6] = ["submitted", "accepted", "verifying", "extended", "objection", "review"];
+pub(super) const OPEN_SQL: &str = "('submitted', 'accepted', 'verifying', 'extended', 'objection', 'review')";
+
+mod act;
+mod admin;
+mod case;
+mod daily;
+mod queue;
+
+pub use act::*;
+pub use admin::*;
+pub use case::*;
+pub use daily::*;
+pub use queue::*;
