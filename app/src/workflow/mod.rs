@@ -279,7 +279,12 @@ mod label_tests {
     #[test]
     fn every_label_used_is_translated() {
         let mut keys: Vec<String> = Vec::new();
-        for src in [include_str!("pages.rs"), include_str!("admin.rs")] {
+        for src in [
+            include_str!("pages/queue.rs"),
+            include_str!("pages/work_panel.rs"),
+            include_str!("pages/dashboard.rs"),
+            include_str!("admin.rs"),
+        ] {
             for part in src.split("tr(\"").skip(1) {
                 if let Some(end) = part.find('"') {
                     keys.push(part[..end].to_string());

@@ -1,201 +1,10 @@
-//! Staff pages of the workflow: the queue with filters and exports, the case's workflow panel
-//! (one form per operation the user may take now; every form works without JavaScript), and the
-//! dashboard with server-rendered SVG charts.
-use super::api::{load_case_work, staff_dashboard, staff_queue, CaseAction, RevealSealed};
-use crate::base::calendar::Urgency;
-use crate::cases::labels::wf_label;
-use crate::cases::rules;
+//! The work panel of one case: every operation the user may take now, as its own form.
 use super::*;
-use crate::base::errors::AppError;
-use crate::i18n::*;
-use crate::base::format::{fmt_date, fmt_yuan};
-use crate::org::choice_name;
-use crate::cases::labels::{report_type_label, reward_label, status_label};
-use crate::ui::{error_text, ErrorPage, FormError};
-use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
-
-
-fn filter_from_query() -> QueueFilter {
-    let q = use_query_map();
-    q.with_untracked(|m| QueueFilter {
-        status: m.get("status").unwrap_or_default(),
-        report_type: m.get("report_type").unwrap_or_default(),
-        sector: m.get("sector").unwrap_or_default(),
-        town: m.get("town").unwrap_or_default(),
-        department: m.get("department").unwrap_or_default(),
-        due: m.get("due").unwrap_or_default(),
-        q: m.get("q").unwrap_or_default(),
-        sort: m.get("sort").unwrap_or_default(),
-    })
-}
-
-#[component]
-fn UrgencyBadge(urgency: Option<Urgency>) -> impl IntoView {
-    let i18n = use_i18n();
-    urgency.and_then(|u| match u {
-        Urgency::Overdue => Some(view! { <span class="badge overdue">{t!(i18n, wf_overdue)}</span> }.into_any()),
-        Urgency::DueSoon => Some(view! { <span class="badge soon">{t!(i18n, wf_due_soon)}</span> }.into_any()),
-        Urgency::OnTime => None,
-    })
-}
-
-/// A `<select>` of choices with an "all" option, preselected.
-#[component]
-fn ChoiceSelect(name: &'static str, label: String, choices: Vec<(String, String)>, selected: String) -> impl IntoView {
-    let i18n = use_i18n();
-    let id = format!("filter-{name}");
-    view! {
-        <label for=id.clone()>{label}</label>
-        <select id=id name=name>
-            <option value="">{t!(i18n, wf_all)}</option>
-            {choices
-                .into_iter()
-                .map(|(v, l)| {
-                    let sel = v == selected;
-                    view! { <option value=v selected=sel>{l}</option> }
-                })
-                .collect_view()}
-        </select>
-    }
-}
-
-#[component]
-fn FilterForm(action: &'static str, filter: QueueFilter, queue: Option<Queue>) -> impl IntoView {
-    let i18n = use_i18n();
-    let locale = i18n.get_locale_untracked();
-    let statuses: Vec<(String, String)> = crate::cases::STATUSES.iter().map(|s| (s.to_string(), status_label(locale, s))).collect();
-    let types: Vec<(String, String)> = crate::cases::REPORT_TYPES
-        .iter()
-        .map(|s| (s.to_string(), report_type_label(locale, s)))
-        .collect();
-    let (sectors, towns, departments) = match &queue {
-        Some(q) => (
-            q.sectors.iter().map(|c| (c.code.clone(), choice_name(locale, c))).collect(),
-            q.towns.iter().map(|c| (c.code.clone(), choice_name(locale, c))).collect(),
-            q.departments.iter().map(|c| (c.code.clone(), choice_name(locale, c))).collect(),
-        ),
-        None => (vec![], vec![], vec![]),
-    };
-    let dues = vec![
-        ("overdue".to_string(), t_string!(i18n, wf_overdue).to_string()),
-        ("soon".to_string(), t_string!(i18n, wf_due_soon).to_string()),
-        ("unrouted".to_string(), t_string!(i18n, wf_unrouted).to_string()),
-    ];
-    let sort_received = filter.sort == "received";
-    view! {
-        <form method="get" action=action class="filter-form" id="queue-filter">
-            <ChoiceSelect name="status" label=t_string!(i18n, case_status).to_string() choices=statuses selected=filter.status.clone() />
-            <ChoiceSelect name="report_type" label=t_string!(i18n, form_type).to_string() choices=types selected=filter.report_type.clone() />
-            <ChoiceSelect name="sector" label=t_string!(i18n, form_sector).to_string() choices=sectors selected=filter.sector.clone() />
-            <ChoiceSelect name="town" label=t_string!(i18n, form_town).to_string() choices=towns selected=filter.town.clone() />
-            <ChoiceSelect name="department" label=t_string!(i18n, wf_department).to_string() choices=departments selected=filter.department.clone() />
-            <ChoiceSelect name="due" label=t_string!(i18n, case_deadline).to_string() choices=dues selected=filter.due.clone() />
-            <label for="filter-q">{t!(i18n, wf_search)}</label>
-            <input id="filter-q" name="q" type="search" value=filter.q.clone() maxlength="100" />
-            <label for="filter-sort">{t!(i18n, wf_sort)}</label>
-            <select id="filter-sort" name="sort">
-                <option value="deadline" selected=!sort_received>{t!(i18n, wf_sort_deadline)}</option>
-                <option value="received" selected=sort_received>{t!(i18n, wf_sort_received)}</option>
-            </select>
-            <button type="submit">{t!(i18n, wf_apply)}</button>
-        </form>
-    }
-}
-
-#[component]
-pub fn StaffQueuePage() -> impl IntoView {
-    let i18n = use_i18n();
-    let filter = filter_from_query();
-    let f2 = filter.clone();
-    let list = Resource::new(move || f2.clone(), staff_queue);
-    view! {
-        <Suspense fallback=|| ()>
-            {move || {
-                let filter = filter.clone();
-                Suspend::new(async move {
-                    match list.await {
-                        Ok(q) => {
-                            let qs = filter.query_string();
-                            let sep = if qs.is_empty() { "" } else { "?" };
-                            view! {
-                                <section class="page wide">
-                                    <h1>{t!(i18n, staff_reports_title)}</h1>
-                                    {q.scoped_to.clone().map(|d| view! { <p class="hint" id="queue-scope">{t!(i18n, wf_scoped_to)} " " {d}</p> })}
-                                    <FilterForm action="/staff/reports" filter=filter.clone() queue=Some(q.clone()) />
-                                    <p class="link-list">
-                                        <span id="queue-total">{t!(i18n, wf_total)} " " {q.total}</span>
-                                        " · "
-                                        <a href=format!("/staff/reports/export.csv{sep}{qs}") download>{t!(i18n, wf_export_csv)}</a>
-                                        " · "
-                                        <a href=format!("/staff/reports/export.xlsx{sep}{qs}") download>{t!(i18n, wf_export_xlsx)}</a>
-                                        " · "
-                                        <a href=format!("/staff/dashboard{sep}{qs}")>{t!(i18n, wf_dashboard)}</a>
-                                    </p>
-                                    <div class="table-wrap">
-                                        <table id="report-list">
-                                            <caption class="visually-hidden">{t!(i18n, staff_reports_title)}</caption>
-                                            <thead>
-                                                <tr>
-                                                    <th scope="col">{t!(i18n, receipt_case_number)}</th>
-                                                    <th scope="col">{t!(i18n, form_type)}</th>
-                                                    <th scope="col">{t!(i18n, form_sector)}</th>
-                                                    <th scope="col">{t!(i18n, form_town)}</th>
-                                                    <th scope="col">{t!(i18n, case_status)}</th>
-                                                    <th scope="col">{t!(i18n, wf_department)}</th>
-                                                    <th scope="col">{t!(i18n, receipt_received)}</th>
-                                                    <th scope="col">{t!(i18n, case_deadline)}</th>
-                                                </tr>
-                                            </thead>
-                                            <tbody>
-                                                {q.rows.into_iter().map(|r| view! { <QueueLine r /> }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    </div>
-                                </section>
-                            }
-                                .into_any()
-                        }
-                        Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
-}
-
-#[component]
-fn QueueLine(r: QueueRow) -> impl IntoView {
-    let i18n = use_i18n();
-    let href = format!("/staff/reports/{}", r.case_number);
-    let rt = r.report_type.clone();
-    let st = r.status.clone();
-    view! {
-        <tr class:spam=r.spam data-case=r.case_number.clone()>
-            <td><a href=href>{r.case_number.clone()}</a></td>
-            <td>{move || report_type_label(i18n.get_locale(), &rt)}</td>
-            <td>{r.sector.clone()}</td>
-            <td>{r.town.clone()}</td>
-            <td>
-                {move || status_label(i18n.get_locale(), &st)}
-                {r.spam.then(|| view! { " · " {t!(i18n, staff_spam)} })}
-                {r.merged_into.clone().map(|m| view! {
-                    " · " <span class="badge merged">{t!(i18n, wf_merged_into)} " " <a href=format!("/staff/reports/{m}")>{m.clone()}</a></span>
-                })}
-            </td>
-            <td>{r.lead_department.clone()}</td>
-            <td>{fmt_date(r.received_at)}</td>
-            <td>{r.due_at.map(fmt_date)} " " <UrgencyBadge urgency=r.urgency /></td>
-        </tr>
-    }
-}
-
-// ---- the workflow panel of one case --------------------------------------------------------------------
 
 /// Errors of the case action, by field, for the form of one operation (the server prefixes each
 /// field with the operation: "reply.code").
 #[component]
-fn OpErrors(error: Signal<Option<AppError>>, op: &'static str, field: &'static str) -> impl IntoView {
+pub(super) fn OpErrors(error: Signal<Option<AppError>>, op: &'static str, field: &'static str) -> impl IntoView {
     let i18n = use_i18n();
     let key = format!("{op}.{field}");
     let id = format!("{op}-{field}-errors");
@@ -213,7 +22,7 @@ fn OpErrors(error: Signal<Option<AppError>>, op: &'static str, field: &'static s
 
 /// A form for one operation: hidden case number and op, a heading, the fields, errors, submit.
 #[component]
-fn OpForm(act: ServerAction<CaseAction>, case_number: String, op: &'static str, children: Children) -> impl IntoView {
+pub(super) fn OpForm(act: ServerAction<CaseAction>, case_number: String, op: &'static str, children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let error = Signal::derive(move || act.value().get().and_then(|r| r.err()));
     view! {
@@ -229,7 +38,7 @@ fn OpForm(act: ServerAction<CaseAction>, case_number: String, op: &'static str, 
 }
 
 #[component]
-fn TextField(
+pub(super) fn TextField(
     act: ServerAction<CaseAction>,
     op: &'static str,
     name: &'static str,
@@ -253,7 +62,7 @@ fn TextField(
 }
 
 #[component]
-fn CodeSelect(
+pub(super) fn CodeSelect(
     act: ServerAction<CaseAction>,
     op: &'static str,
     name: &'static str,
@@ -305,7 +114,7 @@ pub fn CaseWorkPanel(case_number: String, act: ServerAction<CaseAction>, act_don
 }
 
 #[component]
-fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl IntoView {
+pub(super) fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let can = |op: &str| w.can.iter().any(|c| c == op);
@@ -647,7 +456,7 @@ fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl IntoView {
 }
 
 #[component]
-fn RevealForm(case_number: String, identity: bool, payee: bool) -> impl IntoView {
+pub(super) fn RevealForm(case_number: String, identity: bool, payee: bool) -> impl IntoView {
     let i18n = use_i18n();
     let reveal = ServerAction::<RevealSealed>::new();
     let error = Signal::derive(move || reveal.value().get().and_then(|r| r.err()));
@@ -676,83 +485,5 @@ fn RevealForm(case_number: String, identity: bool, payee: bool) -> impl IntoView
                 </dl>
             })}
         </ActionForm>
-    }
-}
-
-// ---- dashboard -----------------------------------------------------------------------------------------
-
-/// A horizontal bar chart as inline SVG (drawn on the server; no script, no third party).
-#[component]
-fn BarChart(id: &'static str, title: String, rows: Vec<(String, i64)>) -> impl IntoView {
-    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
-    let h = 22 * rows.len().max(1) as i64 + 4;
-    view! {
-        <figure class="chart" id=id>
-            <figcaption>{title.clone()}</figcaption>
-            <svg viewBox=format!("0 0 480 {h}") width="100%" role="img" aria-label=title>
-                {rows.into_iter().enumerate().map(|(i, (label, count))| {
-                    let y = 22 * i as i64 + 2;
-                    let w = 260 * count / max;
-                    view! {
-                        <g>
-                            <text x="0" y=(y + 14).to_string() font-size="12">{label}</text>
-                            <rect x="170" y=y.to_string() width=w.max(1).to_string() height="16" class="bar"></rect>
-                            <text x=(176 + w).to_string() y=(y + 14).to_string() font-size="12">{count}</text>
-                        </g>
-                    }
-                }).collect_view()}
-            </svg>
-        </figure>
-    }
-}
-
-#[component]
-pub fn DashboardPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let filter = filter_from_query();
-    let f2 = filter.clone();
-    let data = Resource::new(move || f2.clone(), staff_dashboard);
-    let q = Resource::new(move || filter.clone(), staff_queue);
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let (d, q) = (data.await, q.await);
-                match (d, q) {
-                    (Ok(d), Ok(q)) => {
-                        let locale = i18n.get_locale_untracked();
-                        let by = |v: &Vec<Count>, f: &dyn Fn(&Count) -> String| v.iter().map(|c| (f(c), c.count)).collect::<Vec<_>>();
-                        let name = move |c: &Count| {
-                            if c.key.is_empty() { t_string!(i18n, wf_none).to_string() } else if locale == Locale::en { c.label_en.clone() } else { c.label_zh.clone() }
-                        };
-                        let days = |v: Option<f64>| v.map(|d| format!("{d:.1}")).unwrap_or_else(|| "–".into());
-                        view! {
-                            <section class="page wide">
-                                <h1>{t!(i18n, wf_dashboard)}</h1>
-                                <FilterForm action="/staff/dashboard" filter=filter_from_query() queue=Some(q) />
-                                <dl class="facts" id="dashboard-figures">
-                                    <dt>{t!(i18n, wf_total)}</dt><dd id="dash-total">{d.total}</dd>
-                                    <dt>{t!(i18n, wf_overdue)}</dt><dd id="dash-overdue">{d.overdue}</dd>
-                                    <dt>{t!(i18n, wf_due_soon)}</dt><dd>{d.due_soon}</dd>
-                                    <dt>{t!(i18n, wf_breaches)}</dt><dd>{d.breaches}</dd>
-                                    <dt>{t!(i18n, wf_days_to_accept)}</dt><dd>{days(d.median_days_to_accept)}</dd>
-                                    <dt>{t!(i18n, wf_days_to_close)}</dt><dd>{days(d.median_days_to_close)}</dd>
-                                    <dt>{t!(i18n, wf_rewards_approved)}</dt><dd id="dash-rewards-approved">{d.rewards_approved} " · ¥" {fmt_yuan(d.rewards_approved_fen)}</dd>
-                                    <dt>{t!(i18n, wf_rewards_paid)}</dt><dd id="dash-rewards-paid">{d.rewards_paid} " · ¥" {fmt_yuan(d.rewards_paid_fen)}</dd>
-                                </dl>
-                                <div class="charts">
-                                    <BarChart id="chart-status" title=t_string!(i18n, case_status).to_string() rows=by(&d.by_status, &|c| status_label(locale, &c.key)) />
-                                    <BarChart id="chart-type" title=t_string!(i18n, form_type).to_string() rows=by(&d.by_type, &|c| report_type_label(locale, &c.key)) />
-                                    <BarChart id="chart-sector" title=t_string!(i18n, form_sector).to_string() rows=by(&d.by_sector, &name) />
-                                    <BarChart id="chart-department" title=t_string!(i18n, wf_department).to_string() rows=by(&d.by_department, &name) />
-                                    <BarChart id="chart-town" title=t_string!(i18n, form_town).to_string() rows=by(&d.by_town, &name) />
-                                </div>
-                            </section>
-                        }
-                            .into_any()
-                    }
-                    (Err(e), _) | (_, Err(e)) => view! { <ErrorPage error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
     }
 }
