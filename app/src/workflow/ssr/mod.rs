@@ -17,13 +17,17 @@ pub const OPEN: [&str; 6] = ["submitted", "accepted", "verifying", "extended", "
 pub(super) const OPEN_SQL: &str = "('submitted', 'accepted', 'verifying', 'extended', 'objection', 'review')";
 
 mod act;
+mod act_support;
 mod admin;
 mod case;
 mod daily;
 mod queue;
+mod reveal;
 
 pub use act::*;
+pub use act_support::*;
 pub use admin::*;
 pub use case::*;
 pub use daily::*;
 pub use queue::*;
+pub use reveal::*;

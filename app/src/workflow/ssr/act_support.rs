@@ -1,0 +1,196 @@
+//! What the case operations share: the input, error collection, timeline events and messages,
+//! conditional updates, the wording of the reply, and keeping merged cases in step.
+use super::*;
+
+/// The fields any operation's form may carry.
+#[derive(Clone, Debug, Default)]
+pub struct ActInput {
+    pub op: String,
+    pub code: String,
+    pub text: String,
+    pub reason: String,
+    pub amount: String,
+    pub days: String,
+    pub date: String,
+    pub lead: String,
+    pub cooperating: Vec<String>,
+    pub actions: Vec<String>,
+    pub other_case: String,
+    pub target: String,
+    pub responsible: String,
+    pub measures: String,
+    pub funds: String,
+    pub contingency: String,
+    /// A concealed accident's level (`reports::rules::ACCIDENT_LEVELS`) and concealed deaths.
+    pub level: String,
+    pub deaths: String,
+    /// The reward decision the approver saw (`RewardDecision::version`): approval is bound to it.
+    pub version: String,
+}
+
+pub(super) struct Errs(pub(super) Vec<FieldError>);
+
+impl Errs {
+    pub(super) fn push(&mut self, field: &str, code: &str) {
+        self.0.push(FieldError { field: field.into(), code: code.into() });
+    }
+    pub(super) fn text(&mut self, field: &str, value: &str, min: usize, max: usize) {
+        crate::base::validate::check_text(&mut self.0, field, value, min, max);
+    }
+    pub(super) fn done(self) -> Result<(), AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self.0))
+        }
+    }
+}
+
+pub(super) async fn event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    report_id: i64,
+    kind: &str,
+    code: Option<&str>,
+    note: Option<&str>,
+    ts: i64,
+) -> Result<(), AppError> {
+    sqlx::query("insert into report_events (report_id, kind, code, note, created_at) values ($1, $2, $3, $4, $5)")
+        .bind(report_id)
+        .bind(kind)
+        .bind(code)
+        .bind(note)
+        .bind(ts)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn staff_message(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    report_id: i64,
+    user_id: i64,
+    body: &str,
+    ts: i64,
+) -> Result<(), AppError> {
+    if body.trim().is_empty() {
+        return Ok(());
+    }
+    sqlx::query("insert into report_messages (report_id, author, staff_user_id, body, created_at) values ($1, 'staff', $2, $3, $4)")
+        .bind(report_id)
+        .bind(user_id)
+        .bind(body.trim())
+        .bind(ts)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Run a conditional statement; anything but exactly one changed row means another action got
+/// there first (or the state changed): refuse and roll back.
+pub(super) async fn exactly_one<'q>(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+) -> Result<(), AppError> {
+    let done = q.execute(&mut **tx).await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::field("op", "conflict"));
+    }
+    Ok(())
+}
+
+/// An active department's id and, for a town/street station, its town.
+pub(super) async fn department_id(db: &Db, code: &str) -> Result<Option<(i64, Option<i64>)>, AppError> {
+    Ok(sqlx::query_as("select id, town_id from departments where code = $1 and active = 1")
+        .bind(code.trim())
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
+pub(super) fn label_actions(actions: &[String], fine_fen: Option<i64>) -> String {
+    actions
+        .iter()
+        .map(|a| match a.as_str() {
+            "order_rectification" => "责令整改".to_string(),
+            "administrative_penalty" => match fine_fen {
+                Some(f) => format!("行政处罚（罚款 {} 元）", yuan_opt(Some(f))),
+                None => "行政处罚".to_string(),
+            },
+            "suspend_operation" => "责令停产停业".to_string(),
+            "refer_police" => "移送公安机关".to_string(),
+            "close_down" => "提请关闭".to_string(),
+            _ => "不予处理".to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+pub(super) fn label_result(r: &str) -> &'static str {
+    match r {
+        "true" => "属实",
+        "partly_true" => "部分属实",
+        "not_true" => "不属实",
+        _ => "无法核实",
+    }
+}
+
+/// Bring the cases merged into `primary` (并案) to its state while it is being handled: same
+/// status, departments and findings, and at the reply the same joint reply and objection window
+/// (each reporter may then object or claim on their own case). A timeline entry marks each
+/// change of a follower's status. Fines stay with the primary, which holds the reward priority.
+pub(super) async fn sync_followers(tx: &mut sqlx::Transaction<'_, sqlx::Any>, primary: i64, ts: i64) -> Result<(), AppError> {
+    type P = (String, Option<i64>, Option<String>, Option<String>, Option<String>, Option<String>, Option<i64>, Option<i64>);
+    let p: Option<P> = sqlx::query_as(
+        "select status, lead_department_id, verification_result, handling_actions, handling_account, reply_text, \
+         replied_at, objection_until from reports where id = $1",
+    )
+    .bind(primary)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((status, lead, result, actions, account, reply, replied_at, objection_until)) = p else { return Ok(()) };
+    if !["accepted", "verifying", "extended", "replied"].contains(&status.as_str()) {
+        return Ok(());
+    }
+    let followers: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
+        "select id, status, lead_department_id from reports where merged_into = $1 and status in ('accepted', 'verifying', 'extended')",
+    )
+    .bind(primary)
+    .fetch_all(&mut **tx)
+    .await?;
+    let lead_code: Option<String> = match lead {
+        Some(l) => sqlx::query_scalar("select code from departments where id = $1").bind(l).fetch_optional(&mut **tx).await?,
+        None => None,
+    };
+    for (fid, fstatus, flead) in followers {
+        sqlx::query(
+            "update reports set status = $2, lead_department_id = $3, verification_result = $4, handling_actions = $5, \
+             handling_account = $6, reply_text = $7, replied_at = $8, objection_until = $9, due_at = null, \
+             routed_at = case when $3 is null then routed_at else coalesce(routed_at, $10) end, updated_at = $10 where id = $1",
+        )
+        .bind(fid)
+        .bind(&status)
+        .bind(lead)
+        .bind(&result)
+        .bind(&actions)
+        .bind(&account)
+        .bind(&reply)
+        .bind(replied_at)
+        .bind(objection_until)
+        .bind(ts)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query("delete from report_departments where report_id = $1").bind(fid).execute(&mut **tx).await?;
+        sqlx::query(
+            "insert into report_departments (report_id, department_id, role) \
+             select $1, department_id, role from report_departments where report_id = $2",
+        )
+        .bind(fid)
+        .bind(primary)
+        .execute(&mut **tx)
+        .await?;
+        if fstatus != status || (flead != lead && status != "accepted") {
+            let note = if status == "verifying" { lead_code.as_deref() } else { None };
+            event(tx, fid, &status, None, note, ts).await?;
+        }
+    }
+    Ok(())
+}
