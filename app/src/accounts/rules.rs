@@ -2,16 +2,18 @@
 //! the guard asks `Role::allows`; anything not listed here is denied.
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Admin,
-    IntakeOfficer,
-    DepartmentHandler,
-    RewardOfficer,
-    TrainingAdmin,
-    EnterpriseManager,
-    Employee,
+crate::base::enum_with_all! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Role {
+        Admin,
+        IntakeOfficer,
+        DepartmentHandler,
+        RewardOfficer,
+        TrainingAdmin,
+        EnterpriseManager,
+        Employee,
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -38,16 +40,6 @@ pub enum Permission {
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
-        Role::Admin,
-        Role::IntakeOfficer,
-        Role::DepartmentHandler,
-        Role::RewardOfficer,
-        Role::TrainingAdmin,
-        Role::EnterpriseManager,
-        Role::Employee,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",

@@ -129,28 +129,27 @@ impl Calendar {
     }
 }
 
-/// The clocks of the workflow (domain-rules §4.2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    /// From receipt to the acceptance decision.
-    Acceptance,
-    /// From receipt to the transfer out of a case outside the bureau's remit.
-    Transfer,
-    /// From acceptance to the reply (verification and handling included).
-    Verification,
-    /// From the reply: the reporter's objection window.
-    Objection,
-    /// From the escalation of an objection to the review result.
-    Review,
-    /// From the reward notice: the claim window.
-    Claim,
+crate::base::enum_with_all! {
+    /// The clocks of the workflow (domain-rules §4.2).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Stage {
+        /// From receipt to the acceptance decision.
+        Acceptance,
+        /// From receipt to the transfer out of a case outside the bureau's remit.
+        Transfer,
+        /// From acceptance to the reply (verification and handling included).
+        Verification,
+        /// From the reply: the reporter's objection window.
+        Objection,
+        /// From the escalation of an objection to the review result.
+        Review,
+        /// From the reward notice: the claim window.
+        Claim,
+    }
 }
 
 impl Stage {
-    pub const ALL: [Stage; 6] =
-        [Stage::Acceptance, Stage::Transfer, Stage::Verification, Stage::Objection, Stage::Review, Stage::Claim];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Stage::Acceptance => "acceptance",

@@ -19,3 +19,17 @@ pub mod jobs;
 pub mod sealed;
 #[cfg(feature = "ssr")]
 pub mod spool;
+
+/// Define an enum together with `ALL`, the list of every variant in declaration order, generated
+/// from the definition itself: a new variant can never be missing from `ALL` (and so from the
+/// tables, tests and label checks that walk it).
+macro_rules! enum_with_all {
+    ($(#[$m:meta])* $vis:vis enum $name:ident { $($(#[$vm:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$m])* $vis enum $name { $($(#[$vm])* $variant),+ }
+        impl $name {
+            /// Every variant, in declaration order.
+            pub const ALL: [$name; [$(stringify!($variant)),+].len()] = [$($name::$variant),+];
+        }
+    };
+}
+pub(crate) use enum_with_all;

@@ -38,51 +38,32 @@ pub const REWARD_CODES: [&str; 10] = [
 pub const NOTE_MAX: usize = 2000;
 
 
-/// Every operation staff can take on a case.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Op {
-    Accept,
-    Refuse,
-    Duplicate,
-    Merge,
-    Transfer,
-    Route,
-    Verify,
-    Rectify,
-    RectifyDone,
-    RequestExtension,
-    DecideExtension,
-    Reply,
-    Escalate,
-    ReviewResult,
-    Close,
-    RewardDecide,
-    RewardApprove,
-    RewardPay,
+crate::base::enum_with_all! {
+    /// Every operation staff can take on a case.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum Op {
+        Accept,
+        Refuse,
+        Duplicate,
+        Merge,
+        Transfer,
+        Route,
+        Verify,
+        Rectify,
+        RectifyDone,
+        RequestExtension,
+        DecideExtension,
+        Reply,
+        Escalate,
+        ReviewResult,
+        Close,
+        RewardDecide,
+        RewardApprove,
+        RewardPay,
+    }
 }
 
 impl Op {
-    pub const ALL: [Op; 18] = [
-        Op::Accept,
-        Op::Refuse,
-        Op::Duplicate,
-        Op::Merge,
-        Op::Transfer,
-        Op::Route,
-        Op::Verify,
-        Op::Rectify,
-        Op::RectifyDone,
-        Op::RequestExtension,
-        Op::DecideExtension,
-        Op::Reply,
-        Op::Escalate,
-        Op::ReviewResult,
-        Op::Close,
-        Op::RewardDecide,
-        Op::RewardApprove,
-        Op::RewardPay,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Op::Accept => "accept",

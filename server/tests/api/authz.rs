@@ -31,15 +31,8 @@ const READERS: &[Role] = &[Role::IntakeOfficer, Role::RewardOfficer, Role::Depar
 const INTAKE: &[Role] = &[Role::IntakeOfficer];
 const REVEALERS: &[Role] = &[Role::IntakeOfficer, Role::RewardOfficer];
 const ADMIN: &[Role] = &[Role::Admin];
-const EVERY_ROLE: &[Role] = &[
-    Role::Admin,
-    Role::IntakeOfficer,
-    Role::DepartmentHandler,
-    Role::RewardOfficer,
-    Role::TrainingAdmin,
-    Role::EnterpriseManager,
-    Role::Employee,
-];
+/// Every role there is (`Role::ALL` is generated with the enum, so a new role is in the matrix).
+const EVERY_ROLE: &[Role] = &Role::ALL;
 
 /// (endpoint, access, well-formed arguments)
 fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {

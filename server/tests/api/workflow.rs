@@ -156,6 +156,7 @@ async fn full_journey(backend: Backend) {
         .fetch_all(&db.pool)
         .await
         .expect("files");
+    assert_eq!(files.len(), 1, "the report's photo is there to check (an empty loop would prove nothing)");
     for id in files {
         assert_eq!(zjj.get(app.url(&format!("/staff/attachments/{id}"))).send().await.expect("get").status(), 404);
         assert_eq!(yjj.get(app.url(&format!("/staff/attachments/{id}"))).send().await.expect("get").status(), 200);
