@@ -524,10 +524,8 @@ both_backends!(nothing_dates_what_a_reporter_did);
 /// On PostgreSQL the server can run as a role without DDL rights and without the right to change
 /// or delete audit rows, once `safewhistle migrate` has run as the owner (docs/security.md).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(skip_postgres, ignore = "SW_TEST_SKIP_POSTGRES=1")]
 async fn postgres_runtime_role_without_ddl() {
-    if crate::helpers::skip_postgres() {
-        return;
-    }
     // The owner migrates (spawning the app does), then a runtime role gets data rights only.
     let owner_url = fresh_database(Backend::Postgres).await;
     let owner = spawn_with(test_config(owner_url.clone())).await;

@@ -45,10 +45,6 @@ pub async fn fresh_database(backend: Backend) -> String {
     }
 }
 
-pub fn skip_postgres() -> bool {
-    std::env::var("SW_TEST_SKIP_POSTGRES").is_ok_and(|v| v == "1")
-}
-
 pub struct TestApp {
     pub addr: SocketAddr,
     /// The running application's own pool (one pool per test app keeps PostgreSQL connections bounded).
@@ -202,11 +198,8 @@ macro_rules! both_backends {
                 super::$name($crate::helpers::Backend::Sqlite).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(skip_postgres, ignore = "SW_TEST_SKIP_POSTGRES=1")]
             async fn postgres() {
-                if $crate::helpers::skip_postgres() {
-                    eprintln!("PostgreSQL skipped by SW_TEST_SKIP_POSTGRES=1");
-                    return;
-                }
                 super::$name($crate::helpers::Backend::Postgres).await;
             }
         }

@@ -8,5 +8,6 @@ mod durability;
 mod hardening;
 mod load;
 mod reports;
+mod schema;
 mod workflow;
 mod shell;
