@@ -34,6 +34,19 @@ pub const REWARD_CODES: [&str; 10] = [
     "anonymous_unidentifiable",
 ];
 
+/// Decisions on an extension request, and the states an extension goes through.
+pub const EXTENSION_DECISIONS: [&str; 2] = ["approve", "refuse"];
+pub const EXTENSION_STATES: [&str; 3] = ["requested", "approved", "refused"];
+
+/// Whether the reply finds the reporter eligible for a reward.
+pub const YES_NO: [&str; 2] = ["yes", "no"];
+
+/// Results of the review of an objection.
+pub const REVIEW_OUTCOMES: [&str; 2] = ["upheld", "reverify"];
+
+/// Sealed values staff may reveal with a reason: the reporter's identity, the reward payee.
+pub const SEALED_FIELDS: [&str; 6] = ["name", "phone", "joint", "id_number", "bank", "account"];
+
 /// Longest free texts staff write.
 pub const NOTE_MAX: usize = 2000;
 

@@ -210,3 +210,88 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::error_text;
+    use crate::i18n::Locale;
+
+    /// Every error code the app can produce (found in the sources: field errors, refusals of the
+    /// state machine, media and validation codes) has its own text in both languages; an unknown
+    /// code would be shown as "internal error".
+    #[test]
+    fn every_error_code_has_a_text() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(d).expect("src").flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    files.push(p);
+                }
+            }
+        }
+        let mut codes = std::collections::BTreeSet::new();
+        // ("field", "code") pairs: AppError::field, push(…), FieldError tuples and Err((f, c)).
+        let pair = |s: &str| -> Vec<String> {
+            let mut out = Vec::new();
+            let mut rest = s;
+            while let Some(i) = rest.find("\", \"") {
+                let before = &rest[..i];
+                let after = &rest[i + 4..];
+                let field_ok = before.rsplit('"').next().is_some_and(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+                let code: String = after.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+                let closed = after[code.len()..].starts_with('"');
+                let opener = before.rfind('"').map(|q| &before[..q]).unwrap_or("");
+                let is_error = ["field(", "push(", "Err((", "(\"", ", \""].iter().any(|p| opener.trim_end().ends_with(p.trim_end_matches('"')));
+                if field_ok && closed && !code.is_empty() && is_error {
+                    out.push(code);
+                }
+                rest = after;
+            }
+            out
+        };
+        for f in files.iter().filter(|f| !f.ends_with("hostile_tests.rs") && !f.ends_with("architecture_tests.rs")) {
+            let text = std::fs::read_to_string(f).expect("read");
+            // Test modules use made-up values.
+            let text = text.split("#[cfg(test)]").next().unwrap_or("");
+            for line in text.lines() {
+                let l = line.trim_start();
+                if l.starts_with("//") || !(l.contains("field(") || l.contains("push(") || l.contains("Err((")) {
+                    continue;
+                }
+                codes.extend(pair(l));
+            }
+        }
+        // Codes returned as values (the state machine's refusals, the media checks) or pushed for a
+        // field named by a variable (the text checks).
+        for (f, marker) in [("cases/rules.rs", "Err(\""), ("reports/media.rs", "=> \""), ("base/validate.rs", "field, \"")] {
+            let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(f)).expect("read");
+            let text = text.split("#[cfg(test)]").next().unwrap_or("");
+            for part in text.split(marker).skip(1) {
+                let code: String = part.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+                if part[code.len()..].starts_with('"') && code.contains('_') {
+                    codes.insert(code);
+                }
+            }
+        }
+        assert!(codes.len() > 40, "scan found {} codes: {codes:?}", codes.len());
+        // One of each kind: a field error, a state-machine refusal, a media check, a value check.
+        for known in ["form_token_used", "needs_claim", "image_too_large", "invalid_characters"] {
+            assert!(codes.contains(known), "the scan misses {known}: {codes:?}");
+        }
+        let fallback = |l| error_text(l, "\u{1}no such code");
+        let mut missing = Vec::new();
+        for code in &codes {
+            for l in [Locale::zh_CN, Locale::en] {
+                if error_text(l, code) == fallback(l) && code != "internal" {
+                    missing.push(format!("{code} ({l:?})"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "error codes without a text: {missing:?}");
+    }
+}

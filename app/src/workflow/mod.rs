@@ -279,12 +279,14 @@ mod label_tests {
     #[test]
     fn every_label_used_is_translated() {
         let mut keys: Vec<String> = Vec::new();
-        for src in [
+        let sources = [
             include_str!("pages/queue.rs"),
             include_str!("pages/work_panel.rs"),
             include_str!("pages/dashboard.rs"),
             include_str!("admin.rs"),
-        ] {
+            include_str!("../reports/pages/case.rs"),
+        ];
+        for src in sources {
             for part in src.split("tr(\"").skip(1) {
                 if let Some(end) = part.find('"') {
                     keys.push(part[..end].to_string());
@@ -299,7 +301,26 @@ mod label_tests {
             ("ac_", rules::ACTIONS.to_vec()),
             ("rd_", rules::REWARD_CODES.to_vec()),
             ("level_", crate::rewards::rules::ACCIDENT_LEVELS.to_vec()),
+            ("ext_", [rules::EXTENSION_DECISIONS.as_slice(), rules::EXTENSION_STATES.as_slice()].concat()),
+            ("yn_", rules::YES_NO.to_vec()),
+            ("review_", rules::REVIEW_OUTCOMES.to_vec()),
+            ("sealed_", rules::SEALED_FIELDS.to_vec()),
         ];
+        // Every prefix the pages build keys with is in the list above.
+        let checked: Vec<&str> = prefixed.iter().map(|(p, _)| *p).collect();
+        let mut seen = 0;
+        for src in sources {
+            for (marker, after) in [("format!(\"", '{'), ("prefix=\"", '"')] {
+                for part in src.split(marker).skip(1) {
+                    let prefix: String = part.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+                    if prefix.ends_with('_') && part[prefix.len()..].starts_with(after) {
+                        assert!(checked.contains(&prefix.as_str()), "labels built with {prefix}… are not checked");
+                        seen += 1;
+                    }
+                }
+            }
+        }
+        assert!(seen > 10, "found {seen} prefixed labels");
         for (prefix, codes) in prefixed {
             keys.extend(codes.iter().map(|c| format!("{prefix}{c}")));
         }

@@ -357,7 +357,7 @@ pub(super) fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl I
     if can("decide_extension") {
         forms.push(view! {
             <OpForm act case_number=n.clone() op="decide_extension">
-                <CodeSelect act op="decide_extension" name="code" label=tr("wf_decision") codes=vec!["approve", "refuse"] prefix="ext_" />
+                <CodeSelect act op="decide_extension" name="code" label=tr("wf_decision") codes=rules::EXTENSION_DECISIONS.to_vec() prefix="ext_" />
                 <TextField act op="decide_extension" name="reason" label=tr("wf_refusal_reason") long=true />
             </OpForm>
         }.into_any());
@@ -366,7 +366,7 @@ pub(super) fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl I
         forms.push(view! {
             <OpForm act case_number=n.clone() op="reply">
                 <p class="hint">{t!(i18n, wf_reply_hint)}</p>
-                <CodeSelect act op="reply" name="code" label=tr("wf_reward_eligible") codes=vec!["yes", "no"] prefix="yn_" />
+                <CodeSelect act op="reply" name="code" label=tr("wf_reward_eligible") codes=rules::YES_NO.to_vec() prefix="yn_" />
                 <TextField act op="reply" name="text" label=tr("wf_reply_extra") long=true />
             </OpForm>
         }.into_any());
@@ -382,7 +382,7 @@ pub(super) fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl I
     if can("review_result") {
         forms.push(view! {
             <OpForm act case_number=n.clone() op="review_result">
-                <CodeSelect act op="review_result" name="code" label=tr("wf_review") codes=vec!["upheld", "reverify"] prefix="review_" />
+                <CodeSelect act op="review_result" name="code" label=tr("wf_review") codes=rules::REVIEW_OUTCOMES.to_vec() prefix="review_" />
                 <TextField act op="review_result" name="text" label=tr("wf_message_to_reporter") long=true required=true />
             </OpForm>
         }.into_any());
