@@ -5,7 +5,9 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::Path;
 
-#[derive(Clone, Debug, Deserialize)]
+/// Not `Debug` by derive: its `Debug` hides the data key and the database password, so a
+/// configuration printed to a log cannot leak them.
+#[derive(Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// `sqlite://path` or `postgres://…`.
@@ -78,6 +80,35 @@ pub struct Config {
     /// SQLite's `synchronous`: `full` (default; nothing acknowledged is lost on a power cut) or
     /// `normal` (survives a crash of the process only; faster commits).
     pub sqlite_synchronous: String,
+}
+
+/// `scheme://user:***@host/db`: the URL without its password.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let (authority, path) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}:***@{host}{path}")
+        }
+        None => url.to_string(),
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("bind", &self.bind)
+            .field("data_key", &self.data_key.as_ref().map(|_| "***"))
+            .field("data_key_file", &self.data_key_file)
+            .field("metrics_bind", &self.metrics_bind)
+            .field("cookie_secure", &self.cookie_secure)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Config {
@@ -397,6 +428,20 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_output_hides_the_key_and_the_database_password() {
+        let config = Config {
+            database_url: "postgres://sw:s3cret-pw@db.internal:5432/safewhistle".into(),
+            data_key: Some("c2VjcmV0LWtleS1tYXRlcmlhbA==".into()),
+            ..Config::default()
+        };
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("s3cret-pw") && !shown.contains("c2VjcmV0"), "{shown}");
+        assert!(shown.contains("postgres://sw:***@db.internal:5432/safewhistle"), "{shown}");
+        assert_eq!(redact_url("sqlite://data/sw.db"), "sqlite://data/sw.db");
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u:***@h/db");
+    }
 
     fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
