@@ -244,10 +244,11 @@ pub async fn rules_cmd(config: &Config, cmd: RulesCommand) -> anyhow::Result<()>
             .map_err(|(field, code)| anyhow::anyhow!("{field}: {code}"))?;
             let amount = suggest_reward(&rules, &case);
             match case {
-                RewardCase::Fine(f) => println!(
-                    "fine {f:.2} yuan → {}% = {:.2}, within {}–{}, cap {} → reward {amount} yuan",
+                RewardCase::Fine(fen) => println!(
+                    "fine {} yuan → {}% = {}, within {}–{}, cap {} → reward {amount} yuan",
+                    app::base::format::fmt_yuan(fen),
                     rules.fine_percent,
-                    f * rules.fine_percent as f64 / 100.0,
+                    app::base::format::fmt_yuan(fen.saturating_mul(rules.fine_percent) / 100),
                     rules.fine_min_yuan,
                     rules.fine_max_yuan,
                     rules.cap_yuan

@@ -43,7 +43,10 @@ impl Day {
     pub fn parse(s: &str) -> Option<Day> {
         let s = s.trim();
         let b = s.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        // ASCII digits in place (also keeps the slicing below on character boundaries; "+024"
+        // would otherwise parse as a number).
+        let shape = b.len() == 10 && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+        if !shape {
             return None;
         }
         let y = s[0..4].parse().ok()?;

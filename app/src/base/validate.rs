@@ -33,28 +33,9 @@ pub fn valid_account_number(account: &str) -> bool {
     (10..=30).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// "YYYY-MM-DD" with a real month and day.
+/// "YYYY-MM-DD" with a real month and day (the calendar's own parser: one date format everywhere).
 pub fn valid_date(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    if parts.len() != 3 || parts[0].len() != 4 || parts[1].len() != 2 || parts[2].len() != 2 {
-        return false;
-    }
-    // Digits only ("+024" would parse as a number).
-    if !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
-        return false;
-    }
-    let (Ok(y), Ok(m), Ok(d)) = (parts[0].parse::<u32>(), parts[1].parse::<u32>(), parts[2].parse::<u32>()) else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d)
+    super::calendar::Day::parse(s).is_some()
 }
 
 /// Text that may be stored: no control characters other than newlines and tabs (a NUL byte
@@ -110,6 +91,10 @@ mod tests {
         assert!(!valid_date("2023-02-29"));
         assert!(!valid_date("2024-13-01"));
         assert!(!valid_date("24-01-01"));
+        assert!(!valid_date("+024-01-01"));
+        assert!(!valid_date("2024-0１-01"), "full-width digits");
+        assert!(!valid_date("20é4-01-01"), "no panic on a multi-byte character");
+        assert!(!valid_date("2024-00-10") && !valid_date("2024-04-31"));
     }
 
     #[test]

@@ -29,10 +29,10 @@ impl Default for RewardRules {
 pub const ACCIDENT_LEVELS: [&str; 4] = ["general", "larger", "major", "especially_major"];
 
 /// What the reward calculation needs, as typed into the estimator or by the reward officer.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RewardCase {
-    /// A hazard or violation that ended in a fine of this many yuan.
-    Fine(f64),
+    /// A hazard or violation that ended in a fine of this many fen (money is counted in fen).
+    Fine(i64),
     /// A concealed accident: level index into `ACCIDENT_LEVELS` and verified concealed deaths.
     Concealed { level: usize, deaths: u32 },
 }
@@ -40,16 +40,7 @@ pub enum RewardCase {
 /// Parse the estimator's inputs; `Err` carries the field and the error code.
 pub fn parse_reward_case(kind: &str, fine: &str, level: &str, deaths: &str) -> Result<RewardCase, (&'static str, &'static str)> {
     match kind {
-        "fine" => {
-            let f: f64 = fine.trim().replace(',', "").parse().map_err(|_| ("fine", "not_a_number"))?;
-            if !f.is_finite() || f < 0.0 {
-                return Err(("fine", "amount_negative"));
-            }
-            if f > 1e10 {
-                return Err(("fine", "amount_absurd"));
-            }
-            Ok(RewardCase::Fine(f))
-        }
+        "fine" => Ok(RewardCase::Fine(crate::base::format::parse_yuan(fine).map_err(|code| ("fine", code))?)),
         "concealed" => {
             let level = ACCIDENT_LEVELS.iter().position(|l| *l == level).ok_or(("level", "choose_one"))?;
             let deaths: u32 = deaths.trim().parse().map_err(|_| ("deaths", "not_a_number"))?;
@@ -65,8 +56,9 @@ pub fn parse_reward_case(kind: &str, fine: &str, level: &str, deaths: &str) -> R
 /// The suggested reward in whole yuan (round half up), before any staff decision.
 pub fn suggest_reward(rules: &RewardRules, case: &RewardCase) -> i64 {
     let amount = match case {
-        RewardCase::Fine(fine) => {
-            let raw = (fine * rules.fine_percent as f64 / 100.0 + 0.5).floor() as i64;
+        RewardCase::Fine(fen) => {
+            // The percentage of the fine in whole yuan, half up: fen × % / 100 (→ fen) / 100 (→ yuan).
+            let raw = ((*fen).max(0).saturating_mul(rules.fine_percent).saturating_add(5_000)) / 10_000;
             raw.clamp(rules.fine_min_yuan, rules.fine_max_yuan)
         }
         RewardCase::Concealed { level, deaths } => rules.per_death_yuan[*level].saturating_mul(i64::from(*deaths)),
@@ -83,11 +75,11 @@ mod tests {
         let national = RewardRules::default();
         let anhui = RewardRules { per_death_yuan: [30_000, 50_000, 50_000, 50_000], cap_yuan: 500_000, ..national.clone() };
         let cases: [(&RewardRules, RewardCase, i64); 9] = [
-            (&national, RewardCase::Fine(0.0), 3_000),
-            (&national, RewardCase::Fine(10_000.0), 3_000),
-            (&national, RewardCase::Fine(200_000.0), 30_000),
-            (&national, RewardCase::Fine(33_333.0), 5_000),
-            (&national, RewardCase::Fine(5_000_000.0), 300_000),
+            (&national, RewardCase::Fine(0), 3_000),
+            (&national, RewardCase::Fine(10_000_00), 3_000),
+            (&national, RewardCase::Fine(200_000_00), 30_000),
+            (&national, RewardCase::Fine(33_333_00), 5_000),
+            (&national, RewardCase::Fine(5_000_000_00), 300_000),
             (&national, RewardCase::Concealed { level: 1, deaths: 3 }, 120_000),
             (&national, RewardCase::Concealed { level: 3, deaths: 30 }, 300_000),
             (&anhui, RewardCase::Concealed { level: 3, deaths: 30 }, 500_000),
@@ -97,9 +89,15 @@ mod tests {
             assert_eq!(suggest_reward(rules, &case), want, "{case:?}");
         }
         assert_eq!(parse_reward_case("fine", "-5", "", ""), Err(("fine", "amount_negative")));
-        assert_eq!(parse_reward_case("fine", "1e12", "", ""), Err(("fine", "amount_absurd")));
-        assert_eq!(parse_reward_case("fine", "abc", "", ""), Err(("fine", "not_a_number")));
+        assert_eq!(parse_reward_case("fine", "1e12", "", ""), Err(("fine", "amount_invalid")));
+        assert_eq!(parse_reward_case("fine", "abc", "", ""), Err(("fine", "amount_invalid")));
+        assert_eq!(parse_reward_case("fine", "10000000000", "", ""), Err(("fine", "amount_too_large")));
+        // Counted in fen, rounded half up to whole yuan: 15 % of 20,003.33 yuan is 3,000.4995 yuan
+        // → 3,000; 15 % of 20,003.34 yuan is 3,000.501 yuan → 3,001.
+        let wide = RewardRules { fine_min_yuan: 0, ..national.clone() };
+        assert_eq!(suggest_reward(&wide, &RewardCase::Fine(2_000_333)), 3_000);
+        assert_eq!(suggest_reward(&wide, &RewardCase::Fine(2_000_334)), 3_001);
         assert_eq!(parse_reward_case("concealed", "", "major", "0"), Err(("deaths", "deaths_out_of_range")));
-        assert_eq!(parse_reward_case("fine", "200,000", "", ""), Ok(RewardCase::Fine(200_000.0)));
+        assert_eq!(parse_reward_case("fine", "200,000", "", ""), Ok(RewardCase::Fine(200_000_00)));
     }
 }

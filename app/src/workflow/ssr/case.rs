@@ -60,7 +60,7 @@ pub(super) async fn case_number_of(db: &Db, id: Option<i64>) -> Result<Option<St
 pub(super) fn fine_suggestion_fen(state: &AppState, w: &WorkRow) -> Option<i64> {
     let fine = w.fine_fen.filter(|f| *f > 0 && w.report_type != "concealed_accident")?;
     let rules = state.area::<crate::rewards::rules::RewardRules>().ok()?;
-    Some(crate::rewards::rules::suggest_reward(rules, &crate::rewards::rules::RewardCase::Fine(fine as f64 / 100.0)) * 100)
+    Some(crate::rewards::rules::suggest_reward(rules, &crate::rewards::rules::RewardCase::Fine(fine)) * 100)
 }
 
 pub(super) async fn work_row(db: &Db, id: i64) -> Result<WorkRow, AppError> {
