@@ -5,6 +5,11 @@ pub fn fmt_date(ts: i64) -> String {
     super::calendar::Day::of_timestamp(ts).to_string()
 }
 
+/// "12345.67" from fen: plain, for exports and stored texts.
+pub fn fmt_yuan_plain(fen: i64) -> String {
+    format!("{}{}.{:02}", if fen < 0 { "-" } else { "" }, (fen / 100).abs(), (fen % 100).abs())
+}
+
 /// "12,345.67" from fen.
 pub fn fmt_yuan(fen: i64) -> String {
     let yuan = fen / 100;

@@ -3,6 +3,7 @@
 //! a case and when each is allowed (`rules`); the labels of every case code (`labels`). Pure;
 //! both targets.
 pub mod labels;
+pub mod reply;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -377,34 +377,33 @@ pub async fn act(state: &AppState, user: &CurrentUser, case_number: &str, input:
         }
         Op::Reply => {
             let eligible = match input.code.as_str() {
-                "yes" => "符合奖励条件，奖励审核后另行通知。",
-                "no" => "不符合奖励条件。",
+                "yes" => true,
+                "no" => false,
                 _ => {
                     e.push("code", "required");
-                    ""
+                    false
                 }
             };
             e.text("text", &input.text, 0, rules::NOTE_MAX);
             e.done()?;
             let actions: Vec<String> = w.handling_actions.clone().unwrap_or_default().split(',').filter(|s| !s.is_empty()).map(String::from).collect();
-            let mut reply = format!(
-                "核查结论：{}\n核查情况：{}\n处理决定：{}\n奖励：{}",
-                label_result(w.verification_result.as_deref().unwrap_or_default()),
-                w.handling_account.clone().unwrap_or_default(),
-                label_actions(&actions, w.fine_fen),
-                eligible
-            );
             let followers: i64 = sqlx::query_scalar("select count(*) from reports where merged_into = $1")
                 .bind(id)
                 .fetch_one(&db.pool)
                 .await?;
-            if followers > 0 {
-                reply.push_str(&format!("\n并案：本案与另外 {followers} 件相关举报合并办理，统一答复。"));
-            }
-            if !input.text.trim().is_empty() {
-                reply.push_str("\n\n");
-                reply.push_str(input.text.trim());
-            }
+            // The bureau replies in Chinese, whatever language the officer's pages are in.
+            let reply = crate::cases::reply::compose_reply(
+                crate::i18n::Locale::zh_CN,
+                &crate::cases::reply::ReplyFacts {
+                    result: w.verification_result.as_deref().unwrap_or_default(),
+                    account: w.handling_account.as_deref().unwrap_or_default(),
+                    actions: &actions,
+                    fine_fen: w.fine_fen,
+                    eligible,
+                    merged_with: followers,
+                    note: &input.text,
+                },
+            );
             let until = deadline(db, dl, Stage::Objection, ts).await?;
             exactly_one(
                 &mut tx,

@@ -106,33 +106,6 @@ pub(super) async fn department_id(db: &Db, code: &str) -> Result<Option<(i64, Op
         .await?)
 }
 
-pub(super) fn label_actions(actions: &[String], fine_fen: Option<i64>) -> String {
-    actions
-        .iter()
-        .map(|a| match a.as_str() {
-            "order_rectification" => "责令整改".to_string(),
-            "administrative_penalty" => match fine_fen {
-                Some(f) => format!("行政处罚（罚款 {} 元）", yuan_opt(Some(f))),
-                None => "行政处罚".to_string(),
-            },
-            "suspend_operation" => "责令停产停业".to_string(),
-            "refer_police" => "移送公安机关".to_string(),
-            "close_down" => "提请关闭".to_string(),
-            _ => "不予处理".to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("；")
-}
-
-pub(super) fn label_result(r: &str) -> &'static str {
-    match r {
-        "true" => "属实",
-        "partly_true" => "部分属实",
-        "not_true" => "不属实",
-        _ => "无法核实",
-    }
-}
-
 /// Bring the cases merged into `primary` (并案) to its state while it is being handled: same
 /// status, departments and findings, and at the reply the same joint reply and objection window
 /// (each reporter may then object or claim on their own case). A timeline entry marks each

@@ -209,7 +209,7 @@ pub(super) fn date_opt(ts: Option<i64>) -> String {
 }
 
 pub(super) fn yuan_opt(fen: Option<i64>) -> String {
-    fen.map(|f| format!("{}.{:02}", f / 100, f % 100)).unwrap_or_default()
+    fen.map(crate::base::format::fmt_yuan_plain).unwrap_or_default()
 }
 
 pub async fn export_rows(state: &AppState, user: &CurrentUser, f: &QueueFilter) -> Result<Vec<ExportRow>, AppError> {
