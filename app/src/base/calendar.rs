@@ -7,6 +7,23 @@ use std::collections::BTreeMap;
 const CST_OFFSET: i64 = 8 * 3600;
 const DAY: i64 = 86_400;
 
+/// `YYYY-MM-DD` with a real month and day, any year: the one date parser (the report form
+/// checks the range itself, to say "not in the future" rather than "not a date").
+pub fn parse_ymd(s: &str) -> Option<(i64, u32, u32)> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    // ASCII digits in place (also keeps the slicing below on character boundaries; "+024" would
+    // otherwise parse as a number).
+    let shape = b.len() == 10 && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    if !shape {
+        return None;
+    }
+    let y: i64 = s[0..4].parse().ok()?;
+    let m: u32 = s[5..7].parse().ok()?;
+    let d: u32 = s[8..10].parse().ok()?;
+    ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)).then_some((y, m, d))
+}
+
 /// A civil date as days since 1970-01-01.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Day(pub i64);
@@ -39,19 +56,9 @@ impl Day {
         (y, m, d)
     }
 
-    /// `YYYY-MM-DD`, strictly.
+    /// `YYYY-MM-DD`, strictly, within the calendar's years (1900–2200).
     pub fn parse(s: &str) -> Option<Day> {
-        let s = s.trim();
-        let b = s.as_bytes();
-        // ASCII digits in place (also keeps the slicing below on character boundaries; "+024"
-        // would otherwise parse as a number).
-        let shape = b.len() == 10 && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
-        if !shape {
-            return None;
-        }
-        let y = s[0..4].parse().ok()?;
-        let m = s[5..7].parse().ok()?;
-        let d = s[8..10].parse().ok()?;
+        let (y, m, d) = parse_ymd(s)?;
         Day::from_ymd(y, m, d)
     }
 

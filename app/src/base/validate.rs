@@ -35,7 +35,7 @@ pub fn valid_account_number(account: &str) -> bool {
 
 /// "YYYY-MM-DD" with a real month and day (the calendar's own parser: one date format everywhere).
 pub fn valid_date(s: &str) -> bool {
-    super::calendar::Day::parse(s).is_some()
+    super::calendar::parse_ymd(s).is_some()
 }
 
 /// Text that may be stored: no control characters other than newlines and tabs (a NUL byte
@@ -95,6 +95,7 @@ mod tests {
         assert!(!valid_date("2024-0１-01"), "full-width digits");
         assert!(!valid_date("20é4-01-01"), "no panic on a multi-byte character");
         assert!(!valid_date("2024-00-10") && !valid_date("2024-04-31"));
+        assert!(valid_date("2999-01-01"), "a real date; the form says it is in the future");
     }
 
     #[test]
