@@ -127,20 +127,33 @@ pub fn report_type_label(locale: Locale, code: &str) -> String {
     .to_string()
 }
 
+impl super::Status {
+    /// The status in the reader's language; exhaustive, so a new status needs its translation.
+    pub fn label(self, locale: Locale) -> &'static str {
+        use super::Status::*;
+        match self {
+            Submitted => td_string!(locale, st_submitted),
+            Accepted => td_string!(locale, st_accepted),
+            NotAccepted => td_string!(locale, st_not_accepted),
+            Transferred => td_string!(locale, st_transferred),
+            Verifying => td_string!(locale, st_verifying),
+            Extended => td_string!(locale, st_extended),
+            Replied => td_string!(locale, st_replied),
+            Objection => td_string!(locale, st_objection),
+            Review => td_string!(locale, st_review),
+            Closed => td_string!(locale, st_closed),
+            Withdrawn => td_string!(locale, st_withdrawn),
+            Merged => td_string!(locale, st_merged),
+        }
+    }
+}
+
+/// A status or a timeline entry's kind (statuses, and the reward steps) in the reader's language.
 pub fn status_label(locale: Locale, code: &str) -> String {
+    if let Some(status) = super::Status::parse(code) {
+        return status.label(locale).to_string();
+    }
     match code {
-        "submitted" => td_string!(locale, st_submitted),
-        "accepted" => td_string!(locale, st_accepted),
-        "not_accepted" => td_string!(locale, st_not_accepted),
-        "transferred" => td_string!(locale, st_transferred),
-        "verifying" => td_string!(locale, st_verifying),
-        "extended" => td_string!(locale, st_extended),
-        "replied" => td_string!(locale, st_replied),
-        "objection" => td_string!(locale, st_objection),
-        "review" => td_string!(locale, st_review),
-        "closed" => td_string!(locale, st_closed),
-        "withdrawn" => td_string!(locale, st_withdrawn),
-        "merged" => td_string!(locale, st_merged),
         "reward_approved" => td_string!(locale, st_reward_approved),
         "reward_claimed" => td_string!(locale, st_reward_claimed),
         "reward_paid" => td_string!(locale, st_reward_paid),
@@ -150,7 +163,6 @@ pub fn status_label(locale: Locale, code: &str) -> String {
     }
     .to_string()
 }
-
 
 pub fn reward_label(locale: Locale, code: &str) -> String {
     match code {

@@ -68,6 +68,49 @@ pub fn group_code(code: &str) -> String {
         .join("-")
 }
 
+crate::base::enum_with_all! {
+    /// A case's status, as stored in `reports.status` and shown to both sides.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum Status {
+        Submitted,
+        Accepted,
+        NotAccepted,
+        Transferred,
+        Verifying,
+        Extended,
+        Replied,
+        Objection,
+        Review,
+        Closed,
+        Withdrawn,
+        /// Merged into another case (并案), which carries the handling.
+        Merged,
+    }
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Submitted => "submitted",
+            Status::Accepted => "accepted",
+            Status::NotAccepted => "not_accepted",
+            Status::Transferred => "transferred",
+            Status::Verifying => "verifying",
+            Status::Extended => "extended",
+            Status::Replied => "replied",
+            Status::Objection => "objection",
+            Status::Review => "review",
+            Status::Closed => "closed",
+            Status::Withdrawn => "withdrawn",
+            Status::Merged => "merged",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == code)
+    }
+}
+
 /// Longest message between a reporter and staff.
 pub const MESSAGE_MAX: usize = 2000;
 
@@ -93,5 +136,16 @@ mod tests {
         assert!(is_access_code("ABCDEFGHJKMNPQRSTVWX"));
         assert!(!is_access_code("ABCDEFGHJKMNPQRSTVW"));
         assert_eq!(group_code("ABCDEFGHJK"), "ABCDE-FGHJK");
+    }
+
+    #[test]
+    fn statuses_round_trip_and_the_reporter_facing_list_is_typed() {
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.as_str()), Some(s));
+        }
+        for code in STATUSES {
+            assert!(Status::parse(code).is_some(), "{code}");
+        }
+        assert_eq!(Status::parse("nonsense"), None);
     }
 }
