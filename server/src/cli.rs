@@ -268,7 +268,7 @@ pub async fn rules_cmd(config: &Config, cmd: RulesCommand) -> anyhow::Result<()>
             let day = Day::parse(&from).ok_or_else(|| anyhow::anyhow!("--from: expected YYYY-MM-DD, got {from:?}"))?;
             let rules = config.deadline_rules()?;
             let db = crate::open_database(config).await?;
-            let cal = app::base::calendar::load_calendar(&db).await.map_err(|e| anyhow::anyhow!("reading the calendar: {e}"))?;
+            let cal = app::base::calendar::load_calendar(&db.pool).await.map_err(|e| anyhow::anyhow!("reading the calendar: {e}"))?;
             let due = rules.deadline(&cal, st, day.end_timestamp() - 12 * 3600);
             println!(
                 "{} from {day}: {} {} days → due {} (end of day, China time)",

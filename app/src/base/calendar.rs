@@ -263,8 +263,11 @@ pub fn urgency(due_at: i64, now: i64, due_soon_days: i64) -> Urgency {
 
 /// The holiday calendar as the bureau keeps it in the database.
 #[cfg(feature = "ssr")]
-pub async fn load_calendar(db: &super::db::Db) -> Result<Calendar, super::errors::AppError> {
-    let rows: Vec<(String, String)> = sqlx::query_as("select day, kind from holidays").fetch_all(&db.pool).await?;
+pub async fn load_calendar<'e, E>(ex: E) -> Result<Calendar, super::errors::AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let rows: Vec<(String, String)> = sqlx::query_as("select day, kind from holidays").fetch_all(ex).await?;
     Ok(Calendar::from_rows(rows.iter().map(|(d, k)| (d.as_str(), k.as_str()))))
 }
 
@@ -276,7 +279,7 @@ pub async fn deadline(
     stage: Stage,
     start: i64,
 ) -> Result<i64, super::errors::AppError> {
-    Ok(rules.deadline(&load_calendar(db).await?, stage, start))
+    Ok(rules.deadline(&load_calendar(&db.pool).await?, stage, start))
 }
 
 #[cfg(test)]

@@ -62,6 +62,46 @@ pub fn check_text(errs: &mut Vec<FieldError>, field: &str, value: &str, min: usi
     }
 }
 
+/// The field errors of one form, collected before anything is stored.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn push(&mut self, field: &str, code: &str) {
+        push(&mut self.0, field, code);
+    }
+    pub fn text(&mut self, field: &str, value: &str, min: usize, max: usize) {
+        check_text(&mut self.0, field, value, min, max);
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// `Err` with every error collected, or `Ok(value)` when there is none.
+    pub fn or<T>(self, value: T) -> Result<T, FieldErrors> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
+    }
+    /// One error: a whole operation refused (shown beside its button, field "op").
+    pub fn op(code: &str) -> FieldErrors {
+        let mut e = FieldErrors::default();
+        e.push("op", code);
+        e
+    }
+    /// For server code that stops at the first form with errors.
+    pub fn done(self) -> Result<(), super::errors::AppError> {
+        self.or(()).map_err(Into::into)
+    }
+}
+
+impl From<FieldErrors> for super::errors::AppError {
+    fn from(e: FieldErrors) -> Self {
+        super::errors::AppError::Validation(e.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

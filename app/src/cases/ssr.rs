@@ -74,3 +74,49 @@ pub fn open_identity(key: &DataKey, report_id: i64, sealed: &str) -> Result<(Str
     let id: SealedIdentity = serde_json::from_slice(&plain).map_err(|e| AppError::internal("identity", e))?;
     Ok((id.name, id.phone, id.joint_reporters))
 }
+
+/// A transaction on the shared pool (`Db::begin`).
+pub type Tx<'c> = sqlx::Transaction<'c, sqlx::Any>;
+
+/// Add an entry to the case's timeline, the history both the reporter and staff see.
+pub async fn event(tx: &mut Tx<'_>, report_id: i64, kind: &str, code: Option<&str>, note: Option<&str>, ts: i64) -> Result<(), AppError> {
+    sqlx::query("insert into report_events (report_id, kind, code, note, created_at) values ($1, $2, $3, $4, $5)")
+        .bind(report_id)
+        .bind(kind)
+        .bind(code)
+        .bind(note)
+        .bind(ts)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Run a conditional statement; anything but exactly one changed row means another action got
+/// there first (or the state changed): refuse ("conflict") and let the caller roll back.
+pub async fn exactly_one<'q>(
+    tx: &mut Tx<'_>,
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+) -> Result<(), AppError> {
+    let done = q.execute(&mut **tx).await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::field("op", "conflict"));
+    }
+    Ok(())
+}
+
+/// What an operation adds to the audit log besides who, what and when: the reason given and the
+/// details (JSON) a reviewer needs.
+#[derive(Debug, Default)]
+pub struct Logged {
+    pub reason: Option<String>,
+    pub details: serde_json::Value,
+}
+
+impl Logged {
+    pub fn details(details: serde_json::Value) -> Logged {
+        Logged { reason: None, details }
+    }
+    pub fn because(reason: impl Into<String>, details: serde_json::Value) -> Logged {
+        Logged { reason: Some(reason.into()), details }
+    }
+}

@@ -66,6 +66,13 @@ pub fn suggest_reward(rules: &RewardRules, case: &RewardCase) -> i64 {
     amount.min(rules.cap_yuan)
 }
 
+/// The reward the configured rules give for a case's fine, in fen: hazard and violation reports
+/// with a fine only (a concealed accident's amount comes from its level and deaths instead).
+pub fn fine_suggestion_fen(rules: &RewardRules, concealed_accident: bool, fine_fen: Option<i64>) -> Option<i64> {
+    let fine = fine_fen.filter(|f| *f > 0 && !concealed_accident)?;
+    Some(suggest_reward(rules, &RewardCase::Fine(fine)) * 100)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

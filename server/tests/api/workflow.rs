@@ -3,7 +3,8 @@
 //! payment; illegal transitions, bad input, scope, concurrency, exports, the deadline job and the
 //! audit chain (including a tampered row).
 use crate::both_backends;
-use crate::helpers::{new_client, spawn, Backend, TestApp};
+use crate::helpers::{fresh_database, new_client, spawn, spawn_with, test_config, Backend, TestApp};
+use safewhistle::config::Config;
 use crate::reports::{form_token, jpeg_with_gps, open_case, report, submit, valid_fields};
 use app::accounts::Role;
 use serde_json::Value;
@@ -89,8 +90,17 @@ async fn audit_count(app: &TestApp) -> i64 {
     sqlx::query_scalar("select count(*) from audit_log").fetch_one(&db.pool).await.expect("count")
 }
 
+/// A server whose database pool has ONE connection: an operation that reads through the pool
+/// while holding its own transaction would wait for itself and fail (after the pool's acquire
+/// timeout), so the journeys below prove every case operation does its reads inside its
+/// transaction.
+async fn spawn_single_connection(backend: Backend) -> TestApp {
+    let config = Config { db_max_connections: 1, ..test_config(fresh_database(backend).await) };
+    spawn_with(config).await
+}
+
 async fn full_journey(backend: Backend) {
-    let app = spawn(backend).await;
+    let app = spawn_single_connection(backend).await;
     app.seed_reference().await;
     let intake = user(&app, "w.intake", Role::IntakeOfficer, None).await;
     let yjj = user(&app, "w.yjj", Role::DepartmentHandler, Some("YJJ")).await;
@@ -377,7 +387,7 @@ async fn refusals_duplicates_transfers_and_jobs(backend: Backend) {
 both_backends!(refusals_duplicates_transfers_and_jobs);
 
 async fn merged_cases_hand_downs_org_data_and_concealed_rewards(backend: Backend) {
-    let app = spawn(backend).await;
+    let app = spawn_single_connection(backend).await;
     app.seed_reference().await;
     let intake = user(&app, "w3.intake", Role::IntakeOfficer, None).await;
     let admin = user(&app, "w3.admin", Role::Admin, None).await;

@@ -207,7 +207,7 @@ pub async fn withdraw(state: &AppState, report_id: i64) -> Result<(), AppError> 
     if done.rows_affected() != 1 {
         return Err(AppError::field("withdraw", "cannot_withdraw"));
     }
-    add_event(&mut tx, report_id, "withdrawn", None, ts).await?;
+    crate::cases::ssr::event(&mut tx, report_id, "withdrawn", None, None, ts).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -238,7 +238,7 @@ pub async fn object(state: &AppState, report_id: i64, body: &str) -> Result<(), 
         .bind(ts)
         .execute(&mut *tx)
         .await?;
-    add_event(&mut tx, report_id, "objection", None, ts).await?;
+    crate::cases::ssr::event(&mut tx, report_id, "objection", None, None, ts).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -315,7 +315,7 @@ pub async fn claim(state: &AppState, report_id: i64, input: ClaimInput) -> Resul
         .bind(ts)
         .execute(&mut *tx)
         .await?;
-    add_event(&mut tx, report_id, "reward_claimed", None, ts).await?;
+    crate::cases::ssr::event(&mut tx, report_id, "reward_claimed", None, None, ts).await?;
     tx.commit().await?;
     Ok(())
 }

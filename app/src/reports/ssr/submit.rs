@@ -174,7 +174,7 @@ pub(super) async fn submit_inner(state: &AppState, form: &mut UploadForm, draft:
             .await?;
     }
     insert_attachments(&state.data_key, &mut tx, report_id, None, &files, ts).await?;
-    add_event(&mut tx, report_id, "submitted", None, ts).await?;
+    crate::cases::ssr::event(&mut tx, report_id, "submitted", None, None, ts).await?;
     tx.commit().await?;
     // No report id or time in the log: a log line must not date a report (it could be matched
     // with a proxy or network log to find the reporter).

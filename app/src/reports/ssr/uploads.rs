@@ -236,20 +236,3 @@ pub(super) async fn insert_attachments(
     }
     Ok(())
 }
-
-pub(super) async fn add_event(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    report_id: i64,
-    kind: &str,
-    note: Option<&str>,
-    ts: i64,
-) -> Result<(), AppError> {
-    sqlx::query("insert into report_events (report_id, kind, note, created_at) values ($1, $2, $3, $4)")
-        .bind(report_id)
-        .bind(kind)
-        .bind(note)
-        .bind(ts)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}

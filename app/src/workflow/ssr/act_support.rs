@@ -1,6 +1,7 @@
-//! What the case operations share: the input, error collection, timeline events and messages,
-//! conditional updates, the wording of the reply, and keeping merged cases in step.
+//! What the case operations share: the input, staff messages, department lookup, and keeping
+//! merged cases in step.
 use super::*;
+use crate::cases::ssr::{event, Tx};
 
 /// The fields any operation's form may carry.
 #[derive(Clone, Debug, Default)]
@@ -28,45 +29,8 @@ pub struct ActInput {
     pub version: String,
 }
 
-pub(super) struct Errs(pub(super) Vec<FieldError>);
-
-impl Errs {
-    pub(super) fn push(&mut self, field: &str, code: &str) {
-        self.0.push(FieldError { field: field.into(), code: code.into() });
-    }
-    pub(super) fn text(&mut self, field: &str, value: &str, min: usize, max: usize) {
-        crate::base::validate::check_text(&mut self.0, field, value, min, max);
-    }
-    pub(super) fn done(self) -> Result<(), AppError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Validation(self.0))
-        }
-    }
-}
-
-pub(super) async fn event(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    report_id: i64,
-    kind: &str,
-    code: Option<&str>,
-    note: Option<&str>,
-    ts: i64,
-) -> Result<(), AppError> {
-    sqlx::query("insert into report_events (report_id, kind, code, note, created_at) values ($1, $2, $3, $4, $5)")
-        .bind(report_id)
-        .bind(kind)
-        .bind(code)
-        .bind(note)
-        .bind(ts)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
 pub(super) async fn staff_message(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut Tx<'_>,
     report_id: i64,
     user_id: i64,
     body: &str,
@@ -85,32 +49,20 @@ pub(super) async fn staff_message(
     Ok(())
 }
 
-/// Run a conditional statement; anything but exactly one changed row means another action got
-/// there first (or the state changed): refuse and roll back.
-pub(super) async fn exactly_one<'q>(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-) -> Result<(), AppError> {
-    let done = q.execute(&mut **tx).await?;
-    if done.rows_affected() != 1 {
-        return Err(AppError::field("op", "conflict"));
-    }
-    Ok(())
-}
-
-/// An active department's id and, for a town/street station, its town.
-pub(super) async fn department_id(db: &Db, code: &str) -> Result<Option<(i64, Option<i64>)>, AppError> {
-    Ok(sqlx::query_as("select id, town_id from departments where code = $1 and active = 1")
+/// An active department by code.
+pub(super) async fn department_id(conn: &mut sqlx::AnyConnection, code: &str) -> Result<Option<super::validate::Dept>, AppError> {
+    let row: Option<(i64, Option<i64>)> = sqlx::query_as("select id, town_id from departments where code = $1 and active = 1")
         .bind(code.trim())
-        .fetch_optional(&db.pool)
-        .await?)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|(id, town_id)| super::validate::Dept { id, town_id }))
 }
 
 /// Bring the cases merged into `primary` (并案) to its state while it is being handled: same
 /// status, departments and findings, and at the reply the same joint reply and objection window
 /// (each reporter may then object or claim on their own case). A timeline entry marks each
 /// change of a follower's status. Fines stay with the primary, which holds the reward priority.
-pub(super) async fn sync_followers(tx: &mut sqlx::Transaction<'_, sqlx::Any>, primary: i64, ts: i64) -> Result<(), AppError> {
+pub(super) async fn sync_followers(tx: &mut Tx<'_>, primary: i64, ts: i64) -> Result<(), AppError> {
     type P = (String, Option<i64>, Option<String>, Option<String>, Option<String>, Option<String>, Option<i64>, Option<i64>);
     let p: Option<P> = sqlx::query_as(
         "select status, lead_department_id, verification_result, handling_actions, handling_account, reply_text, \

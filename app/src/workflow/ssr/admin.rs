@@ -42,7 +42,7 @@ pub async fn save_rule(
     lead: &str,
     cooperating: &[String],
 ) -> Result<(), AppError> {
-    let mut e = Errs(Vec::new());
+    let mut e = FieldErrors::default();
     let sector_id: Option<i64> =
         sqlx::query_scalar("select id from sectors where code = $1").bind(sector.trim()).fetch_optional(&db.pool).await?;
     if sector_id.is_none() {
@@ -57,18 +57,20 @@ pub async fn save_rule(
         }
         t
     };
-    let lead_id = department_id(db, lead).await?.map(|d| d.0);
+    let mut conn = db.pool.acquire().await?;
+    let lead_id = department_id(&mut conn, lead).await?.map(|d| d.id);
     if lead_id.is_none() {
         e.push("lead", "sector_needs_department");
     }
     let mut coop = Vec::new();
     for c in cooperating {
-        match department_id(db, c).await?.map(|d| d.0) {
+        match department_id(&mut conn, c).await?.map(|d| d.id) {
             Some(cid) if Some(cid) == lead_id => e.push("cooperating", "lead_also_cooperating"),
             Some(cid) => coop.push(cid),
             None => e.push("cooperating", "department_unknown"),
         }
     }
+    drop(conn);
     coop.sort();
     coop.dedup();
     e.done()?;
@@ -153,7 +155,7 @@ pub async fn holidays(db: &Db) -> Result<Vec<HolidayRow>, AppError> {
 }
 
 pub async fn save_holiday(db: &Db, user_id: i64, day: &str, kind: &str, name: &str) -> Result<(), AppError> {
-    let mut e = Errs(Vec::new());
+    let mut e = FieldErrors::default();
     let d = Day::parse(day);
     match d {
         None => e.push("day", "date_invalid"),

@@ -1,8 +1,8 @@
 //! One case as staff see it: its row, facts for the state machine, routing suggestion, history.
 use super::*;
 
-#[derive(sqlx::FromRow)]
-pub(super) struct WorkRow {
+#[derive(Default, sqlx::FromRow)]
+pub struct WorkRow {
     pub(super) case_number: String,
     pub(super) status: String,
     pub(super) report_type: String,
@@ -48,32 +48,28 @@ pub(super) const EARLIER_SAME_PLACE: &str = "id <> $1 and (received_at < $2 or (
 pub(super) const IN_DEPARTMENT: &str =
     "($5 = 0 or exists (select 1 from report_departments rd where rd.report_id = reports.id and rd.department_id = $5))";
 
-pub(super) async fn case_number_of(db: &Db, id: Option<i64>) -> Result<Option<String>, AppError> {
+pub(super) async fn case_number_of(conn: &mut sqlx::AnyConnection, id: Option<i64>) -> Result<Option<String>, AppError> {
     match id {
-        Some(id) => Ok(sqlx::query_scalar("select case_number from reports where id = $1").bind(id).fetch_optional(&db.pool).await?),
+        Some(id) => Ok(sqlx::query_scalar("select case_number from reports where id = $1").bind(id).fetch_optional(conn).await?),
         None => Ok(None),
     }
 }
 
-/// The reward the configured rules give for the case's fine (hazard and violation reports; a
-/// concealed accident's amount comes from its level and deaths instead), in fen.
-pub(super) fn fine_suggestion_fen(state: &AppState, w: &WorkRow) -> Option<i64> {
-    let fine = w.fine_fen.filter(|f| *f > 0 && w.report_type != "concealed_accident")?;
-    let rules = state.area::<crate::rewards::rules::RewardRules>().ok()?;
-    Some(crate::rewards::rules::suggest_reward(rules, &crate::rewards::rules::RewardCase::Fine(fine)) * 100)
+async fn display_name(conn: &mut sqlx::AnyConnection, user_id: i64) -> Result<String, AppError> {
+    Ok(sqlx::query_scalar("select display_name from users where id = $1").bind(user_id).fetch_one(conn).await?)
 }
 
-pub(super) async fn work_row(db: &Db, id: i64) -> Result<WorkRow, AppError> {
-    sqlx::query_as(WORK_SQL).bind(id).fetch_optional(&db.pool).await?.ok_or(AppError::NotFound)
+pub(super) async fn work_row(conn: &mut sqlx::AnyConnection, id: i64) -> Result<WorkRow, AppError> {
+    sqlx::query_as(WORK_SQL).bind(id).fetch_optional(conn).await?.ok_or(AppError::NotFound)
 }
 
-pub(super) async fn rectification(db: &Db, id: i64) -> Result<Option<Rectification>, AppError> {
+pub(super) async fn rectification(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Option<Rectification>, AppError> {
     let r: Option<(String, String, String, String, String, Option<i64>, Option<String>)> = sqlx::query_as(
         "select responsible, measures, funds, deadline, contingency, completed_at, evidence from rectifications \
          where report_id = $1",
     )
     .bind(id)
-    .fetch_optional(&db.pool)
+    .fetch_optional(conn)
     .await?;
     Ok(r.map(|r| Rectification {
         responsible: r.0,
@@ -86,19 +82,7 @@ pub(super) async fn rectification(db: &Db, id: i64) -> Result<Option<Rectificati
     }))
 }
 
-pub(super) type DecisionRow = (i64, String, i64, String, i64, i64, Option<i64>, Option<i64>);
-
-pub(super) async fn decision(db: &Db, id: i64) -> Result<Option<DecisionRow>, AppError> {
-    Ok(sqlx::query_as(
-        "select eligible, reason_code, amount_fen, note, decided_by, decided_at, approved_by, approved_at \
-         from reward_decisions where report_id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&db.pool)
-    .await?)
-}
-
-pub(super) fn facts(w: &WorkRow, rect: &Option<Rectification>, dec: &Option<DecisionRow>) -> CaseFacts {
+pub(super) fn facts(w: &WorkRow, rect: &Option<Rectification>, dec: &Option<crate::rewards::ssr::DecisionRow>) -> CaseFacts {
     CaseFacts {
         status: w.status.clone(),
         verified: w.verification_result.is_some(),
@@ -124,22 +108,22 @@ pub(super) fn actor_allowed(op: Op, user: &CurrentUser, w: &WorkRow) -> bool {
     }
 }
 
-pub(super) async fn choice_by_id(db: &Db, id: i64) -> Result<Choice, AppError> {
+pub(super) async fn choice_by_id(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Choice, AppError> {
     let (code, name_zh, name_en): (String, String, String) =
-        sqlx::query_as("select code, name_zh, name_en from departments where id = $1").bind(id).fetch_one(&db.pool).await?;
+        sqlx::query_as("select code, name_zh, name_en from departments where id = $1").bind(id).fetch_one(conn).await?;
     Ok(Choice { code, name_zh, name_en })
 }
 
 /// The routing table's answer for a sector and town: the town-specific rule first, then the
 /// sector's rule for any town.
-pub async fn suggest(db: &Db, sector_id: i64, town_id: i64) -> Result<Option<(Choice, Vec<Choice>)>, AppError> {
+pub async fn suggest(conn: &mut sqlx::AnyConnection, sector_id: i64, town_id: i64) -> Result<Option<(Choice, Vec<Choice>)>, AppError> {
     let rule: Option<(i64, i64)> = sqlx::query_as(
         "select id, lead_department_id from routing_rules where sector_id = $1 and (town_id = $2 or town_id is null) \
          order by case when town_id is null then 1 else 0 end limit 1",
     )
     .bind(sector_id)
     .bind(town_id)
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some((rule_id, lead)) = rule else { return Ok(None) };
     let coop: Vec<(String, String, String)> = sqlx::query_as(
@@ -147,10 +131,10 @@ pub async fn suggest(db: &Db, sector_id: i64, town_id: i64) -> Result<Option<(Ch
          where c.rule_id = $1 order by d.id",
     )
     .bind(rule_id)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     Ok(Some((
-        choice_by_id(db, lead).await?,
+        choice_by_id(conn, lead).await?,
         coop.into_iter().map(|(code, name_zh, name_en)| Choice { code, name_zh, name_en }).collect(),
     )))
 }
@@ -182,9 +166,10 @@ pub async fn history(db: &Db, report_id: Option<i64>, limit: i64) -> Result<Vec<
 pub async fn case_work(state: &AppState, user: &CurrentUser, case_number: &str) -> Result<CaseWork, AppError> {
     let db = &state.db;
     let id = case_id(db, user, case_number).await?;
-    let w = work_row(db, id).await?;
-    let rect = rectification(db, id).await?;
-    let dec = decision(db, id).await?;
+    let mut conn = db.pool.acquire().await?;
+    let w = work_row(&mut conn, id).await?;
+    let rect = rectification(&mut conn, id).await?;
+    let dec = crate::rewards::ssr::decision(&mut conn, id).await?;
     let f = facts(&w, &rect, &dec);
     let t = now();
     let can = Op::ALL
@@ -197,22 +182,22 @@ pub async fn case_work(state: &AppState, user: &CurrentUser, case_number: &str) 
          where rd.report_id = $1 and rd.role = 'cooperating' order by d.id",
     )
     .bind(id)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     let lead = match w.lead_department_id {
-        Some(d) => Some(choice_by_id(db, d).await?),
+        Some(d) => Some(choice_by_id(&mut conn, d).await?),
         None => None,
     };
-    let duplicate_of = case_number_of(db, w.duplicate_of).await?;
-    let merged_into = case_number_of(db, w.merged_into).await?;
+    let duplicate_of = case_number_of(&mut conn, w.duplicate_of).await?;
+    let merged_into = case_number_of(&mut conn, w.merged_into).await?;
     let merged: Vec<String> = sqlx::query_scalar("select case_number from reports where merged_into = $1 order by received_at, id")
         .bind(id)
-        .fetch_all(&db.pool)
+        .fetch_all(&mut *conn)
         .await?;
     let objection: Option<String> =
         sqlx::query_scalar("select body from objections where report_id = $1 order by id desc limit 1")
             .bind(id)
-            .fetch_optional(&db.pool)
+            .fetch_optional(&mut *conn)
             .await?;
     // Earlier reports on the same unit or address: duplicate candidates. A department handler
     // sees only those of its own department (0 = every department).
@@ -228,7 +213,7 @@ pub async fn case_work(state: &AppState, user: &CurrentUser, case_number: &str) 
     .bind(&w.address)
     .bind(w.unit_name.clone().unwrap_or_default())
     .bind(own_department)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     // The earliest of them still open and not merged itself: what a merge would join.
     let merge_target: Option<String> = sqlx::query_scalar(&format!(
@@ -240,26 +225,20 @@ pub async fn case_work(state: &AppState, user: &CurrentUser, case_number: &str) 
     .bind(&w.address)
     .bind(w.unit_name.clone().unwrap_or_default())
     .bind(own_department)
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *conn)
     .await?;
     let reward_decision = match &dec {
         Some((eligible, reason_code, amount_fen, note, by, at, approved_by, approved_at)) => {
-            let name = |uid: i64| async move {
-                sqlx::query_scalar::<_, String>("select display_name from users where id = $1")
-                    .bind(uid)
-                    .fetch_one(&db.pool)
-                    .await
-            };
             Some(RewardDecision {
                 eligible: *eligible == 1,
                 reason_code: reason_code.clone(),
                 amount_fen: *amount_fen,
                 note: note.clone(),
-                decided_by: name(*by).await?,
+                decided_by: display_name(&mut conn, *by).await?,
                 decided_at: *at,
                 decided_by_me: *by == user.id,
                 approved_by: match approved_by {
-                    Some(a) => Some(name(*a).await?),
+                    Some(a) => Some(display_name(&mut conn, *a).await?),
                     None => None,
                 },
                 approved_at: *approved_at,
@@ -267,14 +246,21 @@ pub async fn case_work(state: &AppState, user: &CurrentUser, case_number: &str) 
         }
         None => None,
     };
-    let suggested_reward_fen = fine_suggestion_fen(state, &w);
+    let suggested_reward_fen = crate::rewards::rules::fine_suggestion_fen(
+        state.area::<crate::rewards::rules::RewardRules>()?,
+        w.report_type == "concealed_accident",
+        w.fine_fen,
+    );
+    let suggestion = suggest(&mut conn, w.sector_id, w.town_id).await?;
+    // The page's own reads are done: give the connection back before the shared ones below.
+    drop(conn);
     let is_reward = user.role == Role::RewardOfficer;
     Ok(CaseWork {
         urgency: w.due_at.filter(|_| OPEN.contains(&w.status.as_str())).map(|d| urgency(d, t, state.deadlines.due_soon_days)),
         can,
         can_reveal_identity: matches!(user.role, Role::IntakeOfficer | Role::RewardOfficer) && w.anonymous == 0,
         can_reveal_payee: is_reward && matches!(w.reward_status.as_str(), "claimed" | "paid"),
-        suggestion: suggest(db, w.sector_id, w.town_id).await?,
+        suggestion,
         departments: crate::org::ssr::departments(db).await?,
         history: history(db, Some(id), 200).await?,
         max_extension_days: state.deadlines.extension_max_days,

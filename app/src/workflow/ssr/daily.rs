@@ -1,5 +1,6 @@
 //! The daily deadline work and the workflow's periodic job.
 use super::*;
+use crate::cases::ssr::event;
 
 /// The workflow's periodic job: the deadline work below, hourly (idempotent, so "daily" is a
 /// lower bound).
@@ -25,29 +26,7 @@ pub async fn daily(db: &Db) -> Result<(i64, i64, i64), AppError> {
     .execute(&db.pool)
     .await?
     .rows_affected() as i64;
-    let mut expired = 0;
-    let ids: Vec<i64> =
-        sqlx::query_scalar("select id from reports where reward_status = 'approved' and reward_claim_until < $1")
-            .bind(t)
-            .fetch_all(&db.pool)
-            .await?;
-    for id in ids {
-        let mut tx = db.begin().await?;
-        let done = sqlx::query(
-            "update reports set reward_status = 'expired', updated_at = $2 where id = $1 and reward_status = 'approved' \
-             and reward_claim_until < $2",
-        )
-        .bind(id)
-        .bind(t)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 1 {
-            event(&mut tx, id, "reward_expired", None, None, t).await?;
-            audit::append(db, &mut tx, Entry { user_id: None, action: "reward_expired", report_id: Some(id), reason: None, details: "{}".into() }, t).await?;
-            expired += 1;
-        }
-        tx.commit().await?;
-    }
+    let expired = crate::rewards::ssr::expire_unclaimed(db, t).await?;
     let mut closed = 0;
     let ids: Vec<i64> = sqlx::query_scalar("select id from reports where status = 'replied' and objection_until < $1")
         .bind(t)

@@ -2,13 +2,14 @@
 //! (`rules::check`), then one transaction with a conditional UPDATE (so a second, concurrent click
 //! changes nothing), the reporter-visible timeline entry and the audit-log entry.
 use crate::base::audit::{self, Entry};
-use crate::base::calendar::{deadline, urgency, Day, DeadlineRules, Stage};
+use crate::base::calendar::{urgency, Day, DeadlineRules, Stage};
 use crate::cases::ssr::{case_id, scope, Scope};
 use crate::cases::rules::{self, CaseFacts, Op};
 use super::*;
 use crate::accounts::{CurrentUser, Role};
 use crate::base::db::{now, Db};
-use crate::base::errors::{AppError, FieldError};
+use crate::base::errors::AppError;
+use crate::base::validate::FieldErrors;
 use crate::state::AppState;
 use serde_json::json;
 
@@ -23,6 +24,8 @@ mod case;
 mod daily;
 mod queue;
 mod reveal;
+mod store;
+mod validate;
 
 pub use act::*;
 pub use act_support::*;

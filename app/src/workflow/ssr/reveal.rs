@@ -14,7 +14,7 @@ pub async fn reveal(state: &AppState, user: &CurrentUser, case_number: &str, wha
     if !allowed {
         return Err(AppError::Forbidden);
     }
-    let mut e = Errs(Vec::new());
+    let mut e = FieldErrors::default();
     e.text("reason", reason, 4, 500);
     e.done()?;
     let lines = if what == "identity" {
