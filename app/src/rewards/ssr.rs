@@ -1,10 +1,12 @@
 //! Storage of a reward (server only): the reward officer's decision, the second officer's
-//! approval, the payment, and the expiry of unclaimed rewards. Each staff operation is a pure
+//! approval, the reporter's claim with the sealed payee, the payment, and the expiry of unclaimed
+//! rewards. Each staff operation is a pure
 //! `validate_*` (typed result or the field errors) and a `store_*` that writes inside the caller's
 //! transaction; the caller (the case operations in `workflow`) checks role, scope and state first
 //! and writes the audit entry.
 use super::rules::{parse_reward_case, suggest_reward, RewardRules};
 use crate::base::audit::{self, Entry};
+use crate::base::crypto::DataKey;
 use crate::base::calendar::{Calendar, DeadlineRules, Stage};
 use crate::base::db::Db;
 use crate::base::errors::AppError;
@@ -245,6 +247,78 @@ pub async fn store_pay(tx: &mut Tx<'_>, report_id: i64, p: &Pay, ts: i64) -> Res
     Ok(Logged::details(json!({ "reference": p.reference })))
 }
 
+/// Longest payee name.
+pub const PAYEE_NAME_MAX: usize = 50;
+
+/// Who the reward is paid to: stored sealed with the data key (`reward_claims`), opened only by
+/// a reward officer with a reason, audit-logged.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Payee {
+    pub name: String,
+    pub id_number: String,
+    pub bank: String,
+    pub account: String,
+}
+
+/// The payee fields as they may be stored (the identity card's check digit, the account digits).
+pub fn validate_payee(name: &str, id_number: &str, bank: &str, account: &str) -> Result<Payee, FieldErrors> {
+    use crate::base::validate::{valid_account_number, valid_id_number};
+    let mut e = FieldErrors::default();
+    e.text("payee_name", name, 2, PAYEE_NAME_MAX);
+    if !valid_id_number(id_number) {
+        e.push("id_number", "id_number_invalid");
+    }
+    e.text("bank", bank, 2, 100);
+    if !valid_account_number(account) {
+        e.push("account", "account_invalid");
+    }
+    e.or(Payee {
+        name: name.trim().into(),
+        id_number: id_number.trim().to_ascii_uppercase(),
+        bank: bank.trim().into(),
+        account: account.chars().filter(|c| *c != ' ').collect(),
+    })
+}
+
+/// What a payee's ciphertext is bound to: its report.
+fn payee_context(report_id: i64) -> String {
+    format!("reward_claims:{report_id}")
+}
+
+/// Decrypt a claim's payee (staff side; the caller logs the reveal).
+pub fn open_payee(key: &DataKey, report_id: i64, sealed: &str) -> Result<Payee, AppError> {
+    let plain = key.decrypt(sealed, &payee_context(report_id)).map_err(|e| AppError::internal("payee", e))?;
+    serde_json::from_slice(&plain).map_err(|e| AppError::internal("payee", e))
+}
+
+/// Store the claim of an approved reward within its claim period: the payee sealed, the status
+/// `claimed`, a timeline entry. `t` is the exact time (for the claim period), `ts` the time the
+/// reporter's side records (rounded to the day, see `reports`). "cannot_claim" otherwise.
+pub async fn store_claim(tx: &mut Tx<'_>, key: &DataKey, report_id: i64, payee: &Payee, t: i64, ts: i64) -> Result<(), AppError> {
+    let plain = serde_json::to_vec(payee).map_err(|e| AppError::internal("payee", e))?;
+    let sealed = key.encrypt(&plain, &payee_context(report_id));
+    let done = sqlx::query(
+        "update reports set reward_status = 'claimed', updated_at = case when updated_at > $2 then updated_at else $2 end \
+         where id = $1 and reward_status = 'approved' and reward_claim_until >= $3",
+    )
+    .bind(report_id)
+    .bind(ts)
+    .bind(t)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::field("claim_code", "cannot_claim"));
+    }
+    sqlx::query("insert into reward_claims (report_id, sealed, created_at) values ($1, $2, $3)")
+        .bind(report_id)
+        .bind(sealed)
+        .bind(ts)
+        .execute(&mut **tx)
+        .await?;
+    event(tx, report_id, "reward_claimed", None, None, ts).await?;
+    Ok(())
+}
+
 /// Expire approved rewards whose claim period has passed (run by the daily job); returns how
 /// many. Each in its own transaction with its timeline and audit entries.
 pub async fn expire_unclaimed(db: &Db, t: i64) -> Result<i64, AppError> {
@@ -331,5 +405,20 @@ mod tests {
         assert!(denied.is_ok_and(|a| !a.eligible && a.claim_until.is_none()));
         assert_eq!(validate_pay(" 银行回单 001 ").map(|p| p.reference), Ok("银行回单 001".to_string()));
         assert!(validate_pay("").is_err());
+    }
+
+    #[test]
+    fn payees_are_checked_normalised_and_sealed_to_their_report() {
+        let p = validate_payee(" 张三 ", "11010519491231002x", "工商银行", "6222 0000 1111 2222").map_err(|e| e.0);
+        let p = p.as_ref().map(|p| (p.name.as_str(), p.id_number.as_str(), p.account.as_str()));
+        assert_eq!(p, Ok(("张三", "11010519491231002X", "6222000011112222")));
+        let bad = validate_payee("张", "110105194912310021", "", "12ab").map_err(|e| e.0.into_iter().map(|f| f.field).collect::<Vec<_>>());
+        assert_eq!(bad, Err(vec!["payee_name".into(), "id_number".into(), "bank".into(), "account".into()]));
+        let key = DataKey::from_base64(&DataKey::generate_base64()).map_err(|e| e.to_string());
+        let Ok(key) = key else { panic!("a generated key loads") };
+        let payee = Payee { name: "张三".into(), id_number: "X".into(), bank: "B".into(), account: "1".into() };
+        let sealed = key.encrypt(&serde_json::to_vec(&payee).unwrap_or_default(), &payee_context(7));
+        assert_eq!(open_payee(&key, 7, &sealed).ok(), Some(payee));
+        assert!(open_payee(&key, 8, &sealed).is_err(), "bound to its report");
     }
 }

@@ -243,14 +243,6 @@ pub async fn object(state: &AppState, report_id: i64, body: &str) -> Result<(), 
     Ok(())
 }
 
-#[derive(Serialize, Deserialize)]
-pub(super) struct SealedPayee {
-    pub(super) name: String,
-    pub(super) id_number: String,
-    pub(super) bank: String,
-    pub(super) account: String,
-}
-
 pub struct ClaimInput {
     pub access_code: String,
     pub payee_name: String,
@@ -259,18 +251,12 @@ pub struct ClaimInput {
     pub account: String,
 }
 
-/// Claim an approved reward: the access code again, then the payee's identity and account.
+/// Claim an approved reward: the access code again, then the payee's identity and account
+/// (checked, sealed and stored by `rewards`).
 pub async fn claim(state: &AppState, report_id: i64, input: ClaimInput) -> Result<(), AppError> {
     use crate::accounts::ssr as acc;
-    let mut errs = Vec::new();
-    crate::base::validate::check_text(&mut errs, "payee_name", &input.payee_name, 2, rules::NAME_MAX);
-    if !crate::base::validate::valid_id_number(&input.id_number) {
-        errs.push(FieldError { field: "id_number".into(), code: "id_number_invalid".into() });
-    }
-    crate::base::validate::check_text(&mut errs, "bank", &input.bank, 2, 100);
-    if !crate::base::validate::valid_account_number(&input.account) {
-        errs.push(FieldError { field: "account".into(), code: "account_invalid".into() });
-    }
+    let payee = crate::rewards::ssr::validate_payee(&input.payee_name, &input.id_number, &input.bank, &input.account);
+    let mut errs = payee.as_ref().err().map(|e| e.0.clone()).unwrap_or_default();
     let (number, hash): (String, String) = sqlx::query_as("select case_number, access_hash from reports where id = $1")
         .bind(report_id)
         .fetch_one(&state.db.pool)
@@ -284,38 +270,13 @@ pub async fn claim(state: &AppState, report_id: i64, input: ClaimInput) -> Resul
             .await?;
         errs.insert(0, FieldError { field: "claim_code".into(), code: "lookup_failed".into() });
     }
-    if !errs.is_empty() {
-        return Err(AppError::Validation(errs));
-    }
-    let payee = SealedPayee {
-        name: input.payee_name.trim().into(),
-        id_number: input.id_number.trim().to_ascii_uppercase(),
-        bank: input.bank.trim().into(),
-        account: input.account.chars().filter(|c| *c != ' ').collect(),
+    let payee = match payee {
+        Ok(p) if errs.is_empty() => p,
+        _ => return Err(AppError::Validation(errs)),
     };
-    let plain = serde_json::to_vec(&payee).map_err(|e| AppError::internal("payee", e))?;
-    let sealed = state.data_key.encrypt(&plain, &format!("reward_claims:{report_id}"));
     let (t, ts) = (now(), reporter_day(now()));
     let mut tx = state.db.begin().await?;
-    let done = sqlx::query(&format!(
-        "update reports set reward_status = 'claimed', {TOUCH_UPDATED} \
-         where id = $1 and reward_status = 'approved' and reward_claim_until >= $3"
-    ))
-    .bind(report_id)
-    .bind(ts)
-    .bind(t)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() != 1 {
-        return Err(AppError::field("claim_code", "cannot_claim"));
-    }
-    sqlx::query("insert into reward_claims (report_id, sealed, created_at) values ($1, $2, $3)")
-        .bind(report_id)
-        .bind(sealed)
-        .bind(ts)
-        .execute(&mut *tx)
-        .await?;
-    crate::cases::ssr::event(&mut tx, report_id, "reward_claimed", None, None, ts).await?;
+    crate::rewards::ssr::store_claim(&mut tx, &state.data_key, report_id, &payee, t, ts).await?;
     tx.commit().await?;
     Ok(())
 }

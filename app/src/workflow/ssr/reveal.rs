@@ -31,15 +31,8 @@ pub async fn reveal(state: &AppState, user: &CurrentUser, case_number: &str, wha
             .fetch_optional(&db.pool)
             .await?;
         let sealed = sealed.ok_or_else(|| AppError::field("reason", "nothing_sealed"))?;
-        let plain = state
-            .data_key
-            .decrypt(&sealed, &format!("reward_claims:{id}"))
-            .map_err(|e| AppError::internal("payee", e))?;
-        let v: serde_json::Value = serde_json::from_slice(&plain).map_err(|e| AppError::internal("payee", e))?;
-        ["name", "id_number", "bank", "account"]
-            .iter()
-            .map(|k| (k.to_string(), v.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_string()))
-            .collect()
+        let p = crate::rewards::ssr::open_payee(&state.data_key, id, &sealed)?;
+        vec![("name".into(), p.name), ("id_number".into(), p.id_number), ("bank".into(), p.bank), ("account".into(), p.account)]
     };
     audit::record(
         db,
