@@ -70,8 +70,9 @@ pub fn group_code(code: &str) -> String {
 
 crate::base::enum_with_all! {
     /// A case's status, as stored in `reports.status` and shown to both sides.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub enum Status {
+        #[default]
         Submitted,
         Accepted,
         NotAccepted,
@@ -109,6 +110,26 @@ impl Status {
     pub fn parse(code: &str) -> Option<Status> {
         Status::ALL.into_iter().find(|s| s.as_str() == code)
     }
+
+    /// A staff clock runs: acceptance, verification, objection window, review.
+    pub const OPEN: [Status; 6] =
+        [Status::Submitted, Status::Accepted, Status::Verifying, Status::Extended, Status::Objection, Status::Review];
+    /// Accepted and not yet answered: a department is handling it (a merge may join it).
+    pub const HANDLING: [Status; 3] = [Status::Accepted, Status::Verifying, Status::Extended];
+    /// No finding yet: the reporter may still withdraw.
+    pub const WITHDRAWABLE: [Status; 4] = [Status::Submitted, Status::Accepted, Status::Verifying, Status::Extended];
+    /// Finished without handling, withdrawn or closed: no more messages.
+    pub const MESSAGE_CLOSED: [Status; 3] = [Status::Withdrawn, Status::Closed, Status::NotAccepted];
+
+    pub fn is_open(self) -> bool {
+        Status::OPEN.contains(&self)
+    }
+}
+
+/// A set of statuses as an SQL list, `('a', 'b')` (fixed codes, never user input).
+pub fn sql_list(statuses: &[Status]) -> String {
+    let codes: Vec<String> = statuses.iter().map(|s| format!("'{}'", s.as_str())).collect();
+    format!("({})", codes.join(", "))
 }
 
 /// Longest message between a reporter and staff.
@@ -147,5 +168,10 @@ mod tests {
             assert!(Status::parse(code).is_some(), "{code}");
         }
         assert_eq!(Status::parse("nonsense"), None);
+        assert_eq!(sql_list(&Status::HANDLING), "('accepted', 'verifying', 'extended')");
+        // The organisation page (a layer below) counts each department's cases in hand with
+        // its own copy of the list: it must be this one.
+        #[cfg(feature = "ssr")]
+        assert_eq!(crate::org::ssr::HANDLING_SQL, sql_list(&Status::HANDLING));
     }
 }

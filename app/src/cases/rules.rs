@@ -51,6 +51,8 @@ pub const SEALED_FIELDS: [&str; 6] = ["name", "phone", "joint", "id_number", "ba
 pub const NOTE_MAX: usize = 2000;
 
 
+use super::Status;
+
 crate::base::enum_with_all! {
     /// Every operation staff can take on a case.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -117,19 +119,20 @@ impl Op {
     }
 
     /// Case statuses in which the operation may be taken.
-    pub fn from_statuses(self) -> &'static [&'static str] {
+    pub fn from_statuses(self) -> &'static [Status] {
         use Op::*;
+        use Status as S;
         match self {
-            Accept | Refuse | Duplicate | Transfer => &["submitted"],
-            Merge => &["submitted", "accepted", "verifying", "extended"],
-            Route => &["accepted", "verifying", "extended"],
-            Verify | Rectify | RectifyDone | RequestExtension | Reply => &["verifying", "extended"],
-            DecideExtension => &["verifying"],
-            Escalate => &["objection"],
-            ReviewResult => &["review"],
-            Close => &["replied"],
-            RewardDecide | RewardApprove => &["replied", "closed"],
-            RewardPay => &["replied", "closed", "objection", "review"],
+            Accept | Refuse | Duplicate | Transfer => &[S::Submitted],
+            Merge => &[S::Submitted, S::Accepted, S::Verifying, S::Extended],
+            Route => &Status::HANDLING,
+            Verify | Rectify | RectifyDone | RequestExtension | Reply => &[S::Verifying, S::Extended],
+            DecideExtension => &[S::Verifying],
+            Escalate => &[S::Objection],
+            ReviewResult => &[S::Review],
+            Close => &[S::Replied],
+            RewardDecide | RewardApprove => &[S::Replied, S::Closed],
+            RewardPay => &[S::Replied, S::Closed, S::Objection, S::Review],
         }
     }
 }
@@ -144,7 +147,7 @@ pub enum Actor {
 /// What the case looks like to the preconditions beyond its status.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CaseFacts {
-    pub status: String,
+    pub status: Status,
     pub verified: bool,
     pub substantiated: bool,
     pub has_rectification: bool,
@@ -160,7 +163,7 @@ pub struct CaseFacts {
 /// Why an operation is refused in this state (a translation key suffix), or Ok.
 pub fn check(op: Op, f: &CaseFacts) -> Result<(), &'static str> {
     use Op::*;
-    if !op.from_statuses().contains(&f.status.as_str()) {
+    if !op.from_statuses().contains(&f.status) {
         return Err("wrong_state");
     }
     match op {
@@ -188,42 +191,42 @@ pub fn check(op: Op, f: &CaseFacts) -> Result<(), &'static str> {
 mod tests {
     use super::*;
 
-    fn facts(status: &str) -> CaseFacts {
-        CaseFacts { status: status.into(), reward_status: "none".into(), ..Default::default() }
+    fn facts(status: Status) -> CaseFacts {
+        CaseFacts { status, reward_status: "none".into(), ..Default::default() }
     }
 
     #[test]
     fn state_machine_table() {
-        let verified = CaseFacts { verified: true, substantiated: true, ..facts("verifying") };
-        let replied = CaseFacts { verified: true, substantiated: true, ..facts("replied") };
+        let verified = CaseFacts { verified: true, substantiated: true, ..facts(Status::Verifying) };
+        let replied = CaseFacts { verified: true, substantiated: true, ..facts(Status::Replied) };
         let decided = CaseFacts { reward_decided: true, ..replied.clone() };
         let claimed = CaseFacts { reward_status: "claimed".into(), reward_approved: true, ..replied.clone() };
         // (op, facts, expected)
         let cases: Vec<(Op, CaseFacts, Result<(), &str>)> = vec![
-            (Op::Accept, facts("submitted"), Ok(())),
-            (Op::Accept, facts("accepted"), Err("wrong_state")),
-            (Op::Refuse, facts("withdrawn"), Err("wrong_state")),
-            (Op::Route, facts("accepted"), Ok(())),
-            (Op::Route, facts("submitted"), Err("wrong_state")),
-            (Op::Reply, facts("verifying"), Err("needs_verification")),
+            (Op::Accept, facts(Status::Submitted), Ok(())),
+            (Op::Accept, facts(Status::Accepted), Err("wrong_state")),
+            (Op::Refuse, facts(Status::Withdrawn), Err("wrong_state")),
+            (Op::Route, facts(Status::Accepted), Ok(())),
+            (Op::Route, facts(Status::Submitted), Err("wrong_state")),
+            (Op::Reply, facts(Status::Verifying), Err("needs_verification")),
             (Op::Reply, verified.clone(), Ok(())),
-            (Op::Reply, facts("accepted"), Err("wrong_state")),
-            (Op::Rectify, facts("verifying"), Err("needs_substantiated")),
+            (Op::Reply, facts(Status::Accepted), Err("wrong_state")),
+            (Op::Rectify, facts(Status::Verifying), Err("needs_substantiated")),
             (Op::Rectify, verified.clone(), Ok(())),
             (Op::RectifyDone, verified.clone(), Err("needs_rectification")),
-            (Op::RequestExtension, facts("verifying"), Ok(())),
+            (Op::RequestExtension, facts(Status::Verifying), Ok(())),
             (
                 Op::RequestExtension,
-                CaseFacts { extension_status: Some("approved".into()), ..facts("extended") },
+                CaseFacts { extension_status: Some("approved".into()), ..facts(Status::Extended) },
                 Err("extension_once"),
             ),
-            (Op::DecideExtension, facts("verifying"), Err("no_extension_request")),
-            (Op::DecideExtension, CaseFacts { extension_status: Some("requested".into()), ..facts("verifying") }, Ok(())),
-            (Op::Escalate, facts("objection"), Ok(())),
-            (Op::Escalate, facts("replied"), Err("wrong_state")),
-            (Op::ReviewResult, facts("review"), Ok(())),
-            (Op::Close, facts("replied"), Ok(())),
-            (Op::RewardDecide, facts("replied"), Err("needs_substantiated")),
+            (Op::DecideExtension, facts(Status::Verifying), Err("no_extension_request")),
+            (Op::DecideExtension, CaseFacts { extension_status: Some("requested".into()), ..facts(Status::Verifying) }, Ok(())),
+            (Op::Escalate, facts(Status::Objection), Ok(())),
+            (Op::Escalate, facts(Status::Replied), Err("wrong_state")),
+            (Op::ReviewResult, facts(Status::Review), Ok(())),
+            (Op::Close, facts(Status::Replied), Ok(())),
+            (Op::RewardDecide, facts(Status::Replied), Err("needs_substantiated")),
             (Op::RewardDecide, replied.clone(), Ok(())),
             (Op::RewardDecide, decided.clone(), Ok(())),
             (Op::RewardApprove, replied.clone(), Err("needs_decision")),
@@ -232,13 +235,13 @@ mod tests {
             (Op::RewardPay, claimed, Ok(())),
             (Op::RewardPay, CaseFacts { reward_status: "approved".into(), ..replied.clone() }, Err("needs_claim")),
             // Merging (并案): from intake up to verification; a merged case only follows its primary.
-            (Op::Merge, facts("submitted"), Ok(())),
-            (Op::Merge, facts("extended"), Ok(())),
-            (Op::Merge, facts("replied"), Err("wrong_state")),
-            (Op::Merge, CaseFacts { merged: true, ..facts("verifying") }, Err("already_merged")),
-            (Op::Verify, CaseFacts { merged: true, ..facts("verifying") }, Err("merged_follow_primary")),
+            (Op::Merge, facts(Status::Submitted), Ok(())),
+            (Op::Merge, facts(Status::Extended), Ok(())),
+            (Op::Merge, facts(Status::Replied), Err("wrong_state")),
+            (Op::Merge, CaseFacts { merged: true, ..facts(Status::Verifying) }, Err("already_merged")),
+            (Op::Verify, CaseFacts { merged: true, ..facts(Status::Verifying) }, Err("merged_follow_primary")),
             (Op::Reply, CaseFacts { merged: true, ..verified.clone() }, Err("merged_follow_primary")),
-            (Op::Route, CaseFacts { merged: true, ..facts("accepted") }, Err("merged_follow_primary")),
+            (Op::Route, CaseFacts { merged: true, ..facts(Status::Accepted) }, Err("merged_follow_primary")),
             (Op::RewardDecide, CaseFacts { merged: true, ..replied }, Ok(())),
         ];
         for (op, f, want) in cases {

@@ -120,3 +120,31 @@ impl Logged {
         Logged { reason: Some(reason.into()), details }
     }
 }
+
+/// A case status is stored as its code (`reports.status`); reading an unknown code is an error,
+/// not a silent default.
+impl sqlx::Type<sqlx::Any> for super::Status {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <String as sqlx::Type<sqlx::Any>>::type_info()
+    }
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <String as sqlx::Type<sqlx::Any>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Any> for super::Status {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        let code = <String as sqlx::Decode<'r, sqlx::Any>>::decode(value)?;
+        super::Status::parse(&code).ok_or_else(|| format!("unknown case status {code:?}").into())
+    }
+}
+
+impl<'q> sqlx::Encode<'q, sqlx::Any> for super::Status {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer<'q>,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        let code: &'q str = self.as_str();
+        <&'q str as sqlx::Encode<'q, sqlx::Any>>::encode_by_ref(&code, buf)
+    }
+}

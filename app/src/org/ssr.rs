@@ -6,14 +6,18 @@ use crate::base::audit::{self, Entry};
 use crate::base::errors::{AppError, FieldError};
 use serde_json::json;
 
+/// Case statuses in which a department is handling a case, as an SQL list. `cases::Status`
+/// lives a layer above; its test checks this copy (`cases::sql_list(&Status::HANDLING)`).
+pub const HANDLING_SQL: &str = "('accepted', 'verifying', 'extended')";
+
 pub async fn org(db: &Db) -> Result<OrgData, AppError> {
     type D = (String, String, String, Option<String>, i64, i64, i64);
-    let deps: Vec<D> = sqlx::query_as(
+    let deps: Vec<D> = sqlx::query_as(&format!(
         "select d.code, d.name_zh, d.name_en, t.code, d.active, \
-         (select count(*) from reports r where r.lead_department_id = d.id and r.status in ('accepted', 'verifying', 'extended')), \
+         (select count(*) from reports r where r.lead_department_id = d.id and r.status in {HANDLING_SQL}), \
          (select count(*) from users u where u.department_id = d.id and u.active = 1) \
-         from departments d left join towns t on t.id = d.town_id order by d.town_id is not null, d.id",
-    )
+         from departments d left join towns t on t.id = d.town_id order by d.town_id is not null, d.id"
+    ))
     .fetch_all(&db.pool)
     .await?;
     let towns: Vec<(String, String, String, String, i64, i64)> = sqlx::query_as(
@@ -93,10 +97,10 @@ pub async fn save_department(
         if in_rules > 0 {
             errs.push(FieldError { field: "active".into(), code: "department_in_routing".into() });
         }
-        let open: i64 = sqlx::query_scalar(
+        let open: i64 = sqlx::query_scalar(&format!(
             "select count(*) from report_departments rd join reports r on r.id = rd.report_id \
-             where rd.department_id = $1 and r.status in ('accepted', 'verifying', 'extended')",
-        )
+             where rd.department_id = $1 and r.status in {HANDLING_SQL}"
+        ))
         .bind(id)
         .fetch_one(&db.pool)
         .await?;

@@ -1,4 +1,5 @@
 //! Following a case with its number and access code: lookup, the grant in the session, the reporter's view, messages, withdrawal, objection and the reward claim.
+use crate::cases::Status;
 use super::*;
 
 pub(super) fn case_throttle_key(number: &str) -> String {
@@ -75,7 +76,7 @@ pub async fn require_grant(state: &AppState, session: &Session) -> Result<i64, A
 #[derive(sqlx::FromRow)]
 pub(super) struct CaseRow {
     pub(super) case_number: String,
-    pub(super) status: String,
+    pub(super) status: Status,
     pub(super) received_at: i64,
     pub(super) due_at: Option<i64>,
     pub(super) anonymous: i64,
@@ -87,8 +88,6 @@ pub(super) struct CaseRow {
     pub(super) reward_claim_until: Option<i64>,
 }
 
-pub(super) const WITHDRAWABLE: [&str; 4] = ["submitted", "accepted", "verifying", "extended"];
-pub(super) const MESSAGE_CLOSED: [&str; 3] = ["withdrawn", "closed", "not_accepted"];
 
 pub async fn case_view(state: &AppState, session: &Session, report_id: i64) -> Result<CaseView, AppError> {
     let r: CaseRow = sqlx::query_as(
@@ -123,15 +122,15 @@ pub async fn case_view(state: &AppState, session: &Session, report_id: i64) -> R
     let count_of = |id: i64| counts.iter().find(|c| c.0 == id).map(|c| c.1 as u32).unwrap_or(0);
     let message_error: Option<AppError> = take_sealed(&state.data_key, session, SESSION_MESSAGE_ERROR).await?;
     let t = now();
-    let can_object = r.status == "replied" && r.objection_until.is_some_and(|u| u >= t);
+    let can_object = r.status == Status::Replied && r.objection_until.is_some_and(|u| u >= t);
     let can_claim = r.reward_status == "approved" && r.reward_claim_until.is_some_and(|u| u >= t);
     Ok(CaseView {
-        can_withdraw: WITHDRAWABLE.contains(&r.status.as_str()) && r.reply_text.is_none(),
-        can_message: !MESSAGE_CLOSED.contains(&r.status.as_str()),
+        can_withdraw: Status::WITHDRAWABLE.contains(&r.status) && r.reply_text.is_none(),
+        can_message: !Status::MESSAGE_CLOSED.contains(&r.status),
         can_object,
         can_claim,
         case_number: r.case_number,
-        status: r.status,
+        status: r.status.as_str().to_string(),
         received_at: r.received_at,
         due_at: r.due_at,
         anonymous: r.anonymous == 1,
@@ -168,11 +167,11 @@ pub async fn add_reporter_message(state: &AppState, report_id: i64, mut form: Up
     if !errs.is_empty() {
         return Err(AppError::Validation(errs));
     }
-    let status: String = sqlx::query_scalar("select status from reports where id = $1")
+    let status: Status = sqlx::query_scalar("select status from reports where id = $1")
         .bind(report_id)
         .fetch_one(&state.db.pool)
         .await?;
-    if MESSAGE_CLOSED.contains(&status.as_str()) {
+    if Status::MESSAGE_CLOSED.contains(&status) {
         return Err(AppError::field("body", "case_closed"));
     }
     let files = clean_files(state, form.files).await?;
@@ -198,7 +197,8 @@ pub async fn withdraw(state: &AppState, report_id: i64) -> Result<(), AppError> 
     let mut tx = state.db.begin().await?;
     let done = sqlx::query(&format!(
         "update reports set status = 'withdrawn', withdrawn_at = $2, {TOUCH_UPDATED} \
-         where id = $1 and reply_text is null and status in ('submitted', 'accepted', 'verifying', 'extended')"
+         where id = $1 and reply_text is null and status in {withdrawable}",
+        withdrawable = crate::cases::sql_list(&Status::WITHDRAWABLE)
     ))
     .bind(report_id)
     .bind(ts)

@@ -52,7 +52,6 @@ async fn context<'a>(
     w: WorkRow,
     decision: Option<crate::rewards::ssr::DecisionRow>,
 ) -> Result<Ctx<'a>, AppError> {
-    let status = crate::cases::Status::parse(&w.status).ok_or_else(|| AppError::internal("status", &w.status))?;
     let other_number = crate::cases::normalize_code(&input.other_case);
     let other: Option<OtherCase> = if matches!(op, Op::Duplicate | Op::Merge) {
         sqlx::query_as("select id, received_at, status, merged_into from reports where case_number = $1")
@@ -81,7 +80,6 @@ async fn context<'a>(
         id,
         user_id,
         now: now(),
-        status,
         w,
         calendar: crate::base::calendar::load_calendar(&mut **tx).await?,
         deadlines: &state.deadlines,

@@ -63,7 +63,7 @@ pub(super) async fn department_id(conn: &mut sqlx::AnyConnection, code: &str) ->
 /// (each reporter may then object or claim on their own case). A timeline entry marks each
 /// change of a follower's status. Fines stay with the primary, which holds the reward priority.
 pub(super) async fn sync_followers(tx: &mut Tx<'_>, primary: i64, ts: i64) -> Result<(), AppError> {
-    type P = (String, Option<i64>, Option<String>, Option<String>, Option<String>, Option<String>, Option<i64>, Option<i64>);
+    type P = (Status, Option<i64>, Option<String>, Option<String>, Option<String>, Option<String>, Option<i64>, Option<i64>);
     let p: Option<P> = sqlx::query_as(
         "select status, lead_department_id, verification_result, handling_actions, handling_account, reply_text, \
          replied_at, objection_until from reports where id = $1",
@@ -72,12 +72,13 @@ pub(super) async fn sync_followers(tx: &mut Tx<'_>, primary: i64, ts: i64) -> Re
     .fetch_optional(&mut **tx)
     .await?;
     let Some((status, lead, result, actions, account, reply, replied_at, objection_until)) = p else { return Ok(()) };
-    if !["accepted", "verifying", "extended", "replied"].contains(&status.as_str()) {
+    if !(Status::HANDLING.contains(&status) || status == Status::Replied) {
         return Ok(());
     }
-    let followers: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
-        "select id, status, lead_department_id from reports where merged_into = $1 and status in ('accepted', 'verifying', 'extended')",
-    )
+    let followers: Vec<(i64, Status, Option<i64>)> = sqlx::query_as(&format!(
+        "select id, status, lead_department_id from reports where merged_into = $1 and status in {}",
+        sql_list(&Status::HANDLING)
+    ))
     .bind(primary)
     .fetch_all(&mut **tx)
     .await?;
@@ -92,7 +93,7 @@ pub(super) async fn sync_followers(tx: &mut Tx<'_>, primary: i64, ts: i64) -> Re
              routed_at = case when $3 is null then routed_at else coalesce(routed_at, $10) end, updated_at = $10 where id = $1",
         )
         .bind(fid)
-        .bind(&status)
+        .bind(status)
         .bind(lead)
         .bind(&result)
         .bind(&actions)
@@ -112,9 +113,9 @@ pub(super) async fn sync_followers(tx: &mut Tx<'_>, primary: i64, ts: i64) -> Re
         .bind(primary)
         .execute(&mut **tx)
         .await?;
-        if fstatus != status || (flead != lead && status != "accepted") {
-            let note = if status == "verifying" { lead_code.as_deref() } else { None };
-            event(tx, fid, &status, None, note, ts).await?;
+        if fstatus != status || (flead != lead && status != Status::Accepted) {
+            let note = if status == Status::Verifying { lead_code.as_deref() } else { None };
+            event(tx, fid, status.as_str(), None, note, ts).await?;
         }
     }
     Ok(())

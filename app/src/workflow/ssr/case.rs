@@ -4,7 +4,7 @@ use super::*;
 #[derive(Default, sqlx::FromRow)]
 pub struct WorkRow {
     pub(super) case_number: String,
-    pub(super) status: String,
+    pub(super) status: Status,
     pub(super) report_type: String,
     pub(super) sector_id: i64,
     pub(super) town_id: i64,
@@ -84,7 +84,7 @@ pub(super) async fn rectification(conn: &mut sqlx::AnyConnection, id: i64) -> Re
 
 pub(super) fn facts(w: &WorkRow, rect: &Option<Rectification>, dec: &Option<crate::rewards::ssr::DecisionRow>) -> CaseFacts {
     CaseFacts {
-        status: w.status.clone(),
+        status: w.status,
         verified: w.verification_result.is_some(),
         substantiated: matches!(w.verification_result.as_deref(), Some("true" | "partly_true")),
         has_rectification: rect.is_some(),
@@ -218,7 +218,7 @@ pub async fn case_work(state: &AppState, user: &CurrentUser, case_number: &str) 
     // The earliest of them still open and not merged itself: what a merge would join.
     let merge_target: Option<String> = sqlx::query_scalar(&format!(
         "select case_number from reports where {EARLIER_SAME_PLACE} and {IN_DEPARTMENT} and merged_into is null \
-         and status in ('accepted', 'verifying', 'extended') order by received_at, id limit 1"
+         and status in {handling} order by received_at, id limit 1", handling = sql_list(&Status::HANDLING)
     ))
     .bind(id)
     .bind(w.received_at)
@@ -256,7 +256,7 @@ pub async fn case_work(state: &AppState, user: &CurrentUser, case_number: &str) 
     drop(conn);
     let is_reward = user.role == Role::RewardOfficer;
     Ok(CaseWork {
-        urgency: w.due_at.filter(|_| OPEN.contains(&w.status.as_str())).map(|d| urgency(d, t, state.deadlines.due_soon_days)),
+        urgency: w.due_at.filter(|_| w.status.is_open()).map(|d| urgency(d, t, state.deadlines.due_soon_days)),
         can,
         can_reveal_identity: matches!(user.role, Role::IntakeOfficer | Role::RewardOfficer) && w.anonymous == 0,
         can_reveal_payee: is_reward && matches!(w.reward_status.as_str(), "claimed" | "paid"),
@@ -265,7 +265,7 @@ pub async fn case_work(state: &AppState, user: &CurrentUser, case_number: &str) 
         history: history(db, Some(id), 200).await?,
         max_extension_days: state.deadlines.extension_max_days,
         case_number: w.case_number,
-        status: w.status,
+        status: w.status.as_str().to_string(),
         report_type: w.report_type,
         received_at: w.received_at,
         due_at: w.due_at,

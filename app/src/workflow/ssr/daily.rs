@@ -15,11 +15,12 @@ pub fn jobs() -> Vec<crate::base::jobs::Job> {
 /// window has passed. Idempotent; run daily (and at start-up).
 pub async fn daily(db: &Db) -> Result<(i64, i64, i64), AppError> {
     let t = now();
+    let open = open_sql();
     let breaches = sqlx::query(&format!(
         "insert into deadline_breaches (report_id, stage, due_at, recorded_at) \
          select r.id, case r.status when 'submitted' then 'acceptance' when 'review' then 'review' \
          when 'objection' then 'objection' else 'verification' end, r.due_at, $1 from reports r \
-         where r.status in {OPEN_SQL} and r.due_at is not null and r.due_at < $1 and not exists \
+         where r.status in {open} and r.due_at is not null and r.due_at < $1 and not exists \
          (select 1 from deadline_breaches b where b.report_id = r.id and b.due_at = r.due_at)"
     ))
     .bind(t)

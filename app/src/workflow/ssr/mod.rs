@@ -13,9 +13,17 @@ use crate::base::validate::FieldErrors;
 use crate::state::AppState;
 use serde_json::json;
 
-/// Statuses in which a staff clock runs.
-pub const OPEN: [&str; 6] = ["submitted", "accepted", "verifying", "extended", "objection", "review"];
-pub(super) const OPEN_SQL: &str = "('submitted', 'accepted', 'verifying', 'extended', 'objection', 'review')";
+use crate::cases::{sql_list, Status};
+
+/// Statuses in which a staff clock runs, as an SQL list.
+pub(super) fn open_sql() -> String {
+    sql_list(&Status::OPEN)
+}
+
+/// Whether a status code read as text (the wire rows) is one in which a staff clock runs.
+pub(super) fn is_open(code: &str) -> bool {
+    Status::parse(code).is_some_and(Status::is_open)
+}
 
 mod act;
 mod act_support;

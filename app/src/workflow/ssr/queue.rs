@@ -42,9 +42,9 @@ pub(super) fn filter_sql(f: &QueueFilter, sc: Scope, t: i64, soon_days: i64) -> 
         );
     }
     match f.due.as_str() {
-        "overdue" => push(&format!("r.status in {OPEN_SQL} and r.due_at < $?"), Bind::I(t), &mut conds),
+        "overdue" => push(&format!("r.status in {} and r.due_at < $?", open_sql()), Bind::I(t), &mut conds),
         "soon" => {
-            push(&format!("r.status in {OPEN_SQL} and r.due_at >= $?"), Bind::I(t), &mut conds);
+            push(&format!("r.status in {} and r.due_at >= $?", open_sql()), Bind::I(t), &mut conds);
             push("r.due_at <= $?", Bind::I(t + soon_days * 86_400), &mut conds);
         }
         "unrouted" => conds.push("r.status = 'accepted' and r.lead_department_id is null and r.merged_into is null".into()),
@@ -110,7 +110,7 @@ pub async fn queue_rows(
     let rows = rows
         .into_iter()
         .map(|r| QueueRow {
-            urgency: r.7.filter(|_| OPEN.contains(&r.4.as_str())).map(|due| urgency(due, t, rules.due_soon_days)),
+            urgency: r.7.filter(|_| is_open(&r.4)).map(|due| urgency(due, t, rules.due_soon_days)),
             case_number: r.0,
             report_type: r.1,
             sector: r.2,
@@ -354,7 +354,7 @@ pub async fn dashboard(state: &AppState, user: &CurrentUser, f: &QueueFilter) ->
     let mut accept = Vec::new();
     let mut close = Vec::new();
     for (status, received, due, accepted, replied, reward, amount, breaches) in rows {
-        if let Some(due) = due.filter(|_| OPEN.contains(&status.as_str())) {
+        if let Some(due) = due.filter(|_| is_open(&status)) {
             match urgency(due, t, soon) {
                 crate::base::calendar::Urgency::Overdue => d.overdue += 1,
                 crate::base::calendar::Urgency::DueSoon => d.due_soon += 1,

@@ -94,7 +94,7 @@ async fn merge(tx: &mut Tx<'_>, c: &Ctx<'_>, into: i64, into_number: &str, note:
         .bind(c.id)
         .bind(into)
         .bind(c.now)
-        .bind(c.status.as_str()),
+        .bind(c.w.status),
     )
     .await?;
     sqlx::query("update reports set merged_into = $2, updated_at = $3 where merged_into = $1")
@@ -140,7 +140,7 @@ async fn route(tx: &mut Tx<'_>, c: &Ctx<'_>, op: &ValidOp) -> Result<Logged, App
         .bind(c.id)
         .bind(lead)
         .bind(c.now)
-        .bind(c.status.as_str()),
+        .bind(c.w.status),
     )
     .await?;
     sqlx::query("delete from report_departments where report_id = $1").bind(c.id).execute(&mut **tx).await?;
@@ -183,7 +183,7 @@ async fn verify(
         .bind(fine_fen)
         .bind(actions.join(","))
         .bind(account)
-        .bind(c.status.as_str()),
+        .bind(c.w.status),
     )
     .await?;
     Ok(Logged::details(json!({ "result": result, "actions": actions, "fine_fen": fine_fen })))
@@ -234,7 +234,7 @@ async fn request_extension(tx: &mut Tx<'_>, c: &Ctx<'_>, days: i64, reason: &str
         .bind(days)
         .bind(reason)
         .bind(c.now)
-        .bind(c.status.as_str()),
+        .bind(c.w.status),
     )
     .await?;
     Ok(Logged::because(reason, json!({ "days": days })))
@@ -286,7 +286,7 @@ async fn reply(tx: &mut Tx<'_>, c: &Ctx<'_>, text: &str, eligible: bool, objecti
         .bind(text)
         .bind(c.now)
         .bind(objection_until)
-        .bind(c.status.as_str()),
+        .bind(c.w.status),
     )
     .await?;
     event(tx, c.id, "replied", None, None, c.now).await?;

@@ -6,7 +6,6 @@ use super::*;
 use crate::base::calendar::Calendar;
 use crate::base::validate::FieldErrors;
 use crate::cases::reply::{compose_reply, ReplyFacts};
-use crate::cases::Status;
 use crate::rewards::rules::RewardRules;
 use crate::rewards::ssr::{self as reward, DecisionRow};
 use rules::NOTE_MAX;
@@ -16,7 +15,7 @@ use rules::NOTE_MAX;
 pub struct OtherCase {
     pub id: i64,
     pub received_at: i64,
-    pub status: String,
+    pub status: Status,
     pub merged_into: Option<i64>,
 }
 
@@ -32,7 +31,6 @@ pub struct Ctx<'a> {
     pub id: i64,
     pub user_id: i64,
     pub now: i64,
-    pub status: Status,
     pub w: WorkRow,
     pub calendar: Calendar,
     pub deadlines: &'a DeadlineRules,
@@ -126,7 +124,7 @@ pub fn validate(op: Op, i: &ActInput, c: &Ctx<'_>) -> Result<ValidOp, FieldError
             let into = earlier(&mut e, c);
             match &into {
                 Some(o) if o.merged_into.is_some() => e.push("other_case", "primary_merged"),
-                Some(o) if !["accepted", "verifying", "extended"].contains(&o.status.as_str()) => {
+                Some(o) if !Status::HANDLING.contains(&o.status) => {
                     e.push("other_case", "primary_not_open")
                 }
                 _ => {}
@@ -307,8 +305,7 @@ mod tests {
             id: 10,
             user_id: 1,
             now: NOW,
-            status,
-            w: WorkRow { status: status.as_str().into(), received_at: RECEIVED, reward_status: "none".into(), ..Default::default() },
+            w: WorkRow { status, received_at: RECEIVED, reward_status: "none".into(), ..Default::default() },
             calendar: Calendar::default(),
             deadlines: dl,
             rewards: rr,
@@ -402,23 +399,23 @@ mod tests {
     #[test]
     fn duplicates_and_merges_point_to_an_earlier_open_case() {
         let (dl, rr) = (DeadlineRules::default(), RewardRules::default());
-        let other = |id, received_at, status: &str, merged_into| {
+        let other = |id, received_at, status: Status, merged_into| {
             let mut c = ctx(&dl, &rr, Status::Submitted);
-            c.other = Some(OtherCase { id, received_at, status: status.into(), merged_into });
+            c.other = Some(OtherCase { id, received_at, status, merged_into });
             c.other_number = "AQ0000000001".into();
             c
         };
         let i = input(|_| ());
-        assert_eq!(run(Op::Duplicate, &i, &other(10, RECEIVED, "accepted", None)), Err(err("other_case", "not_earlier")));
-        assert_eq!(run(Op::Duplicate, &i, &other(11, RECEIVED, "accepted", None)), Err(err("other_case", "not_earlier")));
+        assert_eq!(run(Op::Duplicate, &i, &other(10, RECEIVED, Status::Accepted, None)), Err(err("other_case", "not_earlier")));
+        assert_eq!(run(Op::Duplicate, &i, &other(11, RECEIVED, Status::Accepted, None)), Err(err("other_case", "not_earlier")));
         assert_eq!(
-            run(Op::Duplicate, &i, &other(9, RECEIVED, "closed", None)),
+            run(Op::Duplicate, &i, &other(9, RECEIVED, Status::Closed, None)),
             Ok(ValidOp::Duplicate { of: 9, of_number: "AQ0000000001".into(), note: "核查情况说明".into() })
         );
-        assert_eq!(run(Op::Merge, &i, &other(3, RECEIVED - 5, "closed", None)), Err(err("other_case", "primary_not_open")));
-        assert_eq!(run(Op::Merge, &i, &other(3, RECEIVED - 5, "verifying", Some(2))), Err(err("other_case", "primary_merged")));
+        assert_eq!(run(Op::Merge, &i, &other(3, RECEIVED - 5, Status::Closed, None)), Err(err("other_case", "primary_not_open")));
+        assert_eq!(run(Op::Merge, &i, &other(3, RECEIVED - 5, Status::Verifying, Some(2))), Err(err("other_case", "primary_merged")));
         assert_eq!(
-            run(Op::Merge, &i, &other(3, RECEIVED - 5, "verifying", None)),
+            run(Op::Merge, &i, &other(3, RECEIVED - 5, Status::Verifying, None)),
             Ok(ValidOp::Merge { into: 3, into_number: "AQ0000000001".into(), note: "核查情况说明".into() })
         );
     }
