@@ -54,8 +54,10 @@ pub const NOTE_MAX: usize = 2000;
 use super::Status;
 
 crate::base::enum_with_all! {
-    /// Every operation staff can take on a case.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    /// Every operation staff can take on a case. On the wire (the case page's list of what the
+    /// user may do) by its code, as `as_str` gives it.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum Op {
         Accept,
         Refuse,
@@ -253,6 +255,7 @@ mod tests {
     fn every_op_round_trips_and_has_an_actor() {
         for op in Op::ALL {
             assert_eq!(Op::parse(op.as_str()), Some(op));
+            assert_eq!(serde_json::to_value(op).ok(), Some(serde_json::Value::from(op.as_str())));
             assert!(!op.from_statuses().is_empty());
         }
         assert_eq!(Op::parse("delete_everything"), None);

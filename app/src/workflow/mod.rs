@@ -169,7 +169,7 @@ pub struct CaseWork {
     pub related: Vec<String>,
     pub history: Vec<AuditEntry>,
     /// Operations the current user may take now (see `rules::Op`).
-    pub can: Vec<String>,
+    pub can: Vec<crate::cases::rules::Op>,
     pub can_reveal_identity: bool,
     pub can_reveal_payee: bool,
     pub max_extension_days: i64,

@@ -1,5 +1,6 @@
 //! The work panel of one case: every operation the user may take now, as its own form.
 use super::*;
+use crate::cases::rules::Op;
 
 /// Errors of the case action, by field, for the form of one operation (the server prefixes each
 /// field with the operation: "reply.code").
@@ -117,7 +118,7 @@ pub fn CaseWorkPanel(case_number: String, act: ServerAction<CaseAction>, act_don
 pub(super) fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
-    let can = |op: &str| w.can.iter().any(|c| c == op);
+    let can = |op: Op| w.can.contains(&op);
     let n = w.case_number.clone();
     let tr = move |key: &str| wf_label(i18n.get_locale_untracked(), key);
     let (sug_lead, sug_coop): (Option<String>, Vec<String>) = match &w.suggestion {
@@ -204,14 +205,14 @@ pub(super) fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl I
 
     // ---- forms, only for operations the user may take now
     let mut forms: Vec<AnyView> = Vec::new();
-    if can("accept") {
+    if can(Op::Accept) {
         forms.push(view! {
             <OpForm act case_number=n.clone() op="accept">
                 <TextField act op="accept" name="text" label=tr("wf_message_to_reporter") long=true />
             </OpForm>
         }.into_any());
     }
-    if can("refuse") {
+    if can(Op::Refuse) {
         forms.push(view! {
             <OpForm act case_number=n.clone() op="refuse">
                 <CodeSelect act op="refuse" name="code" label=tr("wf_reason_code") codes=rules::REFUSAL_CODES.to_vec() prefix="rc_" />
@@ -219,7 +220,7 @@ pub(super) fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl I
             </OpForm>
         }.into_any());
     }
-    if can("duplicate") {
+    if can(Op::Duplicate) {
         let first = w.related.first().cloned().unwrap_or_default();
         forms.push(view! {
             <OpForm act case_number=n.clone() op="duplicate">
@@ -228,7 +229,7 @@ pub(super) fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl I
             </OpForm>
         }.into_any());
     }
-    if can("merge") {
+    if can(Op::Merge) {
         let first = w.merge_target.clone().unwrap_or_default();
         forms.push(view! {
             <OpForm act case_number=n.clone() op="merge">
@@ -238,7 +239,7 @@ pub(super) fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl I
             </OpForm>
         }.into_any());
     }
-    if can("transfer") {
+    if can(Op::Transfer) {
         forms.push(view! {
             <OpForm act case_number=n.clone() op="transfer">
                 <TextField act op="transfer" name="target" label=tr("wf_transfer_target") required=true />
@@ -246,7 +247,7 @@ pub(super) fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl I
             </OpForm>
         }.into_any());
     }
-    if can("route") {
+    if can(Op::Route) {
         let error = Signal::derive(move || act.value().get().and_then(|r| r.err()));
         let current_lead = w.lead_department.as_ref().map(|d| d.code.clone()).or(sug_lead.clone());
         let current_coop: Vec<String> = if w.lead_department.is_some() {
@@ -296,7 +297,7 @@ pub(super) fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl I
             </OpForm>
         }.into_any());
     }
-    if can("verify") {
+    if can(Op::Verify) {
         let error = Signal::derive(move || act.value().get().and_then(|r| r.err()));
         forms.push(view! {
             <OpForm act case_number=n.clone() op="verify">
@@ -321,7 +322,7 @@ pub(super) fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl I
             </OpForm>
         }.into_any());
     }
-    if can("rectify") {
+    if can(Op::Rectify) {
         let error = Signal::derive(move || act.value().get().and_then(|r| r.err()));
         forms.push(view! {
             <OpForm act case_number=n.clone() op="rectify">
@@ -335,14 +336,14 @@ pub(super) fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl I
             </OpForm>
         }.into_any());
     }
-    if can("rectify_done") {
+    if can(Op::RectifyDone) {
         forms.push(view! {
             <OpForm act case_number=n.clone() op="rectify_done">
                 <TextField act op="rectify_done" name="text" label=tr("wf_evidence") long=true required=true />
             </OpForm>
         }.into_any());
     }
-    if can("request_extension") {
+    if can(Op::RequestExtension) {
         let error = Signal::derive(move || act.value().get().and_then(|r| r.err()));
         let max = w.max_extension_days;
         forms.push(view! {
@@ -354,7 +355,7 @@ pub(super) fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl I
             </OpForm>
         }.into_any());
     }
-    if can("decide_extension") {
+    if can(Op::DecideExtension) {
         forms.push(view! {
             <OpForm act case_number=n.clone() op="decide_extension">
                 <CodeSelect act op="decide_extension" name="code" label=tr("wf_decision") codes=rules::EXTENSION_DECISIONS.to_vec() prefix="ext_" />
@@ -362,7 +363,7 @@ pub(super) fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl I
             </OpForm>
         }.into_any());
     }
-    if can("reply") {
+    if can(Op::Reply) {
         forms.push(view! {
             <OpForm act case_number=n.clone() op="reply">
                 <p class="hint">{t!(i18n, wf_reply_hint)}</p>
@@ -371,7 +372,7 @@ pub(super) fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl I
             </OpForm>
         }.into_any());
     }
-    if can("escalate") {
+    if can(Op::Escalate) {
         forms.push(view! {
             <OpForm act case_number=n.clone() op="escalate">
                 <p class="hint">{t!(i18n, wf_escalate_hint)}</p>
@@ -379,7 +380,7 @@ pub(super) fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl I
             </OpForm>
         }.into_any());
     }
-    if can("review_result") {
+    if can(Op::ReviewResult) {
         forms.push(view! {
             <OpForm act case_number=n.clone() op="review_result">
                 <CodeSelect act op="review_result" name="code" label=tr("wf_review") codes=rules::REVIEW_OUTCOMES.to_vec() prefix="review_" />
@@ -387,10 +388,10 @@ pub(super) fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl I
             </OpForm>
         }.into_any());
     }
-    if can("close") {
+    if can(Op::Close) {
         forms.push(view! { <OpForm act case_number=n.clone() op="close"><span></span></OpForm> }.into_any());
     }
-    if can("reward_decide") {
+    if can(Op::RewardDecide) {
         let suggested = w.suggested_reward_fen;
         let concealed = w.report_type == "concealed_accident";
         forms.push(view! {
@@ -407,7 +408,7 @@ pub(super) fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl I
             </OpForm>
         }.into_any());
     }
-    if can("reward_approve") && !w.reward_decision.as_ref().is_some_and(|d| d.decided_by_me) {
+    if can(Op::RewardApprove) && !w.reward_decision.as_ref().is_some_and(|d| d.decided_by_me) {
         let version = w.reward_decision.as_ref().map(|d| d.version()).unwrap_or_default();
         forms.push(
             view! {
@@ -418,7 +419,7 @@ pub(super) fn CaseWorkView(w: CaseWork, act: ServerAction<CaseAction>) -> impl I
             .into_any(),
         );
     }
-    if can("reward_pay") {
+    if can(Op::RewardPay) {
         forms.push(view! {
             <OpForm act case_number=n.clone() op="reward_pay">
                 <TextField act op="reward_pay" name="text" label=tr("wf_payment_reference") required=true />

@@ -175,7 +175,6 @@ pub async fn case_work(state: &AppState, user: &CurrentUser, case_number: &str) 
     let can = Op::ALL
         .into_iter()
         .filter(|op| actor_allowed(*op, user, &w) && rules::check(*op, &f).is_ok())
-        .map(|op| op.as_str().to_string())
         .collect();
     let cooperating: Vec<(String, String, String)> = sqlx::query_as(
         "select d.code, d.name_zh, d.name_en from report_departments rd join departments d on d.id = rd.department_id \
