@@ -80,6 +80,16 @@ impl Areas {
     }
 }
 
+/// What an area serves outside Leptos (forms that carry files, downloads): its axum routes and
+/// how the server's layers must treat them. The server merges every area's.
+pub struct HttpRoutes {
+    pub router: axum::Router<AppState>,
+    /// Paths whose bodies carry files (they get the larger body limit).
+    pub upload_paths: &'static [&'static str],
+    /// Path prefixes that are not pages (so never repeated by the stalled-render retry).
+    pub not_pages: &'static [&'static str],
+}
+
 impl AppState {
     /// An area's own state. Missing means the server did not register it: an internal error
     /// (logged), not a panic.

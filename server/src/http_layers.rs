@@ -9,6 +9,7 @@ use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -22,12 +23,23 @@ const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Used when a response did not set its own policy (Leptos pages set one with a nonce).
 const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+/// What the areas' own routes (`app::state::HttpRoutes`) tell the layers.
+#[derive(Clone, Debug, Default)]
+pub struct AreaPaths {
+    /// Paths whose bodies carry files: the larger body limit.
+    pub upload: Vec<&'static str>,
+    /// Path prefixes that are not pages: never repeated by the stalled-render retry.
+    pub not_pages: Vec<&'static str>,
+}
+
 pub fn apply<S: SessionStore + Clone>(
     router: Router,
     config: &Config,
     metrics: Metrics,
     session_layer: SessionManagerLayer<S>,
+    paths: AreaPaths,
 ) -> Router {
+    let paths = Arc::new(paths);
     let headers = [
         (header::CONTENT_SECURITY_POLICY, DEFAULT_CSP),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -47,12 +59,16 @@ pub fn apply<S: SessionStore + Clone>(
         .layer(session_layer)
         .layer(middleware::from_fn(csrf_origin_check))
         .layer(middleware::from_fn_with_state(
-            StallRetry { after: stall_deadline(config.request_timeout_secs), retries: metrics.render_retries.clone() },
+            StallRetry {
+                after: stall_deadline(config.request_timeout_secs),
+                retries: metrics.render_retries.clone(),
+                paths: paths.clone(),
+            },
             retry_stalled_page,
         ))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(config.request_timeout_secs)))
         .layer(middleware::from_fn_with_state(
-            BodyLimits { normal: config.max_body_bytes, upload: config.report_settings().upload_body_limit() },
+            BodyLimits { normal: config.max_body_bytes, upload: config.report_settings().upload_body_limit(), paths },
             body_limit,
         ))
         .layer(middleware::from_fn(cache_policy))
@@ -231,18 +247,16 @@ async fn csrf_origin_check(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-/// Paths that take file uploads and so a larger body.
-const UPLOAD_PATHS: [&str; 2] = ["/report/submit", "/lookup/message"];
-
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct BodyLimits {
     normal: usize,
     upload: usize,
+    paths: Arc<AreaPaths>,
 }
 
 /// Refuse bodies over the limit up front (413 from Content-Length) and cap the rest while read.
 async fn body_limit(State(limits): State<BodyLimits>, req: Request, next: Next) -> Response {
-    let limit = if UPLOAD_PATHS.contains(&req.uri().path()) { limits.upload } else { limits.normal };
+    let limit = if limits.paths.upload.contains(&req.uri().path()) { limits.upload } else { limits.normal };
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -266,6 +280,7 @@ pub fn stall_deadline(request_timeout_secs: u64) -> Duration {
 pub struct StallRetry {
     pub after: Duration,
     pub retries: prometheus_client::metrics::counter::Counter,
+    pub paths: Arc<AreaPaths>,
 }
 
 /// Starts a page render again, once, when it has not answered within the stall deadline.
@@ -277,7 +292,7 @@ pub struct StallRetry {
 /// attempt is dropped before the session layer (inside this one) could save anything. Only GET
 /// and HEAD of pages; server functions, uploads, downloads and exports are never repeated.
 pub async fn retry_stalled_page(State(stall): State<StallRetry>, req: Request, next: Next) -> Response {
-    if !is_page_request(&req) {
+    if !is_page_request(&req, &stall.paths) {
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
@@ -292,10 +307,10 @@ pub async fn retry_stalled_page(State(stall): State<StallRetry>, req: Request, n
     }
 }
 
-fn is_page_request(req: &Request) -> bool {
+fn is_page_request(req: &Request, paths: &AreaPaths) -> bool {
     let path = req.uri().path();
     (req.method() == Method::GET || req.method() == Method::HEAD)
-        && !["/api/", "/pkg/", "/staff/attachments/", "/staff/reports/export"].iter().any(|p| path.starts_with(p))
+        && !["/api/", "/pkg/"].iter().chain(&paths.not_pages).any(|p| path.starts_with(p))
 }
 
 #[cfg(test)]
@@ -318,7 +333,7 @@ mod tests {
             }
         };
         Router::new().route("/page", get(handler.clone()).post(handler)).layer(middleware::from_fn_with_state(
-            StallRetry { after: Duration::from_millis(200), retries },
+            StallRetry { after: Duration::from_millis(200), retries, paths: Default::default() },
             retry_stalled_page,
         ))
     }

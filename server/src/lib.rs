@@ -3,10 +3,8 @@
 //! `build` is what both `main` and the integration tests call, so tests run the real app.
 pub mod cli;
 pub mod config;
-pub mod exports;
 pub mod http_layers;
 pub mod metrics;
-pub mod public_forms;
 pub mod seed;
 pub mod session_store;
 
@@ -33,10 +31,12 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 pub struct ServerState {
     pub app: AppState,
     pub metrics: Metrics,
-    /// Upload bodies read at once.
-    pub uploads: Arc<tokio::sync::Semaphore>,
-    /// Where upload forms' files wait while their request handles them (disk, encrypted, bounded).
-    pub spool: app::base::spool::Spool,
+}
+
+/// Every area's routes outside Leptos (forms with files, downloads): one line per area that has
+/// any. Their paths also tell the layers which bodies may be large and which are not pages.
+fn area_routes() -> Vec<app::state::HttpRoutes> {
+    vec![app::reports::ssr::http(), app::workflow::ssr::http()]
 }
 
 impl axum::extract::FromRef<ServerState> for LeptosOptions {
@@ -74,6 +74,8 @@ pub async fn build(config: Config) -> anyhow::Result<Application> {
         .context("reading Leptos settings (LEPTOS_* environment variables)")?
         .leptos_options;
     leptos_options.site_addr = config.bind;
+    let spool = app::base::spool::Spool::new(config.upload_spool_dir.as_deref(), config.upload_spool_bytes)
+        .context("SW_UPLOAD_SPOOL_DIR: cannot make the upload spool directory")?;
     let state = AppState {
         leptos_options,
         db: db.clone(),
@@ -89,12 +91,10 @@ pub async fn build(config: Config) -> anyhow::Result<Application> {
         login_gate: Arc::new(CpuGate::new(config.cpu_workers.div_ceil(2), 32)),
         data_key: Arc::new(data_key),
         deadlines: Arc::new(config.deadline_rules().unwrap_or_default()),
-        areas: config.areas(),
+        areas: config.areas().with(app::reports::ssr::Uploads::new(spool)),
     };
     let metrics = Metrics::new();
-    let spool = app::base::spool::Spool::new(config.upload_spool_dir.as_deref(), config.upload_spool_bytes)
-        .context("SW_UPLOAD_SPOOL_DIR: cannot make the upload spool directory")?;
-    let router = router(state, &config, metrics.clone(), spool);
+    let router = router(state, &config, metrics.clone());
     let listener = TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("SW_BIND: cannot listen on {}", config.bind))?;
@@ -165,16 +165,11 @@ impl Application {
     }
 }
 
-/// Upload bodies read at the same time (their files go to the spool, not memory); others wait
-/// their turn in the network buffers.
-const UPLOAD_SLOTS: usize = 8;
-
 /// The router with every layer; also usable directly in tests.
-pub fn router(state: AppState, config: &Config, metrics: Metrics, spool: app::base::spool::Spool) -> Router {
+pub fn router(state: AppState, config: &Config, metrics: Metrics) -> Router {
     let leptos_options = state.leptos_options.clone();
     let routes = generate_route_list(App);
-    let server_state =
-        ServerState { app: state.clone(), metrics, uploads: Arc::new(tokio::sync::Semaphore::new(UPLOAD_SLOTS)), spool };
+    let server_state = ServerState { app: state.clone(), metrics };
 
     // Every Leptos render gets the state and a fresh CSP nonce.
     let render_ctx = {
@@ -193,20 +188,10 @@ pub fn router(state: AppState, config: &Config, metrics: Metrics, spool: app::ba
         .with_secure(config.cookie_secure)
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(config.session_idle_minutes)));
 
-    let router = Router::new()
+    let mut paths = http_layers::AreaPaths::default();
+    let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/lang/{locale}", get(set_language))
-        .route(
-            "/report/submit",
-            axum::routing::post(public_forms::submit_report).layer(axum::extract::DefaultBodyLimit::disable()),
-        )
-        .route(
-            "/lookup/message",
-            axum::routing::post(public_forms::reporter_message).layer(axum::extract::DefaultBodyLimit::disable()),
-        )
-        .route("/staff/attachments/{id}", get(public_forms::staff_attachment))
-        .route("/staff/reports/export.csv", get(exports::export_csv))
-        .route("/staff/reports/export.xlsx", get(exports::export_xlsx))
         // Also registers every server function under /api/… with the same context.
         .leptos_routes_with_context(&server_state, routes, render_ctx.clone(), {
             let options = leptos_options.clone();
@@ -223,7 +208,12 @@ pub fn router(state: AppState, config: &Config, metrics: Metrics, spool: app::ba
         )
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(render_ctx, shell))
         .with_state(server_state.clone());
-    http_layers::apply(router, config, server_state.metrics.clone(), session_layer)
+    for area in area_routes() {
+        paths.upload.extend(area.upload_paths);
+        paths.not_pages.extend(area.not_pages);
+        router = router.merge(area.router.with_state(state.clone()));
+    }
+    http_layers::apply(router, config, server_state.metrics.clone(), session_layer, paths)
 }
 
 /// Liveness and database reachability.

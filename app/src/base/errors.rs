@@ -89,6 +89,15 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// The error as a plain HTTP response (routes outside Leptos: forms with files, downloads): its
+/// status code and the same JSON a server function would send.
+#[cfg(feature = "ssr")]
+pub fn error_response(err: &AppError) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let status = axum::http::StatusCode::from_u16(err.status_code()).unwrap_or(axum::http::StatusCode::BAD_REQUEST);
+    (status, axum::Json(err.clone())).into_response()
+}
+
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {

@@ -68,6 +68,11 @@ pub fn identity_context(report_id: i64) -> String {
     format!("report_identities:{report_id}")
 }
 
+/// What an attachment's ciphertext is bound to: its report and content digest.
+pub fn attachment_context(report_id: i64, sha256: &str) -> String {
+    format!("attachments:{report_id}:{sha256}")
+}
+
 /// Decrypt a real-name report's identity (staff side; every call must be logged by the caller).
 pub fn open_identity(key: &DataKey, report_id: i64, sealed: &str) -> Result<(String, String, String), AppError> {
     let plain = key.decrypt(sealed, &identity_context(report_id)).map_err(|e| AppError::internal("identity", e))?;

@@ -340,6 +340,7 @@ async fn a_panic_answers_500_with_a_page(backend: Backend) {
         &app.config,
         safewhistle::metrics::Metrics::new(),
         tower_sessions::SessionManagerLayer::new(store),
+        Default::default(),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");

@@ -228,8 +228,8 @@ async fn anonymous_report_with_photo(backend: Backend) {
     assert_eq!(sealed, 1);
     assert!(!stored.starts_with(&[0xFF, 0xD8]));
     let key = app::base::crypto::DataKey::from_base64(app.config.data_key.as_deref().expect("key")).expect("key");
-    assert!(key.decrypt_bytes(&stored, &app::reports::ssr::attachment_context(report_id + 1, &sha256)).is_err());
-    let data = key.decrypt_bytes(&stored, &app::reports::ssr::attachment_context(report_id, &sha256)).expect("opens");
+    assert!(key.decrypt_bytes(&stored, &app::cases::ssr::attachment_context(report_id + 1, &sha256)).is_err());
+    let data = key.decrypt_bytes(&stored, &app::cases::ssr::attachment_context(report_id, &sha256)).expect("opens");
     assert!(data.starts_with(&[0xFF, 0xD8]));
     assert!(!contains(&data, b"Exif"), "EXIF block removed");
     assert!(!contains(&data, SPY_MAKE.as_bytes()), "camera make removed");

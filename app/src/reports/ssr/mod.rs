@@ -111,9 +111,11 @@ pub async fn form_context(
 }
 
 mod follow_up;
+mod http;
 mod submit;
 mod uploads;
 
 pub use follow_up::*;
+pub use http::{http, Uploads, UPLOAD_SLOTS};
 pub use submit::*;
 pub use uploads::*;

@@ -198,10 +198,6 @@ pub(super) async fn clean_files(state: &AppState, files: Vec<SpooledFile>) -> Re
     Ok(out)
 }
 
-/// What an attachment's ciphertext is bound to: its report and content digest.
-pub fn attachment_context(report_id: i64, sha256: &str) -> String {
-    format!("attachments:{report_id}:{sha256}")
-}
 
 /// Attachments are stored encrypted with the data key (`sealed = 1`): a copy of the database or
 /// a backup alone does not show reporters' photos and documents.
@@ -216,7 +212,7 @@ pub(super) async fn insert_attachments(
     // One file in memory at a time.
     for f in files {
         let bytes = f.file.read().await?;
-        let sealed = key.encrypt_bytes(&bytes, &attachment_context(report_id, &f.sha256));
+        let sealed = key.encrypt_bytes(&bytes, &crate::cases::ssr::attachment_context(report_id, &f.sha256));
         drop(bytes);
         sqlx::query(
             "insert into attachments (report_id, message_id, kind, content_type, size_bytes, sha256, \
