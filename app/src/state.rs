@@ -75,8 +75,46 @@ impl Areas {
         self
     }
 
+    /// Every value of both (`other` wins on a type both have).
+    pub fn merge(mut self, other: Areas) -> Self {
+        let map = Arc::make_mut(&mut self.0);
+        for (k, v) in other.0.iter() {
+            map.insert(*k, v.clone());
+        }
+        self
+    }
+
     pub fn get<T: Any + Send + Sync>(&self) -> Option<&T> {
         self.0.get(&TypeId::of::<T>()).and_then(|v| (**v).downcast_ref::<T>())
+    }
+}
+
+/// Everything an area plugs into the server: its state values (settings, caches, limits), its
+/// periodic jobs and its routes outside Leptos. Each area has one function that builds its
+/// `Area`; the server lists those functions, one line each, and composes them.
+#[derive(Default)]
+pub struct Area {
+    pub values: Areas,
+    pub jobs: Vec<crate::base::jobs::Job>,
+    pub http: Option<HttpRoutes>,
+}
+
+impl Area {
+    pub fn new() -> Area {
+        Area::default()
+    }
+    /// A value the area reads back with `AppState::area::<T>()`.
+    pub fn with<T: Any + Send + Sync>(mut self, value: T) -> Area {
+        self.values = self.values.with(value);
+        self
+    }
+    pub fn jobs(mut self, jobs: Vec<crate::base::jobs::Job>) -> Area {
+        self.jobs.extend(jobs);
+        self
+    }
+    pub fn http(mut self, routes: HttpRoutes) -> Area {
+        self.http = Some(routes);
+        self
     }
 }
 

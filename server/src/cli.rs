@@ -171,7 +171,8 @@ pub async fn create_user_cmd(config: &Config, cmd: AdminCommand) -> anyhow::Resu
         login_gate: Arc::new(app::state::CpuGate::new(1, 8)),
         data_key: Arc::new(config.data_key()?),
         deadlines: Arc::new(config.deadline_rules().unwrap_or_default()),
-        areas: config.areas(),
+        // Creating an account reads no area's state.
+        areas: app::state::Areas::default(),
     };
     let user = NewUser {
         display_name: display_name.unwrap_or_else(|| name.clone()),

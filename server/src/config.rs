@@ -397,16 +397,6 @@ impl Config {
             .map_err(|bad| anyhow::anyhow!("SW_TRUSTED_PROXIES: {bad:?} is not an IP address or CIDR block"))
     }
 
-    /// Each area's own state, made from the settings: the one place that names the areas (the
-    /// app reads them with `AppState::area`).
-    pub fn areas(&self) -> app::state::Areas {
-        app::state::Areas::default()
-            .with(self.report_settings())
-            .with(app::reports::abuse::RateLimiter::default())
-            .with(app::org::ssr::ChoiceCache::default())
-            .with(self.reward_rules().unwrap_or_default())
-    }
-
     /// The tip-off settings the app logic uses.
     pub fn report_settings(&self) -> app::reports::ssr::ReportSettings {
         app::reports::ssr::ReportSettings {

@@ -11,7 +11,7 @@ pub mod session_store;
 use anyhow::Context;
 use app::app::{shell, App};
 use app::base::db::Db;
-use app::state::{AppState, AuthSettings, CpuGate};
+use app::state::{AppState, Area, Areas, AuthSettings, CpuGate};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -33,10 +33,16 @@ pub struct ServerState {
     pub metrics: Metrics,
 }
 
-/// Every area's routes outside Leptos (forms with files, downloads): one line per area that has
-/// any. Their paths also tell the layers which bodies may be large and which are not pages.
-fn area_routes() -> Vec<app::state::HttpRoutes> {
-    vec![app::reports::ssr::http(), app::workflow::ssr::http()]
+/// Every area with what it plugs in (state, periodic jobs, routes outside Leptos): one line each.
+/// An area's pages are in the app's route tables; its settings come from `Config`.
+fn areas(config: &Config, spool: app::base::spool::Spool) -> Vec<Area> {
+    vec![
+        app::accounts::ssr::area(config.login_lock_seconds.max(config.case_lock_seconds)),
+        app::org::ssr::area(),
+        app::reports::ssr::area(config.report_settings(), spool),
+        app::rewards::ssr::area(config.reward_rules().unwrap_or_default()),
+        app::workflow::ssr::area(),
+    ]
 }
 
 impl axum::extract::FromRef<ServerState> for LeptosOptions {
@@ -49,8 +55,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     db: Db,
-    /// Longest window a throttle row matters for (login or case number).
-    throttle_window: i64,
+    /// Every area's periodic jobs.
+    jobs: Vec<app::base::jobs::Job>,
     /// The separate metrics listener (`SW_METRICS_BIND`), if configured.
     metrics: Option<(TcpListener, Router)>,
 }
@@ -76,6 +82,14 @@ pub async fn build(config: Config) -> anyhow::Result<Application> {
     leptos_options.site_addr = config.bind;
     let spool = app::base::spool::Spool::new(config.upload_spool_dir.as_deref(), config.upload_spool_bytes)
         .context("SW_UPLOAD_SPOOL_DIR: cannot make the upload spool directory")?;
+    let mut values = Areas::default();
+    let mut jobs = Vec::new();
+    let mut routes = Vec::new();
+    for area in areas(&config, spool) {
+        values = values.merge(area.values);
+        jobs.extend(area.jobs);
+        routes.extend(area.http);
+    }
     let state = AppState {
         leptos_options,
         db: db.clone(),
@@ -91,10 +105,10 @@ pub async fn build(config: Config) -> anyhow::Result<Application> {
         login_gate: Arc::new(CpuGate::new(config.cpu_workers.div_ceil(2), 32)),
         data_key: Arc::new(data_key),
         deadlines: Arc::new(config.deadline_rules().unwrap_or_default()),
-        areas: config.areas().with(app::reports::ssr::Uploads::new(spool)),
+        areas: values,
     };
     let metrics = Metrics::new();
-    let router = router(state, &config, metrics.clone());
+    let router = router(state, &config, metrics.clone(), routes);
     let listener = TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("SW_BIND: cannot listen on {}", config.bind))?;
@@ -106,8 +120,7 @@ pub async fn build(config: Config) -> anyhow::Result<Application> {
             Some((l, r))
         }
     };
-    let throttle_window = config.login_lock_seconds.max(config.case_lock_seconds);
-    Ok(Application { listener, router, db, throttle_window, metrics })
+    Ok(Application { listener, router, db, jobs, metrics })
 }
 
 impl Application {
@@ -133,11 +146,8 @@ impl Application {
         use tower_sessions::session_store::ExpiredDeletion;
         let store = DbSessionStore::new(self.db.clone());
         let db = self.db.clone();
-        let throttle_window = self.throttle_window;
         // Every area's periodic jobs, and the session store's.
-        let mut jobs = app::workflow::ssr::jobs();
-        jobs.extend(app::reports::abuse::jobs());
-        jobs.extend(app::accounts::ssr::jobs(throttle_window));
+        let mut jobs = self.jobs;
         jobs.push(app::base::jobs::Job::new("expired sessions", std::time::Duration::from_secs(300), move |_db| {
             let store = store.clone();
             async move {
@@ -166,7 +176,7 @@ impl Application {
 }
 
 /// The router with every layer; also usable directly in tests.
-pub fn router(state: AppState, config: &Config, metrics: Metrics) -> Router {
+pub fn router(state: AppState, config: &Config, metrics: Metrics, area_routes: Vec<app::state::HttpRoutes>) -> Router {
     let leptos_options = state.leptos_options.clone();
     let routes = generate_route_list(App);
     let server_state = ServerState { app: state.clone(), metrics };
@@ -208,7 +218,7 @@ pub fn router(state: AppState, config: &Config, metrics: Metrics) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(render_ctx, shell))
         .with_state(server_state.clone());
-    for area in area_routes() {
+    for area in area_routes {
         paths.upload.extend(area.upload_paths);
         paths.not_pages.extend(area.not_pages);
         router = router.merge(area.router.with_state(state.clone()));

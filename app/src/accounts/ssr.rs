@@ -304,6 +304,11 @@ pub async fn key_record_failure(db: &Db, key: &str, max_failures: i64, lock_seco
 
 /// The accounts' periodic job: purge throttle rows (logins and case numbers) older than
 /// `window_seconds` and no longer locked.
+/// The accounts area: its periodic job (throttle rows older than `window_seconds` go).
+pub fn area(window_seconds: i64) -> crate::state::Area {
+    crate::state::Area::new().jobs(jobs(window_seconds))
+}
+
 pub fn jobs(window_seconds: i64) -> Vec<crate::base::jobs::Job> {
     vec![crate::base::jobs::Job::new("throttle rows", std::time::Duration::from_secs(300), move |db| async move {
         Ok(format!("purged {}", purge_throttle(&db, window_seconds).await?))

@@ -10,6 +10,11 @@ use serde_json::json;
 /// lives a layer above; its test checks this copy (`cases::sql_list(&Status::HANDLING)`).
 pub const HANDLING_SQL: &str = "('accepted', 'verifying', 'extended')";
 
+/// The organisation area: the cache of choices (departments, towns, sectors) forms offer.
+pub fn area() -> crate::state::Area {
+    crate::state::Area::new().with(ChoiceCache::default())
+}
+
 pub async fn org(db: &Db) -> Result<OrgData, AppError> {
     type D = (String, String, String, Option<String>, i64, i64, i64);
     let deps: Vec<D> = sqlx::query_as(&format!(

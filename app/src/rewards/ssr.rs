@@ -15,6 +15,11 @@ use crate::cases::rules::{NOTE_MAX, REWARD_CODES};
 use crate::cases::ssr::{event, exactly_one, Logged, Tx};
 use serde_json::json;
 
+/// The rewards area: the reward rules in force (configuration).
+pub fn area(rules: RewardRules) -> crate::state::Area {
+    crate::state::Area::new().with(rules)
+}
+
 /// A stored decision: (eligible 0/1, reason code, amount in fen, note, decided by, decided at,
 /// approved by, approved at).
 pub type DecisionRow = (i64, String, i64, String, i64, i64, Option<i64>, Option<i64>);

@@ -55,6 +55,17 @@ impl Default for ReportSettings {
     }
 }
 
+/// The tip-off area: its settings, the in-memory rate limits, the upload slots and spool, the
+/// job that forgets spent form tokens, and the two upload forms' routes.
+pub fn area(settings: ReportSettings, spool: Spool) -> crate::state::Area {
+    crate::state::Area::new()
+        .with(settings)
+        .with(abuse::RateLimiter::default())
+        .with(Uploads::new(spool))
+        .jobs(abuse::jobs())
+        .http(http())
+}
+
 /// The tip-off's settings, as the server registered them.
 pub fn settings(state: &AppState) -> Result<&ReportSettings, AppError> {
     state.area::<ReportSettings>()

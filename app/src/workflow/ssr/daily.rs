@@ -2,6 +2,11 @@
 use super::*;
 use crate::cases::ssr::event;
 
+/// The staff workflow area: the deadline job and the staff routes outside Leptos.
+pub fn area() -> crate::state::Area {
+    crate::state::Area::new().jobs(jobs()).http(super::http())
+}
+
 /// The workflow's periodic job: the deadline work below, hourly (idempotent, so "daily" is a
 /// lower bound).
 pub fn jobs() -> Vec<crate::base::jobs::Job> {
