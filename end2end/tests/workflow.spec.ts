@@ -291,3 +291,47 @@ test("departments and towns are edited by the admin", async ({ browser, baseURL,
   await boss.click("#department-new button[type=submit]");
   await expect(boss.locator("#code-errors")).toHaveText(zh.err_code_invalid);
 });
+
+test("villages, communities and enterprises are kept by the admin", async ({ browser, baseURL, jsEnabled }) => {
+  const boss = await staff(browser, baseURL!, jsEnabled, admin);
+  const village = jsEnabled ? "XZ02-C02" : "XZ02-C01";
+  const credit = jsEnabled ? "91340100MA2NE0W03A" : "91340100MA2NE0W027";
+  await boss.goto("/admin/organisation");
+  if (jsEnabled) await waitForHydration(boss);
+  await expect(boss.locator('#village-list .org-row[data-code="XZ01-C01"]')).toBeVisible();
+  // A new village under 双河镇.
+  await boss.fill("#village-new-code", village);
+  await boss.fill("#village-new-zh", "青山村");
+  await boss.fill("#village-new-en", "Qingshan Village");
+  await boss.selectOption("#village-new-town", "XZ02");
+  await boss.selectOption("#village-new-kind", "village");
+  await boss.click("#village-new button[type=submit]");
+  await expect(boss.locator(`#village-list .org-row[data-code="${village}"]`)).toBeVisible();
+  // An enterprise with a mistyped credit code is refused with the reason, then added.
+  if (jsEnabled) await waitForHydration(boss);
+  await boss.fill("#ent-new-code", credit.slice(0, 17) + "0");
+  await boss.fill("#ent-new-name", "双河机械制造有限公司");
+  await boss.selectOption("#ent-new-town", "XZ02");
+  await boss.selectOption("#ent-new-village", village);
+  await boss.selectOption("#ent-new-sector", "GM");
+  await boss.fill("#ent-new-employees", "85");
+  await boss.click("#enterprise-new button[type=submit]");
+  await expect(boss.locator("#credit_code-errors")).toHaveText(zh.err_credit_code_invalid);
+  await boss.goto("/admin/organisation#enterprises");
+  if (jsEnabled) await waitForHydration(boss);
+  await boss.fill("#ent-new-code", credit);
+  await boss.fill("#ent-new-name", "双河机械制造有限公司");
+  await boss.selectOption("#ent-new-town", "XZ02");
+  await boss.selectOption("#ent-new-village", village);
+  await boss.selectOption("#ent-new-sector", "GM");
+  await boss.fill("#ent-new-employees", "85");
+  await boss.click("#enterprise-new button[type=submit]");
+  const row = boss.locator(`#enterprise-list .org-row[data-code="${credit}"]`);
+  await expect(row).toBeVisible();
+  await expect(boss.locator(`#ent-${credit}-employees`)).toHaveValue("85");
+  await expect(boss.locator(`#ent-${credit}-village`)).toHaveValue(village);
+  // The village now counts it, so it cannot be retired.
+  await boss.uncheck(`#village-${village}-active`);
+  await boss.click(`#village-list .org-row[data-code="${village}"] button[type=submit]`);
+  await expect(boss.locator("#active-errors")).toHaveText(zh.err_village_has_enterprises);
+});

@@ -25,6 +25,14 @@ pub const DEPARTMENTS: &[(&str, &str, &str)] = &[
 ];
 
 /// (code, 中文, English, kind) — demo towns and streets.
+/// Demo villages/communities: code, names, town/street, kind.
+pub const VILLAGES: &[(&str, &str, &str, &str, &str)] = &[
+    ("XZ01-C01", "临湖村", "Linhu Village", "XZ01", "village"),
+    ("XZ01-C02", "湖滨村", "Hubin Village", "XZ01", "village"),
+    ("JD01-S01", "南门社区", "Nanmen Community", "JD01", "community"),
+    ("YQ01-S01", "创业社区", "Chuangye Community", "YQ01", "community"),
+];
+
 pub const TOWNS: &[(&str, &str, &str, &str)] = &[
     ("JD01", "城关街道", "Chengguan Subdistrict", "street"),
     ("JD02", "东城街道", "Dongcheng Subdistrict", "street"),
@@ -139,9 +147,24 @@ pub async fn seed_reference(db: &Db) -> anyhow::Result<()> {
         .execute(&mut *tx)
         .await?;
     }
+    for (code, zh, en, town, kind) in VILLAGES {
+        sqlx::query(
+            "insert into villages (code, name_zh, name_en, town_id, kind, created_at) \
+             select $1, $2, $3, id, $4, $5 from towns where code = $6 on conflict (code) do nothing",
+        )
+        .bind(code)
+        .bind(zh)
+        .bind(en)
+        .bind(kind)
+        .bind(ts)
+        .bind(town)
+        .execute(&mut *tx)
+        .await?;
+    }
     sqlx::query(
-        "insert into enterprises (name, credit_code, town_id, created_at) \
-         select '临湖精细化工有限公司', '91340100MA2TEST01X', id, $1 from towns where code = 'XZ01' \
+        "insert into enterprises (name, credit_code, town_id, village_id, sector_id, employees, created_at) \
+         select '临湖精细化工有限公司', '91340100MA2NL0H014', t.id, v.id, s.id, 120, $1 \
+         from towns t, villages v, sectors s where t.code = 'XZ01' and v.code = 'XZ01-C01' and s.code = 'HG' \
          on conflict (credit_code) do nothing",
     )
     .bind(ts)
@@ -168,7 +191,7 @@ pub async fn seed_reference(db: &Db) -> anyhow::Result<()> {
 
 async fn seed_accounts(db: &Db) -> anyhow::Result<Vec<DemoAccount>> {
     let dept: i64 = sqlx::query_scalar("select id from departments where code = 'YJJ'").fetch_one(&db.pool).await?;
-    let ent: i64 = sqlx::query_scalar("select id from enterprises where credit_code = '91340100MA2TEST01X'")
+    let ent: i64 = sqlx::query_scalar("select id from enterprises where credit_code = '91340100MA2NL0H014'")
         .fetch_one(&db.pool)
         .await?;
     let plan: [(&str, &str, Role, Option<i64>, Option<i64>); 8] = [

@@ -37,3 +37,48 @@ pub async fn save_town(code: String, name_zh: String, name_en: String, kind: Str
     leptos_axum::redirect("/admin/organisation");
     Ok(())
 }
+
+#[server(endpoint = "save_village")]
+pub async fn save_village(
+    code: String,
+    name_zh: String,
+    name_en: String,
+    town: String,
+    kind: String,
+    active: Option<String>,
+) -> Result<(), AppError> {
+    use crate::accounts::{ssr::require, Permission};
+    let user = require(Permission::ManageWorkflowRules).await?;
+    let state = crate::state::app_state()?;
+    super::ssr::save_village(&state.db, user.id, &code, &name_zh, &name_en, &town, &kind, active.is_some()).await?;
+    leptos_axum::redirect("/admin/organisation#villages");
+    Ok(())
+}
+
+#[server(endpoint = "save_enterprise")]
+#[allow(clippy::too_many_arguments)]
+pub async fn save_enterprise(
+    credit_code: String,
+    name: String,
+    town: String,
+    village: Option<String>,
+    sector: Option<String>,
+    employees: String,
+    active: Option<String>,
+) -> Result<(), AppError> {
+    use crate::accounts::{ssr::require, Permission};
+    let user = require(Permission::ManageWorkflowRules).await?;
+    let state = crate::state::app_state()?;
+    let input = super::ssr::EnterpriseInput {
+        credit_code: &credit_code,
+        name: &name,
+        town: &town,
+        village: village.as_deref().unwrap_or_default(),
+        sector: sector.as_deref().unwrap_or_default(),
+        employees: &employees,
+        active: active.is_some(),
+    };
+    super::ssr::save_enterprise(&state.db, user.id, &input).await?;
+    leptos_axum::redirect("/admin/organisation#enterprises");
+    Ok(())
+}

@@ -1,6 +1,6 @@
-//! The admin's organisation page: departments and towns/streets.
-use super::api::{load_org, SaveDepartment, SaveTown};
-use super::{choice_name, Choice, OrgData, OrgDepartment, OrgTown};
+//! The admin's organisation page: departments, towns/streets, villages/communities and enterprises.
+use super::api::{load_org, SaveDepartment, SaveEnterprise, SaveTown, SaveVillage};
+use super::{choice_name, Choice, OrgData, OrgDepartment, OrgEnterprise, OrgTown, OrgVillage};
 use crate::i18n::*;
 use crate::ui::{ErrorPage, FieldErrors, FormError};
 use leptos::prelude::*;
@@ -129,20 +129,169 @@ fn TownForm(action: ServerAction<SaveTown>, #[prop(optional)] town: Option<OrgTo
     }
 }
 
+/// A `<select>` of choices; `optional` adds an empty first option with `empty` as its text.
+#[component]
+fn ChoiceSelect(
+    id: String,
+    name: &'static str,
+    choices: Vec<Choice>,
+    selected: String,
+    #[prop(optional)] empty: Option<String>,
+) -> impl IntoView {
+    let locale = use_i18n().get_locale_untracked();
+    view! {
+        <select id=id name=name>
+            {empty.map(|text| view! { <option value="">{text}</option> })}
+            {choices
+                .into_iter()
+                .map(|c| {
+                    let chosen = c.code == selected;
+                    view! { <option value=c.code.clone() selected=chosen>{choice_name(locale, &c)}</option> }
+                })
+                .collect_view()}
+        </select>
+    }
+}
+
+#[component]
+fn VillageForm(action: ServerAction<SaveVillage>, #[prop(optional)] village: Option<OrgVillage>, towns: Vec<Choice>) -> impl IntoView {
+    let i18n = use_i18n();
+    let is_new = village.is_none();
+    let v = village.unwrap_or(OrgVillage {
+        code: String::new(),
+        name_zh: String::new(),
+        name_en: String::new(),
+        town: String::new(),
+        kind: "village".into(),
+        active: true,
+        enterprises: 0,
+    });
+    let prefix = format!("village-{}", if is_new { "new" } else { v.code.as_str() });
+    let (town_for, kind_for, kind_id) = (format!("{prefix}-town"), format!("{prefix}-kind"), format!("{prefix}-kind"));
+    let community = v.kind == "community";
+    let (code, code_shown) = (v.code.clone(), v.code.clone());
+    view! {
+        <ActionForm action=action attr:class="org-row" attr:data-code=code>
+            <CodeAndNames prefix=prefix.clone() code=code_shown name_zh=v.name_zh.clone() name_en=v.name_en.clone() />
+            <label for=town_for>{t!(i18n, org_village_town)}</label>
+            <ChoiceSelect id=format!("{prefix}-town") name="town" choices=towns selected=v.town.clone() />
+            <label for=kind_for>{t!(i18n, org_kind)}</label>
+            <select id=kind_id name="kind">
+                <option value="village" selected=!community>{t!(i18n, org_kind_village)}</option>
+                <option value="community" selected=community>{t!(i18n, org_kind_community)}</option>
+            </select>
+            <ActiveBox prefix=prefix.clone() active=v.active />
+            {(!is_new).then(|| view! { <span class="hint">{t!(i18n, org_enterprises)} " " {v.enterprises}</span> })}
+            <button type="submit">{if is_new { t_string!(i18n, org_add) } else { t_string!(i18n, wf_save) }}</button>
+        </ActionForm>
+    }
+}
+
+/// What an enterprise's form offers to choose from.
+#[derive(Clone)]
+struct EnterpriseChoices {
+    towns: Vec<Choice>,
+    villages: Vec<Choice>,
+    sectors: Vec<Choice>,
+}
+
+#[component]
+fn EnterpriseForm(
+    action: ServerAction<SaveEnterprise>,
+    #[prop(optional)] enterprise: Option<OrgEnterprise>,
+    choices: EnterpriseChoices,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let is_new = enterprise.is_none();
+    let e = enterprise.unwrap_or(OrgEnterprise {
+        credit_code: String::new(),
+        name: String::new(),
+        town: None,
+        village: None,
+        sector: None,
+        employees: 0,
+        active: true,
+        users: 0,
+    });
+    let prefix = format!("ent-{}", if is_new { "new" } else { e.credit_code.as_str() });
+    let id = |f: &str| format!("{prefix}-{f}");
+    let (code_id, name_id, town_id, village_id, sector_id, emp_id) =
+        (id("code"), id("name"), id("town"), id("village"), id("sector"), id("employees"));
+    let (code, code_shown) = (e.credit_code.clone(), e.credit_code.clone());
+    view! {
+        <ActionForm action=action attr:class="org-row" attr:data-code=code>
+            {if is_new {
+                view! {
+                    <label for=code_id.clone()>{t!(i18n, org_credit_code)}</label>
+                    <input id=code_id.clone() name="credit_code" type="text" required minlength="18" maxlength="18" autocomplete="off" />
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <span class="org-code">{code_shown.clone()}</span>
+                    <input type="hidden" name="credit_code" value=code_shown />
+                }
+                    .into_any()
+            }}
+            <label for=name_id.clone()>{t!(i18n, org_enterprise_name)}</label>
+            <input id=name_id name="name" type="text" required maxlength="100" value=e.name.clone() />
+            <label for=town_id.clone()>{t!(i18n, org_village_town)}</label>
+            <ChoiceSelect id=town_id name="town" choices=choices.towns selected=e.town.clone().unwrap_or_default() />
+            <label for=village_id.clone()>{t!(i18n, org_enterprise_village)}</label>
+            <ChoiceSelect
+                id=village_id
+                name="village"
+                choices=choices.villages
+                selected=e.village.clone().unwrap_or_default()
+                empty=t_string!(i18n, org_none).to_string()
+            />
+            <label for=sector_id.clone()>{t!(i18n, org_sector)}</label>
+            <ChoiceSelect
+                id=sector_id
+                name="sector"
+                choices=choices.sectors
+                selected=e.sector.clone().unwrap_or_default()
+                empty=t_string!(i18n, org_none).to_string()
+            />
+            <label for=emp_id.clone()>{t!(i18n, org_employees)}</label>
+            <input id=emp_id name="employees" type="number" min="0" max="1000000" required value=e.employees.to_string() />
+            <ActiveBox prefix=prefix.clone() active=e.active />
+            {(!is_new).then(|| view! { <span class="hint">{t!(i18n, org_users)} " " {e.users}</span> })}
+            <button type="submit">{if is_new { t_string!(i18n, org_add) } else { t_string!(i18n, wf_save) }}</button>
+        </ActionForm>
+    }
+}
+
 #[component]
 pub fn OrgPage() -> impl IntoView {
     let i18n = use_i18n();
     let save_dept = ServerAction::<SaveDepartment>::new();
     let save_town = ServerAction::<SaveTown>::new();
-    let data = Resource::new(move || (save_dept.version().get(), save_town.version().get()), |_| load_org());
+    let save_village = ServerAction::<SaveVillage>::new();
+    let save_ent = ServerAction::<SaveEnterprise>::new();
+    let data = Resource::new(
+        move || (save_dept.version().get(), save_town.version().get(), save_village.version().get(), save_ent.version().get()),
+        |_| load_org(),
+    );
     let dept_err = Signal::derive(move || save_dept.value().get().and_then(|r| r.err()));
     let town_err = Signal::derive(move || save_town.value().get().and_then(|r| r.err()));
+    let village_err = Signal::derive(move || save_village.value().get().and_then(|r| r.err()));
+    let ent_err = Signal::derive(move || save_ent.value().get().and_then(|r| r.err()));
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(d) => {
                         let towns = town_choices(&d);
+                        let choices = EnterpriseChoices {
+                            towns: towns.clone(),
+                            villages: d
+                                .villages
+                                .iter()
+                                .map(|v| Choice { code: v.code.clone(), name_zh: v.name_zh.clone(), name_en: v.name_en.clone() })
+                                .collect(),
+                            sectors: d.sectors.clone(),
+                        };
                         view! {
                             <section class="page wide">
                                 <h1>{t!(i18n, org_title)}</h1>
@@ -181,6 +330,40 @@ pub fn OrgPage() -> impl IntoView {
                                 <h3>{t!(i18n, org_add_town)}</h3>
                                 <div id="town-new">
                                     <TownForm action=save_town />
+                                </div>
+                                <h2 id="villages">{t!(i18n, org_villages)}</h2>
+                                <div id="org-errors-village">
+                                    <FormError error=village_err />
+                                    {["code", "name_zh", "name_en", "town", "kind", "active"]
+                                        .map(|field| view! { <FieldErrors error=village_err field /> })
+                                        .collect_view()}
+                                </div>
+                                <div class="org-list" id="village-list">
+                                    {d.villages
+                                        .iter()
+                                        .map(|v| view! { <VillageForm action=save_village village=v.clone() towns=towns.clone() /> })
+                                        .collect_view()}
+                                </div>
+                                <h3>{t!(i18n, org_add_village)}</h3>
+                                <div id="village-new">
+                                    <VillageForm action=save_village towns=towns.clone() />
+                                </div>
+                                <h2 id="enterprises">{t!(i18n, org_enterprises)}</h2>
+                                <div id="org-errors-enterprise">
+                                    <FormError error=ent_err />
+                                    {["credit_code", "name", "town", "village", "sector", "employees", "active"]
+                                        .map(|field| view! { <FieldErrors error=ent_err field /> })
+                                        .collect_view()}
+                                </div>
+                                <div class="org-list" id="enterprise-list">
+                                    {d.enterprises
+                                        .iter()
+                                        .map(|e| view! { <EnterpriseForm action=save_ent enterprise=e.clone() choices=choices.clone() /> })
+                                        .collect_view()}
+                                </div>
+                                <h3>{t!(i18n, org_add_enterprise)}</h3>
+                                <div id="enterprise-new">
+                                    <EnterpriseForm action=save_ent choices=choices.clone() />
                                 </div>
                             </section>
                         }

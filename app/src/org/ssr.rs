@@ -31,7 +31,42 @@ pub async fn org(db: &Db) -> Result<OrgData, AppError> {
     )
     .fetch_all(&db.pool)
     .await?;
+    type V = (String, String, String, String, String, i64, i64);
+    let villages: Vec<V> = sqlx::query_as(
+        "select v.code, v.name_zh, v.name_en, t.code, v.kind, v.active, \
+         (select count(*) from enterprises e where e.village_id = v.id and e.active = 1) \
+         from villages v join towns t on t.id = v.town_id order by t.id, v.code",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    type E = (String, String, Option<String>, Option<String>, Option<String>, i64, i64, i64);
+    let enterprises: Vec<E> = sqlx::query_as(
+        "select e.credit_code, e.name, t.code, v.code, s.code, e.employees, e.active, \
+         (select count(*) from users u where u.enterprise_id = e.id and u.active = 1) \
+         from enterprises e left join towns t on t.id = e.town_id left join villages v on v.id = e.village_id \
+         left join sectors s on s.id = e.sector_id where e.credit_code is not null order by e.name, e.id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
     Ok(OrgData {
+        villages: villages
+            .into_iter()
+            .map(|v| OrgVillage { code: v.0, name_zh: v.1, name_en: v.2, town: v.3, kind: v.4, active: v.5 == 1, enterprises: v.6 })
+            .collect(),
+        enterprises: enterprises
+            .into_iter()
+            .map(|e| OrgEnterprise {
+                credit_code: e.0,
+                name: e.1,
+                town: e.2,
+                village: e.3,
+                sector: e.4,
+                employees: e.5,
+                active: e.6 == 1,
+                users: e.7,
+            })
+            .collect(),
+        sectors: all_choices(db, "sectors").await?,
         departments: deps
             .into_iter()
             .map(|d| OrgDepartment {
@@ -114,7 +149,7 @@ pub async fn save_department(
         }
     }
     done(errs)?;
-    let row = Row { table: "departments", code: &code, name_zh, name_en, extra: ("town_id", Extra::Town(town_id)), active };
+    let row = Row { table: "departments", code: &code, name_zh, name_en, extras: vec![("town_id", Extra::Id(town_id))], active };
     let details = json!({ "code": code, "name_zh": name_zh.trim(), "name_en": name_en.trim(), "town": town.trim(),
         "active": active, "new": existing.is_none() });
     write(db, user_id, existing, row, "department_saved", details).await
@@ -148,16 +183,166 @@ pub async fn save_town(
         }
     }
     done(errs)?;
-    let row = Row { table: "towns", code: &code, name_zh, name_en, extra: ("kind", Extra::Kind(kind)), active };
+    let row = Row { table: "towns", code: &code, name_zh, name_en, extras: vec![("kind", Extra::Text(kind))], active };
     let details = json!({ "code": code, "name_zh": name_zh.trim(), "name_en": name_en.trim(), "kind": kind,
         "active": active, "new": existing.is_none() });
     write(db, user_id, existing, row, "town_saved", details).await
 }
 
-/// The one column a department or town has beyond its code, names and active flag.
+/// Add a village/community or change an existing one (by code).
+#[allow(clippy::too_many_arguments)]
+pub async fn save_village(
+    db: &Db,
+    user_id: i64,
+    code: &str,
+    name_zh: &str,
+    name_en: &str,
+    town: &str,
+    kind: &str,
+    active: bool,
+) -> Result<(), AppError> {
+    let code = code.trim().to_uppercase();
+    let mut errs = Vec::new();
+    check_names(&mut errs, &code, name_zh, name_en);
+    if !["village", "community"].contains(&kind) {
+        errs.push(FieldError { field: "kind".into(), code: "required".into() });
+    }
+    let town_id: Option<i64> =
+        sqlx::query_scalar("select id from towns where code = $1").bind(town.trim()).fetch_optional(&db.pool).await?;
+    if town_id.is_none() {
+        errs.push(FieldError { field: "town".into(), code: "town_unknown".into() });
+    }
+    let existing: Option<i64> =
+        sqlx::query_scalar("select id from villages where code = $1").bind(&code).fetch_optional(&db.pool).await?;
+    if let Some(id) = existing {
+        let in_use: i64 = sqlx::query_scalar("select count(*) from enterprises where village_id = $1 and active = 1")
+            .bind(id)
+            .fetch_one(&db.pool)
+            .await?;
+        if in_use > 0 && !active {
+            errs.push(FieldError { field: "active".into(), code: "village_has_enterprises".into() });
+        }
+        // Its enterprises are placed in its town too: moving it would contradict them.
+        let moved: i64 = sqlx::query_scalar(
+            "select count(*) from enterprises e join villages v on v.id = e.village_id where v.id = $1 and e.town_id <> $2",
+        )
+        .bind(id)
+        .bind(town_id.unwrap_or_default())
+        .fetch_one(&db.pool)
+        .await?;
+        if moved > 0 {
+            errs.push(FieldError { field: "town".into(), code: "village_has_enterprises".into() });
+        }
+    }
+    done(errs)?;
+    let extras = vec![("town_id", Extra::Id(town_id)), ("kind", Extra::Text(kind))];
+    let row = Row { table: "villages", code: &code, name_zh, name_en, extras, active };
+    let details = json!({ "code": code, "name_zh": name_zh.trim(), "name_en": name_en.trim(), "town": town.trim(),
+        "kind": kind, "active": active, "new": existing.is_none() });
+    write(db, user_id, existing, row, "village_saved", details).await
+}
+
+/// What an enterprise's form carries.
+pub struct EnterpriseInput<'a> {
+    pub credit_code: &'a str,
+    pub name: &'a str,
+    pub town: &'a str,
+    pub village: &'a str,
+    pub sector: &'a str,
+    pub employees: &'a str,
+    pub active: bool,
+}
+
+/// Add an enterprise or change an existing one (by its unified social credit code, fixed once
+/// created). Its village/community, if given, must lie in its town/street.
+pub async fn save_enterprise(db: &Db, user_id: i64, e: &EnterpriseInput<'_>) -> Result<(), AppError> {
+    let credit_code = e.credit_code.trim().to_uppercase();
+    let mut errs = Vec::new();
+    let existing: Option<i64> =
+        sqlx::query_scalar("select id from enterprises where credit_code = $1").bind(&credit_code).fetch_optional(&db.pool).await?;
+    if existing.is_none() && !super::valid_credit_code(&credit_code) {
+        errs.push(FieldError { field: "credit_code".into(), code: "credit_code_invalid".into() });
+    }
+    crate::base::validate::check_text(&mut errs, "name", e.name, 2, 100);
+    let town_id: Option<i64> =
+        sqlx::query_scalar("select id from towns where code = $1").bind(e.town.trim()).fetch_optional(&db.pool).await?;
+    if town_id.is_none() {
+        errs.push(FieldError { field: "town".into(), code: "town_unknown".into() });
+    }
+    let village_id: Option<i64> = if e.village.trim().is_empty() {
+        None
+    } else {
+        let v: Option<(i64, i64)> = sqlx::query_as("select id, town_id from villages where code = $1")
+            .bind(e.village.trim())
+            .fetch_optional(&db.pool)
+            .await?;
+        match v {
+            None => errs.push(FieldError { field: "village".into(), code: "village_unknown".into() }),
+            Some((_, vt)) if Some(vt) != town_id && town_id.is_some() => {
+                errs.push(FieldError { field: "village".into(), code: "village_not_in_town".into() })
+            }
+            _ => {}
+        }
+        v.map(|v| v.0)
+    };
+    let sector_id: Option<i64> = if e.sector.trim().is_empty() {
+        None
+    } else {
+        let s = sqlx::query_scalar("select id from sectors where code = $1").bind(e.sector.trim()).fetch_optional(&db.pool).await?;
+        if s.is_none() {
+            errs.push(FieldError { field: "sector".into(), code: "sector_unknown".into() });
+        }
+        s
+    };
+    let employees = match e.employees.trim().parse::<i64>() {
+        Ok(n) if (0..=super::EMPLOYEES_MAX).contains(&n) => n,
+        _ => {
+            errs.push(FieldError { field: "employees".into(), code: "employees_range".into() });
+            0
+        }
+    };
+    if let (Some(id), false) = (existing, e.active) {
+        let users: i64 = sqlx::query_scalar("select count(*) from users where enterprise_id = $1 and active = 1")
+            .bind(id)
+            .fetch_one(&db.pool)
+            .await?;
+        if users > 0 {
+            errs.push(FieldError { field: "active".into(), code: "enterprise_has_users".into() });
+        }
+    }
+    done(errs)?;
+    let ts = now();
+    let sql = match existing {
+        Some(_) => "update enterprises set name = $1, town_id = $2, village_id = $3, sector_id = $4, employees = $5, \
+                    active = $6 where id = $7",
+        None => "insert into enterprises (name, town_id, village_id, sector_id, employees, active, credit_code, created_at) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8)",
+    };
+    let q = sqlx::query(sql)
+        .bind(e.name.trim())
+        .bind(town_id)
+        .bind(village_id)
+        .bind(sector_id)
+        .bind(employees)
+        .bind(i64::from(e.active));
+    let q = match existing {
+        Some(id) => q.bind(id),
+        None => q.bind(&credit_code).bind(ts),
+    };
+    let details = json!({ "credit_code": credit_code, "name": e.name.trim(), "town": e.town.trim(), "village": e.village.trim(),
+        "sector": e.sector.trim(), "employees": employees, "active": e.active, "new": existing.is_none() });
+    let mut tx = db.begin().await?;
+    q.execute(&mut *tx).await?;
+    let entry = Entry { user_id: Some(user_id), action: "enterprise_saved", report_id: None, reason: None, details: details.to_string() };
+    audit::append(db, &mut tx, entry, ts).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A column a department, town or village has beyond its code, names and active flag.
 enum Extra<'a> {
-    Town(Option<i64>),
-    Kind(&'a str),
+    Id(Option<i64>),
+    Text(&'a str),
 }
 
 struct Row<'a> {
@@ -165,7 +350,7 @@ struct Row<'a> {
     code: &'a str,
     name_zh: &'a str,
     name_en: &'a str,
-    extra: (&'static str, Extra<'a>),
+    extras: Vec<(&'static str, Extra<'a>)>,
     active: bool,
 }
 
@@ -178,17 +363,29 @@ async fn write(
     action: &'static str,
     details: serde_json::Value,
 ) -> Result<(), AppError> {
-    let (table, col) = (row.table, row.extra.0);
+    let table = row.table;
     let ts = now();
+    // $1, $2 the names, then one parameter per extra column, the active flag, and the id (update)
+    // or the code and creation time (insert).
+    let n = row.extras.len();
+    let cols: Vec<&str> = row.extras.iter().map(|e| e.0).collect();
     let sql = match existing {
-        Some(_) => format!("update {table} set name_zh = $1, name_en = $2, {col} = $3, active = $4 where id = $5"),
-        None => format!("insert into {table} (name_zh, name_en, {col}, active, code, created_at) values ($1, $2, $3, $4, $5, $6)"),
+        Some(_) => {
+            let sets: Vec<String> = cols.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 3)).collect();
+            format!("update {table} set name_zh = $1, name_en = $2, {}, active = ${} where id = ${}", sets.join(", "), n + 3, n + 4)
+        }
+        None => {
+            let params: Vec<String> = (1..n + 6).map(|i| format!("${i}")).collect();
+            format!("insert into {table} (name_zh, name_en, {}, active, code, created_at) values ({})", cols.join(", "), params.join(", "))
+        }
     };
-    let q = sqlx::query(&sql).bind(row.name_zh.trim()).bind(row.name_en.trim());
-    let q = match row.extra.1 {
-        Extra::Town(t) => q.bind(t),
-        Extra::Kind(k) => q.bind(k),
-    };
+    let mut q = sqlx::query(&sql).bind(row.name_zh.trim()).bind(row.name_en.trim());
+    for (_, extra) in row.extras {
+        q = match extra {
+            Extra::Id(id) => q.bind(id),
+            Extra::Text(text) => q.bind(text),
+        };
+    }
     let q = q.bind(i64::from(row.active));
     let q = match existing {
         Some(id) => q.bind(id),

@@ -86,6 +86,8 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/org_data", Access::Roles(ADMIN), vec![]),
         ("/api/save_department", Access::Roles(ADMIN), vec![("code", "x"), ("name_zh", ""), ("name_en", "")]),
         ("/api/save_town", Access::Roles(ADMIN), vec![("code", "x"), ("name_zh", ""), ("name_en", ""), ("kind", "nope")]),
+        ("/api/save_village", Access::Roles(ADMIN), vec![("code", "x"), ("name_zh", ""), ("name_en", ""), ("town", ""), ("kind", "nope")]),
+        ("/api/save_enterprise", Access::Roles(ADMIN), vec![("credit_code", "x"), ("name", ""), ("town", ""), ("employees", "-1")]),
         ("/api/withdraw_report", Access::CaseGrant, vec![("confirm", "yes")]),
         ("/api/file_objection", Access::CaseGrant, vec![("objection", "matrix objection text")]),
         (

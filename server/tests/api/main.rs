@@ -7,6 +7,7 @@ mod cli;
 mod durability;
 mod hardening;
 mod load;
+mod org;
 mod reports;
 mod schema;
 mod workflow;
