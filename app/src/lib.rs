@@ -14,6 +14,7 @@ pub mod layout;
 pub mod org;
 pub mod portal;
 pub mod public_routes;
+pub mod quiz;
 pub mod reports;
 pub mod rewards;
 pub mod staff_routes;

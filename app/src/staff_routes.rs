@@ -20,6 +20,17 @@ impl LazyRoute for Account {
     }
 }
 
+pub struct QuestionBank;
+#[lazy_route]
+impl LazyRoute for QuestionBank {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::quiz::pages::QuestionBankPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
 pub struct Staff;
 #[lazy_route]
 impl LazyRoute for Staff {

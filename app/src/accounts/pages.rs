@@ -208,6 +208,9 @@ pub fn StaffPage() -> impl IntoView {
                                             <li><a href="/admin/calendar">{t!(i18n, wf_calendar_title)}</a></li>
                                         })}
                                     {role
+                                        .allows(super::Permission::ManageQuestions)
+                                        .then(|| view! { <li><a href="/staff/questions">{t!(i18n, qb_title)}</a></li> })}
+                                    {role
                                         .allows(super::Permission::ReadAuditLog)
                                         .then(|| view! { <li><a href="/admin/audit">{t!(i18n, wf_audit_title)}</a></li> })}
                                 </ul>

@@ -37,6 +37,8 @@ pub enum Permission {
     ManageWorkflowRules,
     /// Browse the audit log and check its chain.
     ReadAuditLog,
+    /// Keep the quiz question bank.
+    ManageQuestions,
 }
 
 impl Role {
@@ -80,6 +82,7 @@ impl Role {
             TriageReports => self == Role::IntakeOfficer,
             RevealIdentity => matches!(self, Role::IntakeOfficer | Role::RewardOfficer),
             ManageWorkflowRules | ReadAuditLog => self == Role::Admin,
+            ManageQuestions => self == Role::TrainingAdmin,
         }
     }
 }
@@ -155,6 +158,10 @@ mod tests {
             (Role::IntakeOfficer, ManageWorkflowRules, false),
             (Role::Admin, ReadAuditLog, true),
             (Role::IntakeOfficer, ReadAuditLog, false),
+            (Role::TrainingAdmin, ManageQuestions, true),
+            (Role::Admin, ManageQuestions, false),
+            (Role::EnterpriseManager, ManageQuestions, false),
+            (Role::Employee, ManageQuestions, false),
         ];
         for (role, perm, expected) in cases {
             assert_eq!(role.allows(perm), expected, "{role} {perm:?}");

@@ -31,6 +31,7 @@ const READERS: &[Role] = &[Role::IntakeOfficer, Role::RewardOfficer, Role::Depar
 const INTAKE: &[Role] = &[Role::IntakeOfficer];
 const REVEALERS: &[Role] = &[Role::IntakeOfficer, Role::RewardOfficer];
 const ADMIN: &[Role] = &[Role::Admin];
+const TRAINING: &[Role] = &[Role::TrainingAdmin];
 /// Every role there is (`Role::ALL` is generated with the enum, so a new role is in the matrix).
 const EVERY_ROLE: &[Role] = &Role::ALL;
 
@@ -86,6 +87,9 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/org_data", Access::Roles(ADMIN), vec![]),
         ("/api/save_department", Access::Roles(ADMIN), vec![("code", "x"), ("name_zh", ""), ("name_en", "")]),
         ("/api/save_town", Access::Roles(ADMIN), vec![("code", "x"), ("name_zh", ""), ("name_en", ""), ("kind", "nope")]),
+        ("/api/question_bank", Access::Roles(TRAINING), vec![]),
+        ("/api/save_question", Access::Roles(TRAINING), vec![("kind", "essay"), ("stem", ""), ("answer", ""), ("difficulty", "9")]),
+        ("/api/question_history", Access::Roles(TRAINING), vec![("id", "999999")]),
         ("/api/save_village", Access::Roles(ADMIN), vec![("code", "x"), ("name_zh", ""), ("name_en", ""), ("town", ""), ("kind", "nope")]),
         ("/api/save_enterprise", Access::Roles(ADMIN), vec![("credit_code", "x"), ("name", ""), ("town", ""), ("employees", "-1")]),
         ("/api/withdraw_report", Access::CaseGrant, vec![("confirm", "yes")]),

@@ -8,6 +8,7 @@ mod durability;
 mod hardening;
 mod load;
 mod org;
+mod quiz;
 mod reports;
 mod schema;
 mod workflow;

@@ -1,0 +1,60 @@
+import { test, expect, zh, waitForHydration } from "./fixtures";
+import { Browser, Page } from "@playwright/test";
+
+const trainer = {
+  username: process.env.SW_E2E_TRAINER ?? "e2e.trainer",
+  password: process.env.SW_E2E_TRAINER_PASSWORD ?? "",
+};
+
+async function signIn(browser: Browser, baseURL: string, js: boolean): Promise<Page> {
+  const ctx = await browser.newContext({ baseURL, javaScriptEnabled: js, locale: "zh-CN" });
+  const page = await ctx.newPage();
+  await page.goto("/login");
+  if (js) await waitForHydration(page);
+  await page.fill("#username", trainer.username);
+  await page.fill("#password", trainer.password);
+  await page.click("button[type=submit]");
+  await expect(page).toHaveURL(/\/staff$/);
+  return page;
+}
+
+test("the training administrator keeps the question bank", async ({ browser, baseURL, jsEnabled }) => {
+  const page = await signIn(browser, baseURL!, jsEnabled);
+  await page.click('a[href="/staff/questions"]');
+  await expect(page).toHaveURL(/\/staff\/questions$/);
+  if (jsEnabled) await waitForHydration(page);
+  const stem = jsEnabled ? "动火作业前必须办理什么手续？（JS）" : "动火作业前必须办理什么手续？";
+  // A multiple-choice question with one answer is refused with the reason.
+  await page.selectOption("#q-new-kind", "multiple");
+  await page.fill("#q-new-stem", stem);
+  await page.fill("#q-new-options", "动火作业许可证\n口头报告班长\n无需手续");
+  await page.fill("#q-new-answer", "A");
+  await page.check("#q-new-tag-WHP");
+  await page.click("#q-new-kind ~ button[type=submit]");
+  await expect(page.locator("#answer-errors")).toHaveText(zh.err_answer_two_options);
+  // As a single-choice question it is stored.
+  await page.goto("/staff/questions");
+  if (jsEnabled) await waitForHydration(page);
+  await page.selectOption("#q-new-kind", "single");
+  await page.fill("#q-new-stem", stem);
+  await page.fill("#q-new-options", "动火作业许可证\n口头报告班长\n无需手续");
+  await page.fill("#q-new-answer", "a");
+  await page.fill("#q-new-explanation", "动火作业实行作业许可管理。");
+  await page.check("#q-new-tag-WHP");
+  await page.click("#q-new-kind ~ button[type=submit]");
+  const item = page.locator("#question-list li.question", { hasText: stem });
+  await expect(item).toBeVisible();
+  // Found by a word of its stem; edited, which makes version 2 with a history.
+  await page.goto("/staff/questions?q=" + encodeURIComponent("动火"));
+  if (jsEnabled) await waitForHydration(page);
+  await expect(page.locator("#question-list li.question").filter({ hasNotText: "动火" })).toHaveCount(0);
+  const row = page.locator("#question-list li.question", { hasText: stem });
+  await row.locator("summary").first().click();
+  const id = await row.getAttribute("data-id");
+  await page.fill(`#q-${id}-explanation`, "动火作业实行作业许可管理（修订）。");
+  await page.click(`#q-${id}-kind ~ button[type=submit]`);
+  await expect(page.locator(`#question-list li.question[data-id="${id}"] summary .hint`)).toContainText("v2");
+  await page.goto(`/staff/questions?history=${id}`);
+  if (jsEnabled) await waitForHydration(page);
+  await expect(page.locator("#question-history tbody tr")).toHaveCount(2);
+});
