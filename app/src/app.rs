@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/lookup") view={Lazy::<public_routes::PublicLookup>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/lookup/case") view={Lazy::<public_routes::PublicCase>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/quiz") view={Lazy::<public_routes::PublicQuizInfo>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/quiz/practice") view={Lazy::<public_routes::PublicQuizPractice>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/training") view={Lazy::<public_routes::PublicTrainingInfo>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/login") view={Lazy::<public_routes::PublicLogin>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/account") view={Lazy::<staff_routes::Account>::new()} ssr=SsrMode::Async />

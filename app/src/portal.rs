@@ -46,6 +46,7 @@ pub fn QuizInfoPage() -> impl IntoView {
                 <li>{t!(i18n, quiz_practice)}</li>
                 <li>{t!(i18n, quiz_contest)}</li>
             </ul>
+            <p><a id="quiz-practice-start" class="button" href="/quiz/practice">{t!(i18n, qp_start)}</a></p>
         </article>
     }
 }

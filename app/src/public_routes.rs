@@ -81,6 +81,18 @@ impl LazyRoute for PublicCase {
     }
 }
 
+/// Practice questions (no account).
+pub struct PublicQuizPractice;
+#[lazy_route]
+impl LazyRoute for PublicQuizPractice {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::quiz::practice::PracticePage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
 /// The quiz page.
 pub struct PublicQuizInfo;
 #[lazy_route]

@@ -58,3 +58,33 @@ test("the training administrator keeps the question bank", async ({ browser, bas
   if (jsEnabled) await waitForHydration(page);
   await expect(page.locator("#question-history tbody tr")).toHaveCount(2);
 });
+
+test("anyone practises: a question, then the answer and its explanation", async ({ page, jsEnabled, checkA11y }) => {
+  await page.goto("/quiz");
+  if (jsEnabled) await waitForHydration(page);
+  await page.click("#quiz-practice-start");
+  await expect(page).toHaveURL(/\/quiz\/practice$/);
+  if (jsEnabled) await waitForHydration(page);
+  await expect(page.locator("#practice-stem")).toBeVisible();
+  await checkA11y();
+  // One sector with one demo question: the right answer.
+  await page.selectOption("#practice-tag", "GM");
+  await page.click("#practice-sector button[type=submit]");
+  await expect(page.locator("#practice-stem")).toHaveText("我国安全生产工作坚持的方针是什么？");
+  if (jsEnabled) await waitForHydration(page);
+  await page.check("#pick-A");
+  await page.click("#practice-form button[type=submit]");
+  await expect(page.locator("#practice-verdict")).toHaveText(zh.qp_correct);
+  await expect(page.locator("#practice-answer")).toContainText("安全第一、预防为主、综合治理");
+  // A wrong answer shows the right one and why.
+  await page.goto("/quiz/practice?tag=DLJT");
+  if (jsEnabled) await waitForHydration(page);
+  await page.check("#pick-false");
+  await page.click("#practice-form button[type=submit]");
+  await expect(page.locator("#practice-verdict")).toHaveText(zh.qp_wrong);
+  await expect(page.locator("#practice-answer")).toContainText(zh.qp_true);
+  await expect(page.locator("#practice-explanation")).toContainText("紧急避险");
+  await page.click("#practice-next");
+  await expect(page).toHaveURL(/\/quiz\/practice\?tag=DLJT$/);
+  await expect(page.locator("#practice-form")).toBeVisible();
+});

@@ -101,7 +101,57 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<Option<Vec<DemoAccount>>> {
         return Ok(None);
     }
     seed_reference(db).await?;
-    seed_accounts(db).await.map(Some)
+    let accounts = seed_accounts(db).await?;
+    seed_questions(db).await?;
+    Ok(Some(accounts))
+}
+
+/// A few practice questions (sector, kind, stem, options, answer, explanation, source), stored as
+/// the demo training administrator's.
+const QUESTIONS: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
+    ("GM", "single", "我国安全生产工作坚持的方针是什么？",
+     "安全第一、预防为主、综合治理\n效益优先、兼顾安全\n先生产、后整改\n谁发现、谁负责", "A",
+     "安全生产工作坚持安全第一、预防为主、综合治理的方针。", "《中华人民共和国安全生产法》第三条"),
+    ("FC", "single", "有限空间作业应当遵循的原则是？",
+     "先通风、再检测、后作业\n先作业、再检测、后通风\n先检测、再作业、后通风\n无需检测，直接作业", "A",
+     "有限空间内可能存在缺氧、有毒或可燃气体，必须先通风、再检测，合格后方可作业。", "《工贸企业有限空间作业安全规定》"),
+    ("WHP", "true_false", "危险化学品仓库内可以使用普通（非防爆）照明灯具。", "", "false",
+     "爆炸危险环境应使用防爆型电气设备，普通灯具可能成为点火源。", "《爆炸危险环境电力装置设计规范》GB 50058"),
+    ("RQ", "fill", "发现室内燃气泄漏，应先关闭燃气阀门并______，切勿开关电器或使用明火。", "", "开窗通风|通风",
+     "开关电器会产生电火花，可能引爆泄漏的燃气。", ""),
+    ("JZ", "multiple", "高处作业人员应当正确佩戴和使用的防护用品有哪些？",
+     "安全帽\n安全带\n防滑鞋\n耳机", "ABC",
+     "高处作业须戴安全帽、系安全带、穿防滑鞋；耳机会影响听取警示。", "《建筑施工高处作业安全技术规范》JGJ 80"),
+    ("DLJT", "true_false", "从业人员发现直接危及人身安全的紧急情况时，有权停止作业或者在采取可能的应急措施后撤离作业场所。", "", "true",
+     "这是法律赋予从业人员的紧急避险权。", "《中华人民共和国安全生产法》第五十五条"),
+];
+
+async fn seed_questions(db: &Db) -> anyhow::Result<()> {
+    let have: i64 = sqlx::query_scalar("select count(*) from quiz_questions").fetch_one(&db.pool).await?;
+    if have > 0 {
+        return Ok(());
+    }
+    let author: Option<i64> = sqlx::query_scalar("select id from users where role = 'training_admin' and is_demo = 1 order by id limit 1")
+        .fetch_optional(&db.pool)
+        .await?;
+    let author = author.context("the demo training administrator")?;
+    let tags = app::quiz::ssr::known_tags(db).await.map_err(|e| anyhow::anyhow!("sectors: {e}"))?;
+    for (sector, kind, stem, options, answer, explanation, source) in QUESTIONS {
+        let draft = app::quiz::QuestionDraft {
+            kind: kind.to_string(),
+            stem: stem.to_string(),
+            options: options.to_string(),
+            answer: answer.to_string(),
+            explanation: explanation.to_string(),
+            tags: vec![sector.to_string()],
+            difficulty: "1".into(),
+            source: source.to_string(),
+            active: true,
+        };
+        let valid = app::quiz::validate_question(&draft, &tags).map_err(|e| anyhow::anyhow!("demo question {stem}: {:?}", e.0))?;
+        app::quiz::ssr::save_question(db, author, None, &valid).await.map_err(|e| anyhow::anyhow!("demo question: {e}"))?;
+    }
+    Ok(())
 }
 
 /// Departments, towns/streets and the demo enterprise (idempotent).

@@ -1,5 +1,5 @@
 //! Server functions of the question bank (training administrator only).
-use super::{BankFilter, BankPage, QuestionVersion};
+use super::{BankFilter, BankPage, PracticeData, PracticeResult, QuestionVersion};
 use crate::base::errors::AppError;
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -58,4 +58,21 @@ pub async fn question_history(id: i64) -> Result<Vec<QuestionVersion>, AppError>
     require(Permission::ManageQuestions).await?;
     let state = crate::state::app_state()?;
     super::ssr::history(&state.db, id).await
+}
+
+/// Practice (练习): anyone, no account. A random question without its answer.
+#[server(endpoint = "practice_question")]
+pub async fn practice_question(tag: String) -> Result<PracticeData, AppError> {
+    let state = crate::state::app_state()?;
+    super::ssr::practice(&state.db, &tag).await
+}
+
+/// Practice feedback for the version shown: right or not, the answer and the explanation.
+#[server(endpoint = "practice_check")]
+pub async fn practice_check(id: i64, version: i64, #[server(default)] picks: Vec<String>) -> Result<PracticeResult, AppError> {
+    let state = crate::state::app_state()?;
+    if picks.len() > super::OPTIONS_MAX || picks.iter().any(|p| p.chars().count() > super::OPTION_MAX) {
+        return Err(AppError::field("pick", "too_long"));
+    }
+    super::ssr::practice_check(&state.db, id, version, &picks).await
 }

@@ -6,6 +6,7 @@
 //! functions in `api`, the bank page in `pages`.
 pub mod api;
 pub mod pages;
+pub mod practice;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
@@ -237,6 +238,55 @@ pub struct QuestionVersion {
     pub at: i64,
 }
 
+/// A question as practice shows it: no answer, no explanation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PracticeQuestion {
+    pub id: i64,
+    pub version: i64,
+    pub kind: Kind,
+    pub stem: String,
+    pub options: Vec<String>,
+}
+
+/// The practice page: the sectors to choose from and a question drawn at random (None when the
+/// bank has no active question for the sector).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PracticeData {
+    pub sectors: Vec<crate::org::Choice>,
+    pub question: Option<PracticeQuestion>,
+}
+
+/// Practice feedback: right or not, the right answer and the explanation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PracticeResult {
+    pub question: PracticeQuestion,
+    pub correct: bool,
+    /// As stored: letters, "true"/"false", or the accepted fill-in answers separated by "|".
+    pub answer: String,
+    pub explanation: String,
+    pub source: String,
+}
+
+/// Whether `given` (the letters picked, "true"/"false", or the text typed) answers a question of
+/// `kind` whose stored answer is `answer`. Letters in any order and case; a fill-in answer matches
+/// any accepted one, ignoring surrounding spaces and ASCII case.
+pub fn is_correct(kind: Kind, answer: &str, given: &[String]) -> bool {
+    match kind {
+        Kind::Single | Kind::Multiple => {
+            let mut letters: Vec<char> =
+                given.iter().flat_map(|g| g.trim().chars()).filter(|c| c.is_ascii_alphabetic()).map(|c| c.to_ascii_uppercase()).collect();
+            letters.sort_unstable();
+            letters.dedup();
+            !letters.is_empty() && letters.into_iter().collect::<String>() == answer
+        }
+        Kind::TrueFalse => given.len() == 1 && given[0].trim() == answer,
+        Kind::Fill => {
+            let typed = given.first().map(|g| g.trim().to_ascii_lowercase()).unwrap_or_default();
+            !typed.is_empty() && answer.split('|').any(|a| a.trim().to_ascii_lowercase() == typed)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,6 +342,29 @@ mod tests {
         assert_eq!(errors(validate_question(&bad, &tags)), ["stem=too_short", "tags=sector_unknown", "difficulty=required"]);
         let untagged = QuestionDraft { tags: vec![], ..draft("true_false", "", "true") };
         assert_eq!(errors(validate_question(&untagged, &tags)), ["tags=required"]);
+    }
+
+    #[test]
+    fn answers_are_checked_as_a_table() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let table = [
+            (Kind::Single, "B", s(&["b"]), true),
+            (Kind::Single, "B", s(&["A"]), false),
+            (Kind::Single, "B", s(&[]), false),
+            (Kind::Multiple, "AC", s(&["C", "a"]), true),
+            (Kind::Multiple, "AC", s(&["A"]), false),
+            (Kind::Multiple, "AC", s(&["A", "B", "C"]), false),
+            (Kind::TrueFalse, "false", s(&["false"]), true),
+            (Kind::TrueFalse, "false", s(&["true"]), false),
+            (Kind::TrueFalse, "false", s(&["false", "true"]), false),
+            (Kind::Fill, "119|一一九", s(&[" 一一九 "]), true),
+            (Kind::Fill, "CO|一氧化碳", s(&["co"]), true),
+            (Kind::Fill, "119|一一九", s(&["110"]), false),
+            (Kind::Fill, "119|一一九", s(&[" "]), false),
+        ];
+        for (kind, answer, given, want) in table {
+            assert_eq!(is_correct(kind, answer, &given), want, "{kind:?} {answer} {given:?}");
+        }
     }
 
     #[test]

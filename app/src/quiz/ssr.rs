@@ -173,6 +173,51 @@ pub async fn history(db: &Db, id: i64) -> Result<Vec<QuestionVersion>, AppError>
         .collect())
 }
 
+type PracticeRow = (i64, i64, String, String, String);
+
+fn practice_question(r: PracticeRow) -> Result<PracticeQuestion, AppError> {
+    Ok(PracticeQuestion {
+        id: r.0,
+        version: r.1,
+        kind: Kind::parse(&r.2).ok_or_else(|| AppError::internal("question kind", &r.2))?,
+        stem: r.3,
+        options: serde_json::from_str(&r.4).map_err(|e| AppError::internal("question options", e))?,
+    })
+}
+
+/// A random active question (of the sector `tag`, if one is given) without its answer, and the
+/// sectors to choose from.
+pub async fn practice(db: &Db, tag: &str) -> Result<PracticeData, AppError> {
+    let sectors = crate::org::ssr::sectors(db).await?;
+    let tag = tag.trim();
+    let pattern = if sectors.iter().any(|s| s.code == tag) { format!("%,{tag},%") } else { "%".to_string() };
+    let row: Option<PracticeRow> = sqlx::query_as(
+        "select q.id, v.version, v.kind, v.stem, v.options from quiz_questions q \
+         join quiz_question_versions v on v.question_id = q.id and v.version = q.current_version \
+         where q.active = 1 and v.tags like $1 order by random() limit 1",
+    )
+    .bind(pattern)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(PracticeData { sectors, question: row.map(practice_question).transpose()? })
+}
+
+/// Check a practice answer against the version that was shown (an edit in between does not
+/// change what the question meant). 404 for an unknown or retired question.
+pub async fn practice_check(db: &Db, id: i64, version: i64, given: &[String]) -> Result<PracticeResult, AppError> {
+    let row: Option<(i64, i64, String, String, String, String, String, String)> = sqlx::query_as(
+        "select q.id, v.version, v.kind, v.stem, v.options, v.answer, v.explanation, v.source from quiz_questions q \
+         join quiz_question_versions v on v.question_id = q.id where q.id = $1 and v.version = $2 and q.active = 1",
+    )
+    .bind(id)
+    .bind(version)
+    .fetch_optional(&db.pool)
+    .await?;
+    let (id, version, kind, stem, options, answer, explanation, source) = row.ok_or(AppError::NotFound)?;
+    let question = practice_question((id, version, kind, stem, options))?;
+    Ok(PracticeResult { correct: is_correct(question.kind, &answer, given), question, answer, explanation, source })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

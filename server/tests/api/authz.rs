@@ -88,6 +88,8 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/save_department", Access::Roles(ADMIN), vec![("code", "x"), ("name_zh", ""), ("name_en", "")]),
         ("/api/save_town", Access::Roles(ADMIN), vec![("code", "x"), ("name_zh", ""), ("name_en", ""), ("kind", "nope")]),
         ("/api/question_bank", Access::Roles(TRAINING), vec![]),
+        ("/api/practice_question", Access::Public, vec![("tag", "")]),
+        ("/api/practice_check", Access::Public, vec![("id", "999999"), ("version", "1")]),
         ("/api/save_question", Access::Roles(TRAINING), vec![("kind", "essay"), ("stem", ""), ("answer", ""), ("difficulty", "9")]),
         ("/api/question_history", Access::Roles(TRAINING), vec![("id", "999999")]),
         ("/api/save_village", Access::Roles(ADMIN), vec![("code", "x"), ("name_zh", ""), ("name_en", ""), ("town", ""), ("kind", "nope")]),

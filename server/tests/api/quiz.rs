@@ -80,3 +80,50 @@ async fn question_bank_versions_and_filters(backend: Backend) {
     assert!(app::base::audit::verify(&db).await.expect("verify").is_ok());
 }
 both_backends!(question_bank_versions_and_filters);
+
+async fn practice_without_an_account(backend: Backend) {
+    let app = spawn(backend).await;
+    app.create_user("p.trainer", Role::TrainingAdmin, "trainer password 1").await;
+    let trainer = app.login("p.trainer", "trainer password 1").await;
+    let fill = [("kind", "fill"), ("stem", "火警电话是多少？"), ("answer", "119|一一九"), ("explanation", "牢记火警电话。"), ("tags[RQ]", "RQ"), ("difficulty", "1"), ("active", "1")];
+    assert!(app.call(&trainer, "save_question", &fill).await.status().is_success());
+    let retired = [("kind", "true_false"), ("stem", "燃气泄漏时可以开灯查看。"), ("answer", "false"), ("tags[RQ]", "RQ"), ("difficulty", "1")];
+    assert!(app.call(&trainer, "save_question", &retired).await.status().is_success());
+    let anyone = crate::helpers::new_client();
+    // Only active questions are drawn, and never with their answer or explanation.
+    let mut fill_id = 0;
+    for _ in 0..5 {
+        let v: Value = app.call(&anyone, "practice_question", &[("tag", "RQ")]).await.json().await.expect("practice");
+        let q = &v["question"];
+        assert_eq!(q["stem"], "火警电话是多少？", "the retired question is never drawn: {v}");
+        assert!(q.get("answer").is_none() && q.get("explanation").is_none(), "no answer before answering: {v}");
+        fill_id = q["id"].as_i64().expect("id");
+    }
+    let none: Value = app.call(&anyone, "practice_question", &[("tag", "KS")]).await.json().await.expect("practice");
+    assert!(none["question"].is_null(), "no question for a sector without any: {none}");
+    let id = fill_id.to_string();
+    let check = |picks: &'static str| {
+        let id = id.clone();
+        let anyone = anyone.clone();
+        let app = &app;
+        async move {
+            let resp = app.call(&anyone, "practice_check", &[("id", id.as_str()), ("version", "1"), ("picks[0]", picks)]).await;
+            (resp.status().as_u16(), resp.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (status, right) = check(" 一一九 ").await;
+    assert_eq!((status, right["correct"].as_bool()), (200, Some(true)), "{right}");
+    assert_eq!((right["answer"].as_str(), right["explanation"].as_str()), (Some("119|一一九"), Some("牢记火警电话。")));
+    let (_, wrong) = check("110").await;
+    assert_eq!(wrong["correct"].as_bool(), Some(false));
+    // A retired or unknown question, or a version that does not exist: 404.
+    let retired_id: i64 = sqlx::query_scalar("select question_id from quiz_question_versions where stem = '燃气泄漏时可以开灯查看。'")
+        .fetch_one(&app.db().await.pool)
+        .await
+        .expect("retired");
+    let resp = app.call(&anyone, "practice_check", &[("id", &retired_id.to_string()), ("version", "1"), ("picks[0]", "false")]).await;
+    assert_eq!(resp.status(), 404);
+    let resp = app.call(&anyone, "practice_check", &[("id", &id), ("version", "9"), ("picks[0]", "119")]).await;
+    assert_eq!(resp.status(), 404);
+}
+both_backends!(practice_without_an_account);
