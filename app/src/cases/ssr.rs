@@ -109,6 +109,46 @@ pub async fn exactly_one<'q>(
     Ok(())
 }
 
+/// A change the clock makes to cases (no one acts): which cases it applies to, the conditional
+/// UPDATE that makes it (`$1` the case, `$2` the time; it repeats the selection's condition, so
+/// a case changed meanwhile is left alone), and the timeline and audit entries it leaves.
+pub struct TimedChange {
+    /// Selects the ids of the cases due (`$1` the time).
+    pub due: &'static str,
+    pub update: &'static str,
+    pub event: &'static str,
+    pub action: &'static str,
+    pub reason: Option<&'static str>,
+}
+
+/// Apply a timed change to every case due at `t`, each in its own transaction with its timeline
+/// and audit entries; returns how many changed. Idempotent (run by the periodic jobs).
+pub async fn apply_timed(db: &Db, change: &TimedChange, t: i64) -> Result<i64, AppError> {
+    let ids: Vec<i64> = sqlx::query_scalar(change.due).bind(t).fetch_all(&db.pool).await?;
+    let mut changed = 0;
+    for id in ids {
+        let mut tx = db.begin().await?;
+        if sqlx::query(change.update).bind(id).bind(t).execute(&mut *tx).await?.rows_affected() == 1 {
+            event(&mut tx, id, change.event, None, None, t).await?;
+            let entry = crate::base::audit::Entry {
+                user_id: None,
+                action: change.action,
+                report_id: Some(id),
+                reason: change.reason,
+                details: "{}".into(),
+            };
+            crate::base::audit::append(db, &mut tx, entry, t).await?;
+            changed += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(changed)
+}
+
+/// `updated_at` moved to `$2` but never back (a reporter's times are rounded to the day, so an
+/// earlier staff change may carry a later time).
+pub const TOUCH_UPDATED: &str = "updated_at = case when updated_at > $2 then updated_at else $2 end";
+
 /// What an operation adds to the audit log besides who, what and when: the reason given and the
 /// details (JSON) a reviewer needs.
 #[derive(Debug, Default)]

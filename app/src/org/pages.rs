@@ -285,10 +285,19 @@ pub fn OrgPage() -> impl IntoView {
                         let towns = town_choices(&d);
                         let choices = EnterpriseChoices {
                             towns: towns.clone(),
+                            // Each with its town, so two villages of the same name are told apart.
                             villages: d
                                 .villages
                                 .iter()
-                                .map(|v| Choice { code: v.code.clone(), name_zh: v.name_zh.clone(), name_en: v.name_en.clone() })
+                                .map(|v| {
+                                    let town = d.towns.iter().find(|t| t.code == v.town);
+                                    let (tz, te) = town.map(|t| (t.name_zh.as_str(), t.name_en.as_str())).unwrap_or_default();
+                                    Choice {
+                                        code: v.code.clone(),
+                                        name_zh: format!("{tz} · {}", v.name_zh),
+                                        name_en: format!("{te} · {}", v.name_en),
+                                    }
+                                })
                                 .collect(),
                             sectors: d.sectors.clone(),
                         };

@@ -102,6 +102,28 @@ fn done(errs: Vec<FieldError>) -> Result<(), AppError> {
     }
 }
 
+/// The id of the town or sector (`table`) a form names by code. An unknown code (or a missing
+/// one, when `required`) adds the error `<field>_unknown`; an empty optional one is `None`.
+async fn id_of(
+    db: &Db,
+    errs: &mut Vec<FieldError>,
+    table: &'static str,
+    field: &str,
+    code: &str,
+    required: bool,
+) -> Result<Option<i64>, AppError> {
+    let code = code.trim();
+    if code.is_empty() && !required {
+        return Ok(None);
+    }
+    let id: Option<i64> =
+        sqlx::query_scalar(&format!("select id from {table} where code = $1")).bind(code).fetch_optional(&db.pool).await?;
+    if id.is_none() {
+        errs.push(FieldError { field: field.into(), code: format!("{field}_unknown") });
+    }
+    Ok(id)
+}
+
 /// Add a department or change an existing one (by code).
 pub async fn save_department(
     db: &Db,
@@ -115,15 +137,7 @@ pub async fn save_department(
     let code = code.trim().to_uppercase();
     let mut errs = Vec::new();
     check_names(&mut errs, &code, name_zh, name_en);
-    let town_id: Option<i64> = if town.trim().is_empty() {
-        None
-    } else {
-        let t = sqlx::query_scalar("select id from towns where code = $1").bind(town.trim()).fetch_optional(&db.pool).await?;
-        if t.is_none() {
-            errs.push(FieldError { field: "town".into(), code: "town_unknown".into() });
-        }
-        t
-    };
+    let town_id = id_of(db, &mut errs, "towns", "town", town, false).await?;
     let existing: Option<i64> =
         sqlx::query_scalar("select id from departments where code = $1").bind(&code).fetch_optional(&db.pool).await?;
     if let (Some(id), false) = (existing, active) {
@@ -207,11 +221,7 @@ pub async fn save_village(
     if !["village", "community"].contains(&kind) {
         errs.push(FieldError { field: "kind".into(), code: "required".into() });
     }
-    let town_id: Option<i64> =
-        sqlx::query_scalar("select id from towns where code = $1").bind(town.trim()).fetch_optional(&db.pool).await?;
-    if town_id.is_none() {
-        errs.push(FieldError { field: "town".into(), code: "town_unknown".into() });
-    }
+    let town_id = id_of(db, &mut errs, "towns", "town", town, true).await?;
     let existing: Option<i64> =
         sqlx::query_scalar("select id from villages where code = $1").bind(&code).fetch_optional(&db.pool).await?;
     if let Some(id) = existing {
@@ -264,11 +274,7 @@ pub async fn save_enterprise(db: &Db, user_id: i64, e: &EnterpriseInput<'_>) -> 
         errs.push(FieldError { field: "credit_code".into(), code: "credit_code_invalid".into() });
     }
     crate::base::validate::check_text(&mut errs, "name", e.name, 2, 100);
-    let town_id: Option<i64> =
-        sqlx::query_scalar("select id from towns where code = $1").bind(e.town.trim()).fetch_optional(&db.pool).await?;
-    if town_id.is_none() {
-        errs.push(FieldError { field: "town".into(), code: "town_unknown".into() });
-    }
+    let town_id = id_of(db, &mut errs, "towns", "town", e.town, true).await?;
     let village_id: Option<i64> = if e.village.trim().is_empty() {
         None
     } else {
@@ -285,15 +291,7 @@ pub async fn save_enterprise(db: &Db, user_id: i64, e: &EnterpriseInput<'_>) -> 
         }
         v.map(|v| v.0)
     };
-    let sector_id: Option<i64> = if e.sector.trim().is_empty() {
-        None
-    } else {
-        let s = sqlx::query_scalar("select id from sectors where code = $1").bind(e.sector.trim()).fetch_optional(&db.pool).await?;
-        if s.is_none() {
-            errs.push(FieldError { field: "sector".into(), code: "sector_unknown".into() });
-        }
-        s
-    };
+    let sector_id = id_of(db, &mut errs, "sectors", "sector", e.sector, false).await?;
     let employees = match e.employees.trim().parse::<i64>() {
         Ok(n) if (0..=super::EMPLOYEES_MAX).contains(&n) => n,
         _ => {

@@ -64,7 +64,7 @@ pub async fn question_history(id: i64) -> Result<Vec<QuestionVersion>, AppError>
 #[server(endpoint = "practice_question")]
 pub async fn practice_question(tag: String) -> Result<PracticeData, AppError> {
     let state = crate::state::app_state()?;
-    super::ssr::practice(&state.db, &tag).await
+    super::ssr::practice(&state.db, state.area::<crate::org::ssr::ChoiceCache>()?, &tag).await
 }
 
 /// Practice feedback for the version shown: right or not, the answer and the explanation.

@@ -116,7 +116,9 @@ pub async fn save_question(db: &Db, user_id: i64, id: Option<i64>, q: &ValidQues
                 .fetch_optional(&mut *tx)
                 .await?;
             let version = current.ok_or(AppError::NotFound)? + 1;
-            sqlx::query(
+            // Conditional on the version read: of two simultaneous saves, the second changes
+            // nothing and is refused rather than failing on the version's unique key.
+            let done = sqlx::query(
                 "update quiz_questions set kind = $2, current_version = $3, active = $4, updated_at = $5 \
                  where id = $1 and current_version = $3 - 1",
             )
@@ -127,6 +129,9 @@ pub async fn save_question(db: &Db, user_id: i64, id: Option<i64>, q: &ValidQues
             .bind(ts)
             .execute(&mut *tx)
             .await?;
+            if done.rows_affected() != 1 {
+                return Err(AppError::field("op", "conflict"));
+            }
             (id, version)
         }
     };
@@ -186,9 +191,9 @@ fn practice_question(r: PracticeRow) -> Result<PracticeQuestion, AppError> {
 }
 
 /// A random active question (of the sector `tag`, if one is given) without its answer, and the
-/// sectors to choose from.
-pub async fn practice(db: &Db, tag: &str) -> Result<PracticeData, AppError> {
-    let sectors = crate::org::ssr::sectors(db).await?;
+/// sectors to choose from (from the organisation's cache of form choices: a public page).
+pub async fn practice(db: &Db, choices: &crate::org::ssr::ChoiceCache, tag: &str) -> Result<PracticeData, AppError> {
+    let sectors = choices.get(db).await?.sectors.clone();
     let tag = tag.trim();
     let pattern = if sectors.iter().any(|s| s.code == tag) { format!("%,{tag},%") } else { "%".to_string() };
     let row: Option<PracticeRow> = sqlx::query_as(

@@ -1,18 +1,15 @@
 //! Storage of a reward (server only): the reward officer's decision, the second officer's
 //! approval, the reporter's claim with the sealed payee, the payment, and the expiry of unclaimed
-//! rewards. Each staff operation is a pure
-//! `validate_*` (typed result or the field errors) and a `store_*` that writes inside the caller's
-//! transaction; the caller (the case operations in `workflow`) checks role, scope and state first
-//! and writes the audit entry.
+//! rewards. Each staff operation is a pure `validate_*` (typed result or the field errors) and a
+//! `store_*` that writes inside the caller's transaction; the caller (the case operations in
+//! `workflow`) checks role, scope and state first and writes the audit entry.
 use super::rules::{parse_reward_case, suggest_reward, RewardRules};
-use crate::base::audit::{self, Entry};
 use crate::base::crypto::DataKey;
 use crate::base::calendar::{Calendar, DeadlineRules, Stage};
-use crate::base::db::Db;
 use crate::base::errors::AppError;
 use crate::base::validate::FieldErrors;
 use crate::cases::rules::{NOTE_MAX, REWARD_CODES};
-use crate::cases::ssr::{event, exactly_one, Logged, Tx};
+use crate::cases::ssr::{event, exactly_one, Logged, TimedChange, Tx, TOUCH_UPDATED};
 use serde_json::json;
 
 /// The rewards area: the reward rules in force (configuration).
@@ -302,10 +299,10 @@ pub fn open_payee(key: &DataKey, report_id: i64, sealed: &str) -> Result<Payee, 
 pub async fn store_claim(tx: &mut Tx<'_>, key: &DataKey, report_id: i64, payee: &Payee, t: i64, ts: i64) -> Result<(), AppError> {
     let plain = serde_json::to_vec(payee).map_err(|e| AppError::internal("payee", e))?;
     let sealed = key.encrypt(&plain, &payee_context(report_id));
-    let done = sqlx::query(
-        "update reports set reward_status = 'claimed', updated_at = case when updated_at > $2 then updated_at else $2 end \
-         where id = $1 and reward_status = 'approved' and reward_claim_until >= $3",
-    )
+    let done = sqlx::query(&format!(
+        "update reports set reward_status = 'claimed', {TOUCH_UPDATED} \
+         where id = $1 and reward_status = 'approved' and reward_claim_until >= $3"
+    ))
     .bind(report_id)
     .bind(ts)
     .bind(t)
@@ -324,35 +321,15 @@ pub async fn store_claim(tx: &mut Tx<'_>, key: &DataKey, report_id: i64, payee: 
     Ok(())
 }
 
-/// Expire approved rewards whose claim period has passed (run by the daily job); returns how
-/// many. Each in its own transaction with its timeline and audit entries.
-pub async fn expire_unclaimed(db: &Db, t: i64) -> Result<i64, AppError> {
-    let mut expired = 0;
-    let ids: Vec<i64> =
-        sqlx::query_scalar("select id from reports where reward_status = 'approved' and reward_claim_until < $1")
-            .bind(t)
-            .fetch_all(&db.pool)
-            .await?;
-    for id in ids {
-        let mut tx = db.begin().await?;
-        let done = sqlx::query(
-            "update reports set reward_status = 'expired', updated_at = $2 where id = $1 and reward_status = 'approved' \
+/// Approved rewards whose claim period has passed expire (run by the daily job).
+pub const EXPIRY: TimedChange = TimedChange {
+    due: "select id from reports where reward_status = 'approved' and reward_claim_until < $1",
+    update: "update reports set reward_status = 'expired', updated_at = $2 where id = $1 and reward_status = 'approved' \
              and reward_claim_until < $2",
-        )
-        .bind(id)
-        .bind(t)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 1 {
-            event(&mut tx, id, "reward_expired", None, None, t).await?;
-            let entry = Entry { user_id: None, action: "reward_expired", report_id: Some(id), reason: None, details: "{}".into() };
-            audit::append(db, &mut tx, entry, t).await?;
-            expired += 1;
-        }
-        tx.commit().await?;
-    }
-    Ok(expired)
-}
+    event: "reward_expired",
+    action: "reward_expired",
+    reason: None,
+};
 
 #[cfg(test)]
 mod tests {

@@ -78,6 +78,33 @@ async fn question_bank_versions_and_filters(backend: Backend) {
     let logged: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'question_saved'").fetch_one(&db.pool).await.expect("audit");
     assert_eq!(logged, 3);
     assert!(app::base::audit::verify(&db).await.expect("verify").is_ok());
+
+    // Simultaneous saves of one question: each is stored as its own version or refused as a
+    // conflict, never a server error.
+    let app = std::sync::Arc::new(app);
+    let edited: Vec<(String, String)> = edited.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..6 {
+        let (app, trainer, edited) = (app.clone(), trainer.clone(), edited.clone());
+        tasks.spawn(async move {
+            let form: Vec<(&str, &str)> = edited.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let resp = app.call(&trainer, "save_question", &form).await;
+            (resp.status().as_u16(), resp.json::<Value>().await.unwrap_or(Value::Null))
+        });
+    }
+    let mut stored = 0;
+    while let Some(done) = tasks.join_next().await {
+        let (status, v) = done.expect("task");
+        match status {
+            200..=399 => stored += 1,
+            400 => assert_eq!(codes(&v), ["op=conflict"], "{v}"),
+            _ => panic!("a simultaneous save answered {status}: {v}"),
+        }
+    }
+    assert!(stored >= 1, "at least one simultaneous save is stored");
+    let q = &bank(&app, &trainer, &[("kind", "single")]).await["questions"][0];
+    assert_eq!(q["version"].as_i64(), Some(2 + stored), "one version per stored save");
+    assert!(app::base::audit::verify(&db).await.expect("verify").is_ok());
 }
 both_backends!(question_bank_versions_and_filters);
 

@@ -1,4 +1,5 @@
 //! Following a case with its number and access code: lookup, the grant in the session, the reporter's view, messages, withdrawal, objection and the reward claim.
+use crate::cases::ssr::TOUCH_UPDATED;
 use crate::cases::Status;
 use super::*;
 

@@ -8,9 +8,6 @@ pub fn reporter_day(ts: i64) -> i64 {
     crate::base::calendar::Day::of_timestamp(ts).start_timestamp()
 }
 
-/// `updated_at` moved forward to `day` (never back: staff may have touched the case later that day).
-pub(super) const TOUCH_UPDATED: &str = "updated_at = case when updated_at > $2 then updated_at else $2 end";
-
 pub(super) fn random_symbols(n: usize) -> String {
     let mut rng = rand::rngs::OsRng;
     (0..n).map(|_| crate::cases::CODE_ALPHABET[rng.gen_range(0..32)] as char).collect()

@@ -1,6 +1,16 @@
 //! The daily deadline work and the workflow's periodic job.
 use super::*;
-use crate::cases::ssr::event;
+use crate::cases::ssr::{apply_timed, TimedChange};
+
+/// A replied case closes when its objection window has passed without an objection.
+const CLOSE_AFTER_OBJECTION_WINDOW: TimedChange = TimedChange {
+    due: "select id from reports where status = 'replied' and objection_until < $1",
+    update: "update reports set status = 'closed', closed_at = $2, updated_at = $2 where id = $1 and status = 'replied' \
+             and objection_until < $2",
+    event: "closed",
+    action: "close",
+    reason: Some("objection_window_passed"),
+};
 
 /// The staff workflow area: the deadline job and the staff routes outside Leptos.
 pub fn area() -> crate::state::Area {
@@ -32,28 +42,7 @@ pub async fn daily(db: &Db) -> Result<(i64, i64, i64), AppError> {
     .execute(&db.pool)
     .await?
     .rows_affected() as i64;
-    let expired = crate::rewards::ssr::expire_unclaimed(db, t).await?;
-    let mut closed = 0;
-    let ids: Vec<i64> = sqlx::query_scalar("select id from reports where status = 'replied' and objection_until < $1")
-        .bind(t)
-        .fetch_all(&db.pool)
-        .await?;
-    for id in ids {
-        let mut tx = db.begin().await?;
-        let done = sqlx::query(
-            "update reports set status = 'closed', closed_at = $2, updated_at = $2 where id = $1 and status = 'replied' \
-             and objection_until < $2",
-        )
-        .bind(id)
-        .bind(t)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 1 {
-            event(&mut tx, id, "closed", None, None, t).await?;
-            audit::append(db, &mut tx, Entry { user_id: None, action: "close", report_id: Some(id), reason: Some("objection_window_passed"), details: "{}".into() }, t).await?;
-            closed += 1;
-        }
-        tx.commit().await?;
-    }
+    let expired = apply_timed(db, &crate::rewards::ssr::EXPIRY, t).await?;
+    let closed = apply_timed(db, &CLOSE_AFTER_OBJECTION_WINDOW, t).await?;
     Ok((breaches, expired, closed))
 }
