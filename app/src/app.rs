@@ -75,12 +75,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/lookup/case") view={Lazy::<public_routes::PublicCase>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/quiz") view={Lazy::<public_routes::PublicQuizInfo>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/quiz/practice") view={Lazy::<public_routes::PublicQuizPractice>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/quiz/contest/:id") view={Lazy::<public_routes::PublicContest>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/quiz/contest/:id/ranking") view={Lazy::<public_routes::PublicRanking>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/quiz/attempt/:token") view={Lazy::<public_routes::PublicAttempt>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/quiz/attempt/:token/result") view={Lazy::<public_routes::PublicResult>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/training") view={Lazy::<public_routes::PublicTrainingInfo>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/login") view={Lazy::<public_routes::PublicLogin>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/account") view={Lazy::<staff_routes::Account>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff") view={Lazy::<staff_routes::Staff>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/reports") view={Lazy::<staff_routes::StaffQueue>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/questions") view={Lazy::<staff_routes::QuestionBank>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/contests") view={Lazy::<staff_routes::Contests>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/dashboard") view={Lazy::<staff_routes::Dashboard>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/reports/:number") view={Lazy::<staff_routes::StaffReport>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view={Lazy::<staff_routes::AdminUsers>::new()} ssr=SsrMode::Async />

@@ -36,22 +36,6 @@ pub fn ReportInfoPage() -> impl IntoView {
 }
 
 #[component]
-pub fn QuizInfoPage() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <article class="page">
-            <h1>{t!(i18n, quiz_title)}</h1>
-            <p class="lead">{t!(i18n, quiz_lead)}</p>
-            <ul>
-                <li>{t!(i18n, quiz_practice)}</li>
-                <li>{t!(i18n, quiz_contest)}</li>
-            </ul>
-            <p><a id="quiz-practice-start" class="button" href="/quiz/practice">{t!(i18n, qp_start)}</a></p>
-        </article>
-    }
-}
-
-#[component]
 pub fn TrainingInfoPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {

@@ -101,7 +101,55 @@ impl LazyRoute for PublicQuizInfo {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::portal::QuizInfoPage /> <crate::ui::HydrationMarker /> }.into_any()
+        view! { <crate::quiz::contest::take::QuizHomePage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
+/// A contest: rules, joining, my attempts.
+pub struct PublicContest;
+#[lazy_route]
+impl LazyRoute for PublicContest {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::quiz::contest::take::ContestPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
+/// A contest's ranking.
+pub struct PublicRanking;
+#[lazy_route]
+impl LazyRoute for PublicRanking {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::quiz::contest::take::RankingPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
+/// Taking an attempt.
+pub struct PublicAttempt;
+#[lazy_route]
+impl LazyRoute for PublicAttempt {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::quiz::contest::take::AttemptPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
+/// An attempt's result.
+pub struct PublicResult;
+#[lazy_route]
+impl LazyRoute for PublicResult {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::quiz::contest::take::ResultPage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }
 

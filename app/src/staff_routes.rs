@@ -31,6 +31,17 @@ impl LazyRoute for QuestionBank {
     }
 }
 
+pub struct Contests;
+#[lazy_route]
+impl LazyRoute for Contests {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::quiz::contest::admin::ContestAdminPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
 pub struct Staff;
 #[lazy_route]
 impl LazyRoute for Staff {

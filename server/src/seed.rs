@@ -103,6 +103,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<Option<Vec<DemoAccount>>> {
     seed_reference(db).await?;
     let accounts = seed_accounts(db).await?;
     seed_questions(db).await?;
+    seed_contest(db).await?;
     Ok(Some(accounts))
 }
 
@@ -151,6 +152,43 @@ async fn seed_questions(db: &Db) -> anyhow::Result<()> {
         let valid = app::quiz::validate_question(&draft, &tags).map_err(|e| anyhow::anyhow!("demo question {stem}: {:?}", e.0))?;
         app::quiz::ssr::save_question(db, author, None, &valid).await.map_err(|e| anyhow::anyhow!("demo question: {e}"))?;
     }
+    Ok(())
+}
+
+/// A demo contest open to the public, from yesterday for a month, drawing from the demo questions.
+async fn seed_contest(db: &Db) -> anyhow::Result<()> {
+    use app::quiz::contest::{fmt_local_minute, validate_contest, ContestDraft, PoolDraft};
+    let have: i64 = sqlx::query_scalar("select count(*) from quiz_contests").fetch_one(&db.pool).await?;
+    if have > 0 {
+        return Ok(());
+    }
+    let author: Option<i64> = sqlx::query_scalar("select id from users where role = 'training_admin' and is_demo = 1 order by id limit 1")
+        .fetch_optional(&db.pool)
+        .await?;
+    let author = author.context("the demo training administrator")?;
+    let pool = |kind: &str, count: &str, points: &str| PoolDraft { kind: kind.into(), tag: String::new(), count: count.into(), points: points.into() };
+    let pools = [pool("single", "2", "5"), pool("true_false", "2", "5"), pool("multiple", "1", "10"), pool("fill", "1", "5")];
+    let draft = ContestDraft {
+        title: "安全生产月知识竞赛（演示）".into(),
+        description: "面向社会公众的安全知识竞赛：每份试卷随机抽题，限时 10 分钟，答对 80% 为有效答题。".into(),
+        opens: fmt_local_minute(now() - 86_400),
+        closes: fmt_local_minute(now() + 30 * 86_400),
+        time_limit_min: "10".into(),
+        attempts_per_day: "3".into(),
+        attempts_total: "10".into(),
+        valid_percent: "80".into(),
+        audience: "public".into(),
+        review: true,
+        partial_credit: true,
+        privacy: "masked".into(),
+        pools: pools.into_iter().enumerate().map(|(i, p)| (i.to_string(), p)).collect(),
+        enterprises: Vec::new(),
+        towns: Vec::new(),
+    };
+    let tags = app::quiz::ssr::known_tags(db).await.map_err(|e| anyhow::anyhow!("sectors: {e}"))?;
+    let valid = validate_contest(&draft, &tags).map_err(|e| anyhow::anyhow!("demo contest: {:?}", e.0))?;
+    let state = app::quiz::contest::ssr::ContestState::default();
+    app::quiz::contest::ssr::save_contest(db, &state, author, None, &valid).await.map_err(|e| anyhow::anyhow!("demo contest: {e}"))?;
     Ok(())
 }
 

@@ -211,6 +211,9 @@ pub fn StaffPage() -> impl IntoView {
                                         .allows(super::Permission::ManageQuestions)
                                         .then(|| view! { <li><a href="/staff/questions">{t!(i18n, qb_title)}</a></li> })}
                                     {role
+                                        .allows(super::Permission::ManageContests)
+                                        .then(|| view! { <li><a href="/staff/contests">{t!(i18n, qc_admin_title)}</a></li> })}
+                                    {role
                                         .allows(super::Permission::ReadAuditLog)
                                         .then(|| view! { <li><a href="/admin/audit">{t!(i18n, wf_audit_title)}</a></li> })}
                                 </ul>

@@ -39,6 +39,8 @@ pub enum Permission {
     ReadAuditLog,
     /// Keep the quiz question bank.
     ManageQuestions,
+    /// Set up contests and read their results.
+    ManageContests,
 }
 
 impl Role {
@@ -82,7 +84,7 @@ impl Role {
             TriageReports => self == Role::IntakeOfficer,
             RevealIdentity => matches!(self, Role::IntakeOfficer | Role::RewardOfficer),
             ManageWorkflowRules | ReadAuditLog => self == Role::Admin,
-            ManageQuestions => self == Role::TrainingAdmin,
+            ManageQuestions | ManageContests => self == Role::TrainingAdmin,
         }
     }
 }
@@ -162,6 +164,10 @@ mod tests {
             (Role::Admin, ManageQuestions, false),
             (Role::EnterpriseManager, ManageQuestions, false),
             (Role::Employee, ManageQuestions, false),
+            (Role::TrainingAdmin, ManageContests, true),
+            (Role::Admin, ManageContests, false),
+            (Role::EnterpriseManager, ManageContests, false),
+            (Role::Employee, ManageContests, false),
         ];
         for (role, perm, expected) in cases {
             assert_eq!(role.allows(perm), expected, "{role} {perm:?}");

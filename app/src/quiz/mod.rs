@@ -5,6 +5,7 @@
 //! Types and the checks of a question are pure (both targets); storage is in `ssr`, the server
 //! functions in `api`, the bank page in `pages`.
 pub mod api;
+pub mod contest;
 pub mod pages;
 pub mod practice;
 #[cfg(feature = "ssr")]

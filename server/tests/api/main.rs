@@ -4,6 +4,7 @@ mod helpers;
 mod auth;
 mod authz;
 mod cli;
+mod contests;
 mod durability;
 mod hardening;
 mod load;
