@@ -31,6 +31,17 @@ impl LazyRoute for QuestionBank {
     }
 }
 
+pub struct QuestionImport;
+#[lazy_route]
+impl LazyRoute for QuestionImport {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::quiz::transfer::pages::ImportPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
 pub struct Contests;
 #[lazy_route]
 impl LazyRoute for Contests {

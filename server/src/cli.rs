@@ -107,9 +107,9 @@ pub enum AdminCommand {
         /// Department code (handlers), e.g. ZJJ.
         #[arg(long)]
         department: Option<String>,
-        /// Enterprise id (enterprise managers and employees).
+        /// Enterprise (enterprise managers and employees): its unified social credit code, or its id.
         #[arg(long)]
-        enterprise: Option<i64>,
+        enterprise: Option<String>,
     },
 }
 
@@ -161,6 +161,17 @@ pub async fn create_user_cmd(config: &Config, cmd: AdminCommand) -> anyhow::Resu
                 .await?
                 .with_context(|| format!("--department: no department with code {code:?}"))?,
         ),
+    };
+    let enterprise = match enterprise {
+        None => None,
+        Some(given) => Some(match given.parse::<i64>() {
+            Ok(id) => id,
+            Err(_) => sqlx::query_scalar::<_, i64>("select id from enterprises where credit_code = $1")
+                .bind(&given)
+                .fetch_optional(&db.pool)
+                .await?
+                .with_context(|| format!("--enterprise: no enterprise with credit code {given:?}"))?,
+        }),
     };
     let password = read_password()?;
     let state = AppState {

@@ -42,7 +42,7 @@ fn areas(config: &Config, spool: app::base::spool::Spool) -> Vec<Area> {
         app::reports::ssr::area(config.report_settings(), spool),
         app::rewards::ssr::area(config.reward_rules().unwrap_or_default()),
         app::workflow::ssr::area(),
-        app::quiz::contest::ssr::area(),
+        app::quiz::area::area(),
     ]
 }
 

@@ -5,9 +5,12 @@
 //! Types and the checks of a question are pure (both targets); storage is in `ssr`, the server
 //! functions in `api`, the bank page in `pages`.
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod area;
 pub mod contest;
 pub mod pages;
 pub mod practice;
+pub mod transfer;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

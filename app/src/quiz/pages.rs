@@ -179,6 +179,7 @@ pub fn QuestionBankPage() -> impl IntoView {
         <section class="page wide">
             <h1>{t!(i18n, qb_title)}</h1>
             <p class="hint">{t!(i18n, qb_hint)}</p>
+            <p><a id="bank-import" href="/staff/questions/import">{t!(i18n, qi_title)}</a></p>
             {move || history().map(|id| view! { <History id /> })}
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {

@@ -91,12 +91,31 @@ pub async fn known_tags(db: &Db) -> Result<Vec<String>, AppError> {
 }
 
 /// Store a checked question: a new one (`id` None) at version 1, or the next version of an
-/// existing one. Returns its id. "not found" for an unknown id.
+/// existing one, with its audit entry, in one transaction. Returns its id. "not found" for an
+/// unknown id.
 pub async fn save_question(db: &Db, user_id: i64, id: Option<i64>, q: &ValidQuestion) -> Result<i64, AppError> {
     let ts = now();
+    let mut tx = db.begin().await?;
+    let (id, version) = store_question(&mut tx, user_id, id, q, ts).await?;
+    let details = json!({ "question": id, "version": version, "kind": q.kind.as_str(), "active": q.active });
+    let entry = Entry { user_id: Some(user_id), action: "question_saved", report_id: None, reason: None, details: details.to_string() };
+    audit::append(db, &mut tx, entry, ts).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Write one question (new, or the next version of `id`) inside the caller's transaction.
+/// Returns (id, version). Conditional on the version read: of two simultaneous saves, the second
+/// changes nothing and is refused (`op=conflict`) rather than failing on the version's unique key.
+pub async fn store_question(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    user_id: i64,
+    id: Option<i64>,
+    q: &ValidQuestion,
+    ts: i64,
+) -> Result<(i64, i64), AppError> {
     let options = serde_json::to_string(&q.options).map_err(|e| AppError::internal("question options", e))?;
     let tags = format!(",{},", q.tags.join(","));
-    let mut tx = db.begin().await?;
     let (id, version) = match id {
         None => {
             let id: i64 = sqlx::query_scalar(
@@ -106,18 +125,16 @@ pub async fn save_question(db: &Db, user_id: i64, id: Option<i64>, q: &ValidQues
             .bind(q.kind.as_str())
             .bind(i64::from(q.active))
             .bind(ts)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
             (id, 1)
         }
         Some(id) => {
             let current: Option<i64> = sqlx::query_scalar("select current_version from quiz_questions where id = $1")
                 .bind(id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?;
             let version = current.ok_or(AppError::NotFound)? + 1;
-            // Conditional on the version read: of two simultaneous saves, the second changes
-            // nothing and is refused rather than failing on the version's unique key.
             let done = sqlx::query(
                 "update quiz_questions set kind = $2, current_version = $3, active = $4, updated_at = $5 \
                  where id = $1 and current_version = $3 - 1",
@@ -127,7 +144,7 @@ pub async fn save_question(db: &Db, user_id: i64, id: Option<i64>, q: &ValidQues
             .bind(version)
             .bind(i64::from(q.active))
             .bind(ts)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             if done.rows_affected() != 1 {
                 return Err(AppError::field("op", "conflict"));
@@ -151,13 +168,15 @@ pub async fn save_question(db: &Db, user_id: i64, id: Option<i64>, q: &ValidQues
     .bind(&q.source)
     .bind(user_id)
     .bind(ts)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    let details = json!({ "question": id, "version": version, "kind": q.kind.as_str(), "active": q.active });
-    let entry = Entry { user_id: Some(user_id), action: "question_saved", report_id: None, reason: None, details: details.to_string() };
-    audit::append(db, &mut tx, entry, ts).await?;
-    tx.commit().await?;
-    Ok(id)
+    Ok((id, version))
+}
+
+/// Every question at its current version, oldest first (for exports).
+pub async fn all(db: &Db) -> Result<Vec<Question>, AppError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!("{QUESTION_SQL} order by q.id")).fetch_all(&db.pool).await?;
+    rows.into_iter().map(question).collect()
 }
 
 /// Every version of a question, newest first.

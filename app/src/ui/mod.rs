@@ -5,6 +5,8 @@ use crate::i18n::*;
 use leptos::prelude::*;
 
 pub mod ascii_json;
+#[cfg(feature = "hydrate")]
+pub mod upload;
 
 /// Marks `<body data-hydrated>` once the page it is placed in has been hydrated by the WebAssembly
 /// app (effects run only in the browser, after their component took over its server-rendered
@@ -145,6 +147,19 @@ pub fn error_text(locale: Locale, code: &str) -> String {
         "attempt_closed" => td_string!(locale, err_attempt_closed),
         "not_in_paper" => td_string!(locale, err_not_in_paper),
         "option_unknown" => td_string!(locale, err_option_unknown),
+        "formula_in_cell" => td_string!(locale, err_formula_in_cell),
+        "script_in_cell" => td_string!(locale, err_script_in_cell),
+        "option_empty" => td_string!(locale, err_option_empty),
+        "extra_cells" => td_string!(locale, err_extra_cells),
+        "duplicate_id" => td_string!(locale, err_duplicate_id),
+        "id_unknown" => td_string!(locale, err_id_unknown),
+        "duplicate_stem" => td_string!(locale, err_duplicate_stem),
+        "type_not_supported" => td_string!(locale, err_type_not_supported),
+        "wrong_columns" => td_string!(locale, err_wrong_columns),
+        "invalid_encoding" => td_string!(locale, err_invalid_encoding),
+        "bad_file" => td_string!(locale, err_bad_file),
+        "too_many_rows" => td_string!(locale, err_too_many_rows),
+        "file_required" => td_string!(locale, err_file_required),
         _ => td_string!(locale, err_internal),
     };
     s.to_string()

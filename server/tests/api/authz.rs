@@ -102,6 +102,7 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/submit_attempt", Access::Public, vec![("token", "00000000000000000000000000000000")]),
         ("/api/attempt_result", Access::Public, vec![("token", "00000000000000000000000000000000")]),
         ("/api/contest_ranking", Access::Public, vec![("id", "999999")]),
+        ("/api/import_page", Access::Roles(TRAINING), vec![]),
         ("/api/contest_admin", Access::Roles(TRAINING), vec![]),
         (
             "/api/save_contest",
@@ -213,6 +214,31 @@ async fn authorization_matrix(backend: Backend) {
                 (Some(_), true) => assert_eq!(status, 200, "{path} as {name}"),
                 (Some(_), false) => assert_eq!(status, 403, "{path} as {name}"),
             }
+        }
+        // The question bank's files: the training administrator only.
+        let trains = role.is_some_and(|r| r.allows(app::accounts::Permission::ManageQuestions));
+        for path in ["/staff/questions/export.csv", "/staff/questions/export.xlsx", "/staff/questions/export.xml", "/staff/questions/template.csv"] {
+            let status = client.get(app.url(path)).send().await.expect("get").status().as_u16();
+            match (role, trains) {
+                (None, _) => assert_eq!(status, 401, "{path} as {name}"),
+                (Some(_), true) => assert_eq!(status, 200, "{path} as {name}"),
+                (Some(_), false) => assert_eq!(status, 403, "{path} as {name}"),
+            }
+        }
+        let form = reqwest::multipart::Form::new().text("default_tag", "");
+        let status = client
+            .post(app.url("/staff/questions/upload"))
+            .header("accept", "application/json")
+            .multipart(form)
+            .send()
+            .await
+            .expect("post")
+            .status()
+            .as_u16();
+        match (role, trains) {
+            (None, _) => assert_eq!(status, 401, "upload as {name}"),
+            (Some(_), true) => assert_eq!(status, 200, "upload as {name} (a report: no file)"),
+            (Some(_), false) => assert_eq!(status, 403, "upload as {name}"),
         }
         let form = reqwest::multipart::Form::new().text("body", "hello");
         let resp = client

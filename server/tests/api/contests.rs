@@ -132,7 +132,7 @@ async fn public_contest_attempts(backend: Backend) {
     let code = entry["me"]["new_code"].as_str().expect("code shown").to_string();
     assert_eq!(code.len(), 19, "{code}");
     let (_, again) = call(&app, &tab1, "contest_entry", &[("id", &ids)]).await;
-    assert!(again["me"]["new_code"].is_null(), "the code is shown once");
+    assert_eq!(again["me"]["new_code"].as_str(), Some(code.as_str()), "shown until the first attempt");
     assert_eq!(again["join"], "Joined");
 
     // Two tabs of one session start at the same moment: one attempt, one paper.
@@ -141,6 +141,9 @@ async fn public_contest_attempts(backend: Backend) {
     assert_eq!((a.0, b.0), (200, 200), "{} {}", a.1, b.1);
     assert_eq!(a.1, b.1, "both tabs get the same attempt");
     let token = a.1.as_str().expect("token").to_string();
+    let (_, entry) = call(&app, &tab1, "contest_entry", &[("id", &ids)]).await;
+    assert!(entry["me"]["new_code"].is_null(), "not shown once an attempt has started: {entry}");
+    assert_eq!(entry["me"]["open_attempt"].as_str(), Some(token.as_str()));
     let attempts: i64 = sqlx::query_scalar("select count(*) from quiz_attempts").fetch_one(&db.pool).await.expect("count");
     assert_eq!(attempts, 1);
 

@@ -1,5 +1,6 @@
 //! Integration tests: the real app on port 0, against SQLite and PostgreSQL.
 mod helpers;
+mod import;
 
 mod auth;
 mod authz;

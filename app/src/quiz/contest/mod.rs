@@ -465,7 +465,7 @@ pub struct AttemptSummary {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {
     pub nickname: String,
-    /// The contestant code, shown once right after joining.
+    /// The contestant code, shown after joining until the first attempt starts.
     pub new_code: Option<String>,
     pub attempts: Vec<AttemptSummary>,
     pub attempts_today: i64,

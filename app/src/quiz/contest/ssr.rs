@@ -292,7 +292,8 @@ pub async fn save_contest(db: &Db, cs: &ContestState, user_id: i64, id: Option<i
 
 /// The contestants this browser session has joined or come back as (public contests).
 const SESSION_CONTESTANTS: &str = "quiz.contestants";
-/// A new contestant code, shown once on the contest page.
+/// A new contestant code (with its contest), shown on the contest page until the first attempt
+/// starts (so a page shown twice, e.g. by a redirect and a refetch, still shows it).
 const SESSION_NEW_CODE: &str = "quiz.new_code";
 const SESSION_CONTESTANTS_MAX: usize = 20;
 
@@ -421,7 +422,7 @@ pub async fn join(state: &AppState, session: &Session, contest_id: i64, nickname
             .fetch_one(&db.pool)
             .await?;
             remember_contestant(session, id).await?;
-            crate::base::sealed::put_sealed(&state.data_key, session, SESSION_NEW_CODE, &code).await?;
+            crate::base::sealed::put_sealed(&state.data_key, session, SESSION_NEW_CODE, &(contest_id, code)).await?;
         }
         Audience::Employees => {
             let user = v.user.as_ref().ok_or(AppError::Unauthorized)?;
@@ -495,7 +496,10 @@ pub async fn entry(state: &AppState, session: &Session, contest_id: i64) -> Resu
             let open_attempt = rows.iter().find(|r| r.2 == "open").map(|r| r.0.clone());
             Some(Me {
                 nickname,
-                new_code: crate::base::sealed::take_sealed(&state.data_key, session, SESSION_NEW_CODE).await?,
+                new_code: crate::base::sealed::get_sealed::<(i64, String)>(&state.data_key, session, SESSION_NEW_CODE)
+                    .await?
+                    .filter(|(contest, _)| *contest == contest_id)
+                    .map(|(_, code)| code),
                 attempts_today: rows.iter().filter(|r| r.6 == today).count() as i64,
                 open_attempt,
                 attempts: rows
@@ -528,6 +532,8 @@ pub async fn start(state: &AppState, session: &Session, contest_id: i64) -> Resu
     let c = find_contest(db, contest_id).await?;
     let v = visitor(state, session).await?;
     let (contestant, _) = my_contestant(db, &v, contest_id).await?.ok_or(AppError::Unauthorized)?;
+    // The code has been shown long enough: it is not shown again.
+    let _ = crate::base::sealed::take_sealed::<(i64, String)>(&state.data_key, session, SESSION_NEW_CODE).await?;
     close_expired_of(db, contestant).await?;
     let running: Option<String> =
         sqlx::query_scalar("select token from quiz_attempts where contestant_id = $1 and state = 'open'")

@@ -111,7 +111,7 @@ fn ReportForm(ctx: ReportFormContext) -> impl IntoView {
                     extra.push(("longitude", format!("{lon:.6}")));
                     extra.push(("location_from_photo", "1".to_string()));
                 }
-                if !upload::send(&form, Some(prepared), &extra, "/report/submit", "/report/receipt", error_rw, progress, per_file) {
+                if !crate::ui::upload::send(&form, Some(prepared), &extra, "/report/submit", "/report/receipt", error_rw, progress, per_file) {
                     // Fall back to the browser's own form post.
                     progress.set(None);
                     let _ = form.submit();

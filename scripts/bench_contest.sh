@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# District contest load (issue 14; figures in docs/benchmarks.md): N contestants of the public
+# (default 10,000) start within RAMP seconds (default 60), each answers a 20-question paper at a
+# human pace (3–10 s per answer) and hands in; then the answer endpoint's throughput next to a
+# bare axum handler measured in the same run. Once on SQLite, then on PostgreSQL.
+# Usage: scripts/bench_contest.sh [contestants] [ramp seconds] [sqlite|postgres|both]
+source "$(dirname "$0")/common.sh"
+N=${1:-10000}
+RAMP=${2:-60}
+WHICH=${3:-both}
+"$ROOT/scripts/setup.sh" --test
+
+step "release build (server, WebAssembly bundle, load generator)"
+cargo leptos build --release --precompress --split "${LIB_ARGS[@]}"
+cargo build --release -p server --example bench_contest
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+WORK=$(mktemp -d)
+chmod 755 "$WORK"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  "$ROOT/scripts/pg.sh" stop "$WORK/pg" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# 60 single-choice questions for the papers to draw from.
+{
+  echo "题型,题干,选项A,选项B,选项C,选项D,答案,领域,难度"
+  for i in $(seq 1 60); do echo "单选,第${i}题：下列做法正确的是？,做法甲${i},做法乙${i},做法丙${i},做法丁${i},B,GM,2"; done
+} >"$WORK/questions.csv"
+
+run_one() {
+  local label=$1 url=$2
+  step "$label: $N contestants within ${RAMP}s"
+  local port bport key jar
+  port=$(free_port); bport=$(free_port); key=$("$BIN" gen-key); jar="$WORK/jar-$label"
+  export DATABASE_URL="$url" SW_DATA_KEY="$key" SW_LOG=warn
+  "$BIN" migrate >/dev/null
+  "$BIN" seed-demo >/dev/null
+  printf '%s\n' "bench trainer password" | "$BIN" admin create-user --role training_admin --name bench.trainer >/dev/null
+  SW_BIND="127.0.0.1:$port" "$BIN" >"$WORK/server-$label.log" 2>&1 &
+  local spid=$!
+  PIDS+=("$spid")
+  "$BIN" bench-baseline --bind "127.0.0.1:$bport" --size 64 >/dev/null 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+  local base="http://127.0.0.1:$port"
+  curl -fsS -c "$jar" -b "$jar" -H 'accept: application/json' -d 'username=bench.trainer&password=bench trainer password' "$base/api/login" >/dev/null
+  curl -fsS -c "$jar" -b "$jar" -H 'accept: application/json' -F "file=@$WORK/questions.csv" "$base/staff/questions/upload" | head -c 200
+  echo
+  local opens closes
+  opens=$(TZ=Asia/Shanghai date -d '-1 hour' +%Y-%m-%dT%H:%M)
+  closes=$(TZ=Asia/Shanghai date -d '+3 hours' +%Y-%m-%dT%H:%M)
+  curl -fsS -c "$jar" -b "$jar" -H 'accept: application/json' \
+    --data-urlencode "title=区安全生产知识竞赛（压测）" --data-urlencode "opens=$opens" --data-urlencode "closes=$closes" \
+    -d 'time_limit_min=30&attempts_per_day=1&attempts_total=1&valid_percent=80&audience=public&review=1&privacy=masked' \
+    -d 'pools[0][kind]=single&pools[0][count]=20&pools[0][points]=5' "$base/api/save_contest" >/dev/null
+  local contest
+  contest=$(curl -fsS -H 'accept: application/json' -X POST "$base/api/contest_list" | python3 -c 'import json,sys; print(max(c["id"] for c in json.load(sys.stdin)))')
+  echo "contest $contest; server RSS before: $(awk '/VmRSS/ {print $2 " kB"}' "/proc/$spid/status")"
+  "$CARGO_TARGET_DIR/release/examples/bench_contest" "$base" "$contest" "$N" "$RAMP" "http://127.0.0.1:$bport/"
+  echo "server RSS after: $(awk '/VmRSS/ {print $2 " kB"}' "/proc/$spid/status"), peak $(awk '/VmHWM/ {print $2 " kB"}' "/proc/$spid/status")"
+  echo "panics in the server log: $(grep -c panicked "$WORK/server-$label.log" || true); errors logged: $(grep -c ' ERROR ' "$WORK/server-$label.log" || true)"
+  case $url in
+    sqlite*) echo "database size: $(du -cb "$WORK"/bench.db* | tail -1 | cut -f1) bytes (with WAL)" ;;
+    postgres*) echo "database size: $(psql "$url" -Atc 'select pg_database_size(current_database())') bytes" ;;
+  esac
+  kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null || true
+}
+
+if [ "$WHICH" != postgres ]; then
+  run_one sqlite "sqlite://$WORK/bench.db"
+fi
+if [ "$WHICH" != sqlite ]; then
+  admin=$("$ROOT/scripts/pg.sh" start "$WORK/pg")
+  psql "$admin" -qc 'create database bench' >/dev/null
+  run_one postgres "${admin%/*}/bench"
+fi
