@@ -4,15 +4,18 @@
 # human pace (3–10 s per answer) and hands in; then the answer endpoint's throughput next to a
 # bare axum handler measured in the same run. Once on SQLite, then on PostgreSQL.
 # Usage: scripts/bench_contest.sh [contestants] [ramp seconds] [sqlite|postgres|both]
+# (SW_BENCH_SKIP_BUILD=1 uses the release build already there.)
 source "$(dirname "$0")/common.sh"
 N=${1:-10000}
 RAMP=${2:-60}
 WHICH=${3:-both}
 "$ROOT/scripts/setup.sh" --test
 
-step "release build (server, WebAssembly bundle, load generator)"
-cargo leptos build --release --precompress --split "${LIB_ARGS[@]}"
-cargo build --release -p server --example bench_contest
+if [ -z "${SW_BENCH_SKIP_BUILD:-}" ]; then
+  step "release build (server, WebAssembly bundle, load generator)"
+  cargo leptos build --release --precompress --split "${LIB_ARGS[@]}"
+  cargo build --release -p server --example bench_contest
+fi
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 WORK=$(mktemp -d)

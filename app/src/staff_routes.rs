@@ -42,6 +42,17 @@ impl LazyRoute for QuestionImport {
     }
 }
 
+pub struct ContestStatistics;
+#[lazy_route]
+impl LazyRoute for ContestStatistics {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::quiz::contest::stats_page::ContestStatsPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
 pub struct Contests;
 #[lazy_route]
 impl LazyRoute for Contests {

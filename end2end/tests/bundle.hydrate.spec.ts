@@ -11,8 +11,12 @@ import { Page, Response } from "@playwright/test";
  * HTML and everything it loads on a first visit with an empty cache. It is deterministic for a
  * given build, so it is a test. Issue 12's target is 200 KB; the main bundle is not there yet
  * (docs/benchmarks.md), so this budget holds the current level and is lowered as code leaves it.
+ * Raised from 480 to 512 KiB at stop 21: the contest and import server functions' client halves
+ * (their types' decoders) and ~230 new translation keys landed in the main module, taking
+ * `/report/new` from 475,532 to 500,696 B. Moving server functions out of the main module
+ * (`#[lazy]` server functions, issue 12) is what brings this back down.
  */
-const FIRST_VISIT_BUDGET = 480 * 1024;
+const FIRST_VISIT_BUDGET = 512 * 1024;
 const PUBLIC_PAGES = ["/", "/report/new", "/lookup", "/quiz", "/quiz/practice", "/quiz/contest/1"];
 
 async function recordTransfers(page: Page): Promise<() => Promise<{ url: string; bytes: number }[]>> {

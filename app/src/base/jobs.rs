@@ -74,6 +74,8 @@ pub async fn run(db: Db, jobs: Vec<Job>) {
         for i in schedule.take_due(&jobs, Instant::now()) {
             let job = &jobs[i];
             match job.run_once(&db).await {
+                // A run that did nothing (empty summary) is not worth a line at the default level.
+                Ok(summary) if summary.is_empty() => tracing::debug!(job = job.name, "job done"),
                 Ok(summary) => tracing::info!(job = job.name, summary, "job done"),
                 Err(e) => tracing::warn!(job = job.name, error = ?e, "job failed"),
             }

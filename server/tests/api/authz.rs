@@ -104,6 +104,8 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/contest_ranking", Access::Public, vec![("id", "999999")]),
         ("/api/import_page", Access::Roles(TRAINING), vec![]),
         ("/api/contest_admin", Access::Roles(TRAINING), vec![]),
+        ("/api/contest_stats", Access::Roles(TRAINING), vec![("id", "999999")]),
+        ("/api/review_attempt", Access::Roles(TRAINING), vec![("token", "00000000000000000000000000000000"), ("decision", "cleared")]),
         (
             "/api/save_contest",
             Access::Roles(TRAINING),
@@ -215,8 +217,17 @@ async fn authorization_matrix(backend: Backend) {
                 (Some(_), false) => assert_eq!(status, 403, "{path} as {name}"),
             }
         }
-        // The question bank's files: the training administrator only.
+        // The question bank's files and the ranking files: the training administrator only.
         let trains = role.is_some_and(|r| r.allows(app::accounts::Permission::ManageQuestions));
+        assert_eq!(trains, role.is_some_and(|r| r.allows(app::accounts::Permission::ManageContests)));
+        for path in ["/staff/contest-ranking.csv?id=999999", "/staff/contest-ranking.xlsx?id=999999&by=town"] {
+            let status = client.get(app.url(path)).send().await.expect("get").status().as_u16();
+            match (role, trains) {
+                (None, _) => assert_eq!(status, 401, "{path} as {name}"),
+                (Some(_), true) => assert_eq!(status, 404, "{path} as {name} (no such contest)"),
+                (Some(_), false) => assert_eq!(status, 403, "{path} as {name}"),
+            }
+        }
         for path in ["/staff/questions/export.csv", "/staff/questions/export.xlsx", "/staff/questions/export.xml", "/staff/questions/template.csv"] {
             let status = client.get(app.url(path)).send().await.expect("get").status().as_u16();
             match (role, trains) {

@@ -315,5 +315,122 @@ async fn employees_contest_ranks_units(backend: Backend) {
     }
     let (_, r) = call(&app, &new_client(), "contest_ranking", &[("id", &ids), ("by", "town")]).await;
     assert_eq!(r["rows"][0]["name"], "测试镇");
+    // The same ranking as a file for reporting upward.
+    let csv = trainer.get(app.url(&format!("/staff/contest-ranking.csv?id={id}&by=town&sort=participation"))).send().await.expect("csv");
+    assert_eq!(csv.status(), 200);
+    let text = csv.text().await.expect("text");
+    assert!(text.contains("测试镇") && text.contains("25.0%"), "{text}");
+    let xlsx = trainer.get(app.url(&format!("/staff/contest-ranking.xlsx?id={id}&by=enterprise"))).send().await.expect("xlsx");
+    assert_eq!(xlsx.status(), 200);
+    assert!(xlsx.bytes().await.expect("bytes").starts_with(b"PK"));
 }
 both_backends!(employees_contest_ranks_units);
+
+/// The same stored answer, as shown on `token`'s paper at `position`.
+async fn shown_for(app: &TestApp, token: &str, position: i64, kind: &str, stored: &str) -> Vec<String> {
+    if kind != "single" && kind != "multiple" {
+        return vec![stored.to_string()];
+    }
+    let order: String = sqlx::query_scalar(
+        "select i.option_order from quiz_attempt_items i join quiz_attempts a on a.id = i.attempt_id where a.token = $1 and i.position = $2",
+    )
+    .bind(token)
+    .bind(position)
+    .fetch_one(&app.db().await.pool)
+    .await
+    .expect("order");
+    stored_to_shown(&order, stored)
+}
+
+async fn persons(app: &TestApp, ids: &str) -> usize {
+    let (_, r) = call(app, &new_client(), "contest_ranking", &[("id", ids), ("by", "person")]).await;
+    r["rows"].as_array().map(Vec::len).unwrap_or(0)
+}
+
+async fn statistics_and_flags(backend: Backend) {
+    let app = spawn(backend).await;
+    app.create_user("s.trainer", Role::TrainingAdmin, "trainer password 1").await;
+    let trainer = app.login("s.trainer", "trainer password 1").await;
+    bank(&app, &trainer).await;
+    let db = app.db().await;
+    let now = app::base::db::now();
+    let (opens, closes) = (fmt_local_minute(now - 3600), fmt_local_minute(now + 3600));
+    // Every paper holds the whole bank (all three single-choice questions), so two contestants
+    // can give the same answers to the same questions.
+    let mut form = contest_form(&opens, &closes, "public");
+    form.retain(|(k, _)| *k != "pools[0][count]");
+    form.push(("pools[0][count]", "3"));
+    assert_eq!(call(&app, &trainer, "save_contest", &form).await.0, 200);
+    let id: i64 = sqlx::query_scalar("select id from quiz_contests").fetch_one(&db.pool).await.expect("id");
+    let ids = id.to_string();
+    // Two contestants give the same wrong answers at machine speed; a third answers right.
+    let mut tokens = Vec::new();
+    for (n, name) in ["甲选手", "乙选手", "丙选手"].iter().enumerate() {
+        let c = new_client();
+        assert_eq!(call(&app, &c, "join_contest", &[("id", &ids), ("nickname", name)]).await.0, 200);
+        let (_, t) = call(&app, &c, "start_attempt", &[("id", &ids)]).await;
+        let token = t.as_str().expect("token").to_string();
+        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+            "select i.position, v.kind, v.answer, v.stem from quiz_attempt_items i join quiz_attempts a on a.id = i.attempt_id \
+             join quiz_question_versions v on v.question_id = i.question_id and v.version = i.version where a.token = $1",
+        )
+        .bind(&token)
+        .fetch_all(&db.pool)
+        .await
+        .expect("items");
+        for (position, kind, right, _) in rows {
+            let stored = if n == 2 {
+                right.clone()
+            } else {
+                match kind.as_str() {
+                    "true_false" => if right == "true" { "false".into() } else { "true".into() },
+                    // A wrong option that every paper has.
+                    _ => {
+                        let first = right.chars().next().unwrap_or('A');
+                        let wrong = if first == 'A' { 'C' } else { 'A' };
+                        wrong.to_string()
+                    }
+                }
+            };
+            let picks = shown_for(&app, &token, position, &kind, &stored).await;
+            let (status, v) = answer(&app, &c, &token, position, &kind, &picks).await;
+            assert_eq!(status, 200, "{v}");
+        }
+        assert_eq!(call(&app, &c, "submit_attempt", &[("token", &token)]).await.0, 200);
+        tokens.push(token);
+    }
+    let (status, s) = call(&app, &trainer, "contest_stats", &[("id", &ids)]).await;
+    assert_eq!(status, 200, "{s}");
+    assert_eq!((s["participants"].as_i64(), s["finished"].as_i64(), s["valid"].as_i64()), (Some(3), Some(3), Some(1)), "{s}");
+    assert_eq!(s["score_bins"][9].as_i64(), Some(1), "one full score: {s}");
+    let flags = s["flags"].as_array().expect("flags");
+    let flagged = |reason: &str| -> Vec<String> {
+        let mut v: Vec<String> = flags.iter().filter(|f| f["reason"] == reason).map(|f| f["token"].as_str().unwrap_or("").to_string()).collect();
+        v.sort();
+        v
+    };
+    let mut same = vec![tokens[0].clone(), tokens[1].clone()];
+    same.sort();
+    assert_eq!(flagged("same_answers"), same, "the two identical wrong sequences, not the right one");
+    assert_eq!(flagged("too_fast").len(), 3, "every attempt of this test answered faster than anyone reads");
+    let q = &s["questions"][0];
+    assert!(q["answered"].as_i64().is_some_and(|n| n >= 1) && q["distribution"].as_array().is_some_and(|d| !d.is_empty()), "{q}");
+    // No answers or statistics for anyone else.
+    assert_eq!(call(&app, &new_client(), "contest_stats", &[("id", &ids)]).await.0, 401);
+
+    // Disqualified: out of the ranking; cleared again: back in.
+
+    assert_eq!(persons(&app, &ids).await, 3);
+    let (status, v) = call(&app, &trainer, "review_attempt", &[("token", &tokens[0]), ("decision", "disqualified")]).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(persons(&app, &ids).await, 2);
+    let (_, s) = call(&app, &trainer, "contest_stats", &[("id", &ids)]).await;
+    let reviewed = s["flags"].as_array().expect("flags").iter().find(|f| f["token"] == tokens[0].as_str()).map(|f| f["review"].clone());
+    assert_eq!(reviewed, Some(Value::from("disqualified")));
+    let (status, v) = call(&app, &trainer, "review_attempt", &[("token", &tokens[0]), ("decision", "maybe")]).await;
+    assert_eq!((status, codes(&v)), (400, vec!["decision=choose_one".to_string()]));
+    assert_eq!(call(&app, &trainer, "review_attempt", &[("token", &tokens[0]), ("decision", "cleared")]).await.0, 200);
+    assert_eq!(persons(&app, &ids).await, 3);
+    assert!(app::base::audit::verify(&db).await.expect("verify").is_ok());
+}
+both_backends!(statistics_and_flags);

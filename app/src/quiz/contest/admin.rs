@@ -176,6 +176,7 @@ pub fn ContestAdminPage() -> impl IntoView {
                                 {d.contests.clone().into_iter().map(|c| {
                                     let page = format!("/quiz/contest/{}", c.id);
                                     let ranking = format!("/quiz/contest/{}/ranking", c.id);
+                                    let stats = format!("/staff/contests/{}", c.id);
                                     let data = d.clone();
                                     let data_id = c.id.to_string();
                                     view! {
@@ -185,7 +186,10 @@ pub fn ContestAdminPage() -> impl IntoView {
                                                     <span>{c.title.clone()}</span>
                                                     <span class="hint">" " {fmt_minute(c.opens_at)} " – " {fmt_minute(c.closes_at)}</span>
                                                 </summary>
-                                                <p><a href=page>{t!(i18n, qc_view)}</a> " · " <a href=ranking>{t!(i18n, qc_ranking)}</a></p>
+                                                <p>
+                                                    <a href=page>{t!(i18n, qc_view)}</a> " · " <a href=ranking>{t!(i18n, qc_ranking)}</a> " · "
+                                                    <a class="contest-stats" href=stats>{t!(i18n, qs_stats_link)}</a>
+                                                </p>
                                                 <ContestForm action=save data contest=c />
                                             </details>
                                         </li>

@@ -1,7 +1,7 @@
 //! Server functions of contests. Setting up a contest needs `ManageContests`; the contestant's
 //! functions are public, and each finds the visitor's own contestant or attempt from the session
 //! (or account): an attempt token that is not the visitor's is "not found".
-use super::{PaperView, ResultView, ContestAdminData, ContestView, ContestSummary, PoolDraft, Ranking, Saved};
+use super::{ContestAdminData, StatsView, ContestSummary, ContestView, PaperView, PoolDraft, Ranking, ResultView, Saved};
 use crate::base::errors::AppError;
 use leptos::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -186,5 +186,24 @@ pub async fn save_contest(
     let valid = super::validate_contest(&draft, &crate::quiz::ssr::known_tags(&state.db).await?)?;
     super::ssr::save_contest(&state.db, state.area::<super::ssr::ContestState>()?, user.id, id, &valid).await?;
     leptos_axum::redirect("/staff/contests");
+    Ok(())
+}
+
+#[server(endpoint = "contest_stats")]
+pub async fn contest_stats(id: i64) -> Result<StatsView, AppError> {
+    use crate::accounts::{ssr::require, Permission};
+    require(Permission::ManageContests).await?;
+    let state = crate::state::app_state()?;
+    super::stats::stats(&state.db, state.area::<super::ssr::ContestState>()?, id).await
+}
+
+/// Clear a flagged attempt, or disqualify its contestant (out of the rankings).
+#[server(endpoint = "review_attempt")]
+pub async fn review_attempt(token: String, decision: String) -> Result<(), AppError> {
+    use crate::accounts::{ssr::require, Permission};
+    let user = require(Permission::ManageContests).await?;
+    let state = crate::state::app_state()?;
+    let contest = super::stats::review(&state.db, state.area::<super::ssr::ContestState>()?, user.id, &token, &decision).await?;
+    leptos_axum::redirect(&format!("/staff/contests/{contest}"));
     Ok(())
 }

@@ -28,6 +28,7 @@ pub fn now_ms() -> i64 {
 pub struct ContestState {
     candidates: Mutex<HashMap<i64, (Instant, Arc<Vec<Candidate>>)>>,
     writes: Mutex<HashMap<i64, (Instant, u32)>>,
+    stats: Mutex<HashMap<i64, (Instant, Arc<StatsView>)>>,
 }
 
 const CANDIDATES_FOR: Duration = Duration::from_secs(60);
@@ -37,6 +38,25 @@ const WRITES_PER_WINDOW: u32 = 40;
 const WRITE_WINDOW: Duration = Duration::from_secs(10);
 
 impl ContestState {
+    /// A contest's statistics computed less than `fresh` ago.
+    pub fn cached_stats(&self, id: i64, fresh: Duration) -> Option<Arc<StatsView>> {
+        let map = self.stats.lock().ok()?;
+        map.get(&id).filter(|(at, _)| at.elapsed() < fresh).map(|(_, s)| s.clone())
+    }
+    pub fn keep_stats(&self, id: i64, s: Arc<StatsView>) {
+        if let Ok(mut map) = self.stats.lock() {
+            if map.len() > 100 {
+                map.clear();
+            }
+            map.insert(id, (Instant::now(), s));
+        }
+    }
+    pub fn forget_stats(&self, id: i64) {
+        if let Ok(mut map) = self.stats.lock() {
+            map.remove(&id);
+        }
+    }
+
     /// Whether contestant `id` may write once more now.
     fn allow_write(&self, id: i64) -> bool {
         let now = Instant::now();
@@ -58,7 +78,7 @@ pub fn area() -> crate::state::Area {
     crate::state::Area::new().with(ContestState::default()).jobs(vec![Job::new(
         "close_expired_attempts",
         Duration::from_secs(5),
-        |db| async move { close_expired(&db).await.map(|n| format!("{n} attempts closed")) },
+        |db| async move { close_expired(&db).await.map(|n| if n == 0 { String::new() } else { format!("{n} attempts closed") }) },
     )])
 }
 
@@ -930,7 +950,7 @@ pub async fn result(state: &AppState, a: &AttemptRow) -> Result<ResultView, AppE
         match best {
             (Some(s), Some(t), Some(at)) => {
                 let ahead: i64 = sqlx::query_scalar(
-                    "select count(*) from quiz_contestants where contest_id = $1 and best_score is not null and \
+                    "select count(*) from quiz_contestants where contest_id = $1 and best_score is not null and disqualified = 0 and \
                      (best_score > $2 or (best_score = $2 and (best_time_ms < $3 or (best_time_ms = $3 and best_at < $4))))",
                 )
                 .bind(a.contest_id)
@@ -994,7 +1014,8 @@ pub async fn ranking(db: &Db, contest_id: i64, by: &str, sort: &str) -> Result<R
     if by == "person" || !matches!(by, "enterprise" | "town" | "village") {
         let people: Vec<(String, i64, i64, i64)> = sqlx::query_as(&format!(
             "select nickname, best_score, best_time_ms, valid_results from quiz_contestants \
-             where contest_id = $1 and best_score is not null order by best_score desc, best_time_ms, best_at limit {RANKING_ROWS}"
+             where contest_id = $1 and best_score is not null and disqualified = 0 \
+             order by best_score desc, best_time_ms, best_at limit {RANKING_ROWS}"
         ))
         .bind(contest_id)
         .fetch_all(&db.pool)
@@ -1036,7 +1057,7 @@ pub async fn ranking(db: &Db, contest_id: i64, by: &str, sort: &str) -> Result<R
         "select {name_sql}, k.participants, k.total, k.valid, {employees_sql} from \
          (select {unit_col} as unit, count(*) as participants, cast(coalesce(sum(best_score), 0) as bigint) as total, \
           cast(sum(case when valid_results > 0 then 1 else 0 end) as bigint) as valid \
-          from quiz_contestants where contest_id = $1 and best_score is not null and {unit_col} is not null \
+          from quiz_contestants where contest_id = $1 and best_score is not null and disqualified = 0 and {unit_col} is not null \
           group by {unit_col}) k"
     ))
     .bind(contest_id)

@@ -486,7 +486,7 @@ fn template_examples() -> Vec<Question> {
 // ---- routes -------------------------------------------------------------------------------------
 
 use crate::state::{AppState, HttpRoutes};
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -504,9 +504,17 @@ pub fn routes() -> HttpRoutes {
             .route("/staff/questions/export.xlsx", get(|s, se| download(s, se, "xlsx")))
             .route("/staff/questions/export.xml", get(|s, se| download(s, se, "xml")))
             .route("/staff/questions/template.csv", get(|s, se| download(s, se, "template.csv")))
-            .route("/staff/questions/template.xlsx", get(|s, se| download(s, se, "template.xlsx"))),
+            .route("/staff/questions/template.xlsx", get(|s, se| download(s, se, "template.xlsx")))
+            .route(
+                "/staff/contest-ranking.csv",
+                get(|State(s): State<AppState>, se: Session, Query(q): Query<RankingQuery>| ranking_file(s, se, q, false)),
+            )
+            .route(
+                "/staff/contest-ranking.xlsx",
+                get(|State(s): State<AppState>, se: Session, Query(q): Query<RankingQuery>| ranking_file(s, se, q, true)),
+            ),
         upload_paths: &["/staff/questions/upload"],
-        not_pages: &["/staff/questions/upload", "/staff/questions/export", "/staff/questions/template"],
+        not_pages: &["/staff/questions/upload", "/staff/questions/export", "/staff/questions/template", "/staff/contest-ranking"],
     }
 }
 
@@ -666,4 +674,94 @@ pub async fn take_report(session: &Session) -> Result<Option<ImportReport>, AppE
         return Ok(None);
     }
     session.remove::<ImportReport>(SESSION_IMPORT_REPORT).await.map_err(|e| AppError::internal("session", e))
+}
+
+// ---- the ranking as a file ------------------------------------------------------------------
+
+#[derive(serde::Deserialize)]
+struct RankingQuery {
+    id: i64,
+    #[serde(default)]
+    by: String,
+    #[serde(default)]
+    sort: String,
+}
+
+/// GET /staff/contest-ranking.{csv,xlsx}?id=…&by=…&sort=…: a contest's ranking as the bureau
+/// reports it upward (training administrator only; names as the contest shows them).
+async fn ranking_file(state: AppState, session: Session, q: RankingQuery, xlsx: bool) -> Response {
+    use crate::accounts::{ssr::require_in, Permission};
+    if let Err(e) = require_in(&state, &session, Permission::ManageContests).await {
+        return crate::base::errors::error_response(&e);
+    }
+    let r = match crate::quiz::contest::ssr::ranking(&state.db, q.id, &q.by, &q.sort).await {
+        Ok(r) => r,
+        Err(e) => return crate::base::errors::error_response(&e),
+    };
+    let person = r.by == "person";
+    let header: Vec<&str> = if person {
+        vec!["名次", "昵称", "得分", "用时（秒）", "有效答题"]
+    } else {
+        vec!["名次", "单位", "参赛人数", "总分", "平均分", "参与率", "有效答题人数"]
+    };
+    let rows: Vec<Vec<String>> = r
+        .rows
+        .iter()
+        .map(|row| {
+            if person {
+                vec![row.rank.to_string(), guard_cell(&row.name), row.total.to_string(), format!("{:.1}", row.time_ms as f64 / 1000.0), row.valid.to_string()]
+            } else {
+                vec![
+                    row.rank.to_string(),
+                    guard_cell(&row.name),
+                    row.participants.to_string(),
+                    row.total.to_string(),
+                    format!("{:.2}", row.average),
+                    row.participation.map(|p| format!("{:.1}%", p * 100.0)).unwrap_or_default(),
+                    row.valid.to_string(),
+                ]
+            }
+        })
+        .collect();
+    let made = if xlsx {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let sheet = wb.add_worksheet();
+        let mut ok = true;
+        for (c, h) in header.iter().enumerate() {
+            ok &= sheet.write_string(0, c as u16, *h).is_ok();
+        }
+        for (i, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                ok &= sheet.write_string(i as u32 + 1, c as u16, v).is_ok();
+            }
+        }
+        if ok { wb.save_to_buffer().map_err(|e| AppError::internal("xlsx", e)) } else { Err(AppError::internal("xlsx", "write")) }
+    } else {
+        let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+        let mut ok = w.write_record(&header).is_ok();
+        for row in &rows {
+            ok &= w.write_record(row).is_ok();
+        }
+        match (ok, w.into_inner()) {
+            (true, Ok(b)) => Ok(b),
+            _ => Err(AppError::internal("csv", "write")),
+        }
+    };
+    match made {
+        Ok(bytes) => {
+            let (ct, ext) = if xlsx { (XLSX, "xlsx") } else { ("text/csv; charset=utf-8", "csv") };
+            let name = format!("attachment; filename=\"contest-{}-{}.{ext}\"", q.id, r.by);
+            (
+                StatusCode::OK,
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static(ct)),
+                    (header::CONTENT_DISPOSITION, HeaderValue::from_str(&name).unwrap_or(HeaderValue::from_static("attachment"))),
+                    (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(e) => crate::base::errors::error_response(&e),
+    }
 }
