@@ -1,5 +1,5 @@
-import { test, expect, zh, waitForHydration } from "./fixtures";
-import { Browser, Page } from "@playwright/test";
+import { test, expect, zh, waitForHydration, signIn } from "./fixtures";
+import { Page } from "@playwright/test";
 
 const trainer = {
   username: process.env.SW_E2E_TRAINER ?? "e2e.trainer",
@@ -10,17 +10,6 @@ const worker = {
   password: process.env.SW_E2E_WORKER_PASSWORD ?? "",
 };
 
-async function signIn(browser: Browser, baseURL: string, js: boolean, who: { username: string; password: string }, landing: RegExp): Promise<Page> {
-  const ctx = await browser.newContext({ baseURL, javaScriptEnabled: js, locale: "zh-CN" });
-  const page = await ctx.newPage();
-  await page.goto("/login");
-  if (js) await waitForHydration(page);
-  await page.fill("#username", who.username);
-  await page.fill("#password", who.password);
-  await page.click("button[type=submit]");
-  await expect(page).toHaveURL(landing);
-  return page;
-}
 
 /** Give some answer to the question on screen (the first option, or a text). */
 async function answerShown(page: Page): Promise<void> {

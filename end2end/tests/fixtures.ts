@@ -1,4 +1,4 @@
-import { test as base, expect, Page, BrowserContext } from "@playwright/test";
+import { test as base, expect, Browser, Page, BrowserContext } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -90,6 +90,25 @@ export const test = base.extend<Fixtures>({
 /** Each page marks <body data-hydrated> once the WebAssembly app has hydrated it (`HydrationMarker`). */
 export async function waitForHydration(page: Page): Promise<void> {
   await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 30_000 });
+}
+
+/** Sign in as `who` in a new browser context; `landing` is where the login sends that role. */
+export async function signIn(
+  browser: Browser,
+  baseURL: string,
+  js: boolean,
+  who: { username: string; password: string },
+  landing: RegExp = /\/staff$/,
+): Promise<Page> {
+  const ctx = await browser.newContext({ baseURL, javaScriptEnabled: js, locale: "zh-CN" });
+  const page = await ctx.newPage();
+  await page.goto("/login");
+  if (js) await waitForHydration(page);
+  await page.fill("#username", who.username);
+  await page.fill("#password", who.password);
+  await page.click("button[type=submit]");
+  await expect(page).toHaveURL(landing);
+  return page;
 }
 
 export { expect };

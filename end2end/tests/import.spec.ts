@@ -1,25 +1,13 @@
-import { test, expect, zh, waitForHydration } from "./fixtures";
-import { Browser, Page } from "@playwright/test";
+import { test, expect, zh, waitForHydration, signIn } from "./fixtures";
 
 const trainer = {
   username: process.env.SW_E2E_TRAINER ?? "e2e.trainer",
   password: process.env.SW_E2E_TRAINER_PASSWORD ?? "",
 };
 
-async function signIn(browser: Browser, baseURL: string, js: boolean): Promise<Page> {
-  const ctx = await browser.newContext({ baseURL, javaScriptEnabled: js, locale: "zh-CN" });
-  const page = await ctx.newPage();
-  await page.goto("/login");
-  if (js) await waitForHydration(page);
-  await page.fill("#username", trainer.username);
-  await page.fill("#password", trainer.password);
-  await page.click("button[type=submit]");
-  await expect(page).toHaveURL(/\/staff$/);
-  return page;
-}
 
 test("the training administrator imports a bank: line errors first, then a clean file", async ({ browser, baseURL, jsEnabled }) => {
-  const page = await signIn(browser, baseURL!, jsEnabled);
+  const page = await signIn(browser, baseURL!, jsEnabled, trainer);
   await page.goto("/staff/questions");
   if (jsEnabled) await waitForHydration(page);
   await page.click("#bank-import");

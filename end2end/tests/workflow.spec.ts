@@ -1,4 +1,4 @@
-import { test, expect, zh, admin, waitForHydration } from "./fixtures";
+import { test, expect, zh, admin, waitForHydration, signIn } from "./fixtures";
 import { Browser, Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 
@@ -24,15 +24,7 @@ function sqlite(statement: string): string {
 }
 
 async function staff(browser: Browser, baseURL: string, js: boolean, who: { username: string; password: string }): Promise<Page> {
-  const ctx = await browser.newContext({ baseURL, javaScriptEnabled: js, locale: "zh-CN" });
-  const page = await ctx.newPage();
-  await page.goto("/login");
-  if (js) await waitForHydration(page);
-  await page.fill("#username", who.username);
-  await page.fill("#password", who.password);
-  await page.click("button[type=submit]");
-  await expect(page).toHaveURL(/\/staff$/);
-  return page;
+  return signIn(browser, baseURL, js, who);
 }
 
 async function openStaffCase(page: Page, number: string, js: boolean) {

@@ -127,15 +127,20 @@ const QUESTIONS: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
      "这是法律赋予从业人员的紧急避险权。", "《中华人民共和国安全生产法》第五十五条"),
 ];
 
+/// The demo training administrator, author of the demo questions and contest.
+async fn demo_trainer(db: &Db) -> anyhow::Result<i64> {
+    let author: Option<i64> = sqlx::query_scalar("select id from users where role = 'training_admin' and is_demo = 1 order by id limit 1")
+        .fetch_optional(&db.pool)
+        .await?;
+    author.context("the demo training administrator")
+}
+
 async fn seed_questions(db: &Db) -> anyhow::Result<()> {
     let have: i64 = sqlx::query_scalar("select count(*) from quiz_questions").fetch_one(&db.pool).await?;
     if have > 0 {
         return Ok(());
     }
-    let author: Option<i64> = sqlx::query_scalar("select id from users where role = 'training_admin' and is_demo = 1 order by id limit 1")
-        .fetch_optional(&db.pool)
-        .await?;
-    let author = author.context("the demo training administrator")?;
+    let author = demo_trainer(db).await?;
     let tags = app::quiz::ssr::known_tags(db).await.map_err(|e| anyhow::anyhow!("sectors: {e}"))?;
     for (sector, kind, stem, options, answer, explanation, source) in QUESTIONS {
         let draft = app::quiz::QuestionDraft {
@@ -162,10 +167,7 @@ async fn seed_contest(db: &Db) -> anyhow::Result<()> {
     if have > 0 {
         return Ok(());
     }
-    let author: Option<i64> = sqlx::query_scalar("select id from users where role = 'training_admin' and is_demo = 1 order by id limit 1")
-        .fetch_optional(&db.pool)
-        .await?;
-    let author = author.context("the demo training administrator")?;
+    let author = demo_trainer(db).await?;
     let pool = |kind: &str, count: &str, points: &str| PoolDraft { kind: kind.into(), tag: String::new(), count: count.into(), points: points.into() };
     let pools = [pool("single", "2", "5"), pool("true_false", "2", "5"), pool("multiple", "1", "10"), pool("fill", "1", "5")];
     let draft = ContestDraft {

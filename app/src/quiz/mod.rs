@@ -112,6 +112,44 @@ pub struct ValidQuestion {
     pub active: bool,
 }
 
+/// The translated name of a kind of question.
+pub fn kind_label(locale: crate::i18n::Locale, k: Kind) -> &'static str {
+    use crate::i18n::*;
+    match k {
+        Kind::Single => td_string!(locale, qb_kind_single),
+        Kind::Multiple => td_string!(locale, qb_kind_multiple),
+        Kind::TrueFalse => td_string!(locale, qb_kind_true_false),
+        Kind::Fill => td_string!(locale, qb_kind_fill),
+    }
+}
+
+/// A stored true/false answer ("true" or "false") in words.
+pub fn true_false_label(locale: crate::i18n::Locale, code: &str) -> &'static str {
+    use crate::i18n::*;
+    if code == "true" {
+        td_string!(locale, qp_true)
+    } else {
+        td_string!(locale, qp_false)
+    }
+}
+
+/// An answer in words: each letter with its option ("B. 119"), true/false in words, or the
+/// texts. `parts` are letters (in the order of `options`), "true"/"false", or typed texts.
+pub fn answer_words(locale: crate::i18n::Locale, kind: Kind, options: &[String], parts: &[String]) -> String {
+    match kind {
+        Kind::Single | Kind::Multiple => parts
+            .iter()
+            .map(|l| {
+                let i = l.chars().next().map(|c| (c as usize).saturating_sub('A' as usize)).unwrap_or(0);
+                format!("{l}. {}", options.get(i).cloned().unwrap_or_default())
+            })
+            .collect::<Vec<_>>()
+            .join("；"),
+        Kind::TrueFalse => parts.iter().map(|p| true_false_label(locale, p)).collect::<Vec<_>>().join(""),
+        Kind::Fill => parts.join(" / "),
+    }
+}
+
 /// The letter of option `i` (A, B, …).
 pub fn letter(i: usize) -> char {
     char::from(b'A' + (i as u8))

@@ -2,22 +2,13 @@
 //! form to add a question, each question's form to save its next version, and a question's
 //! edit history. Every form works without JavaScript.
 use super::api::{question_bank, question_history, SaveQuestion};
-use super::{BankFilter, Kind, Question};
+use super::{kind_label, BankFilter, Kind, Question};
 use crate::base::format::fmt_date;
 use crate::i18n::*;
 use crate::org::{choice_name, Choice};
 use crate::ui::{ErrorPage, FieldErrors, FormError};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-
-fn kind_label(locale: Locale, k: Kind) -> &'static str {
-    match k {
-        Kind::Single => td_string!(locale, qb_kind_single),
-        Kind::Multiple => td_string!(locale, qb_kind_multiple),
-        Kind::TrueFalse => td_string!(locale, qb_kind_true_false),
-        Kind::Fill => td_string!(locale, qb_kind_fill),
-    }
-}
 
 fn difficulty_label(locale: Locale, d: i64) -> &'static str {
     match d {

@@ -2,7 +2,7 @@
 //! chosen sector), answered through a plain GET form, so it works the same without JavaScript;
 //! the answer and the explanation come back only after answering.
 use super::api::{practice_check, practice_question};
-use super::{letter, Kind, PracticeData, PracticeQuestion, PracticeResult};
+use super::{answer_words, kind_label, letter, true_false_label, Kind, PracticeData, PracticeQuestion, PracticeResult};
 use crate::i18n::*;
 use crate::org::choice_name;
 use crate::ui::ErrorPage;
@@ -15,30 +15,6 @@ use serde::{Deserialize, Serialize};
 enum Shown {
     Question(PracticeData),
     Feedback(PracticeResult),
-}
-
-fn true_false_label(locale: Locale, code: &str) -> &'static str {
-    if code == "true" {
-        td_string!(locale, qp_true)
-    } else {
-        td_string!(locale, qp_false)
-    }
-}
-
-/// The right answer in words: the letters with their options, true/false, or the accepted texts.
-fn answer_text(locale: Locale, q: &PracticeQuestion, answer: &str) -> String {
-    match q.kind {
-        Kind::Single | Kind::Multiple => answer
-            .chars()
-            .map(|c| {
-                let i = (c as usize).saturating_sub('A' as usize);
-                format!("{c}. {}", q.options.get(i).cloned().unwrap_or_default())
-            })
-            .collect::<Vec<_>>()
-            .join("；"),
-        Kind::TrueFalse => true_false_label(locale, answer).to_string(),
-        Kind::Fill => answer.split('|').collect::<Vec<_>>().join(" / "),
-    }
 }
 
 #[component]
@@ -54,12 +30,7 @@ fn QuestionForm(q: PracticeQuestion, tag: String) -> impl IntoView {
         Kind::Fill => Vec::new(),
     };
     let input_type = if q.kind == Kind::Multiple { "checkbox" } else { "radio" };
-    let hint = match q.kind {
-        Kind::Single => td_string!(locale, qb_kind_single),
-        Kind::Multiple => td_string!(locale, qb_kind_multiple),
-        Kind::TrueFalse => td_string!(locale, qb_kind_true_false),
-        Kind::Fill => td_string!(locale, qb_kind_fill),
-    };
+    let hint = kind_label(locale, q.kind);
     let fill = q.kind == Kind::Fill;
     view! {
         <form method="get" action="/quiz/practice" id="practice-form">
@@ -96,7 +67,11 @@ fn QuestionForm(q: PracticeQuestion, tag: String) -> impl IntoView {
 fn Feedback(r: PracticeResult, tag: String) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
-    let answer = answer_text(locale, &r.question, &r.answer);
+    let parts: Vec<String> = match r.question.kind {
+        Kind::Single | Kind::Multiple => r.answer.chars().map(String::from).collect(),
+        _ => r.answer.split('|').map(String::from).collect(),
+    };
+    let answer = answer_words(locale, r.question.kind, &r.question.options, &parts);
     // A sector code is letters, digits and "-"; anything else in the query is dropped.
     let code: String = tag.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
     let next = format!("/quiz/practice?tag={code}");

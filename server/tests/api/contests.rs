@@ -226,7 +226,7 @@ async fn public_contest_attempts(backend: Backend) {
     let first = right_answers(&app, &token2).await.remove(0);
     let (status, v) = answer(&app, &tab1, &token2, first.0, &first.1, &first.2).await;
     assert_eq!((status, codes(&v)), (400, vec!["answer=attempt_closed".to_string()]));
-    assert_eq!(app::quiz::contest::ssr::close_expired(&db).await.expect("job"), 1);
+    assert_eq!(app::quiz::contest::attempts::close_expired(&db).await.expect("job"), 1);
     let (_, r2) = call(&app, &tab1, "attempt_result", &[("token", &token2)]).await;
     assert_eq!((r2["state"].as_str(), r2["score"].as_i64()), (Some("expired"), Some(0)), "{r2}");
     // Two attempts a day.

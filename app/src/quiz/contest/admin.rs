@@ -5,21 +5,12 @@ use super::api::{contest_admin, SaveContest};
 use super::{fmt_local_minute, fmt_minute, Audience, Contest, ContestAdminData, Pool, Privacy};
 use crate::i18n::*;
 use crate::org::choice_name;
-use crate::quiz::Kind;
+use crate::quiz::{kind_label, Kind};
 use crate::ui::{ErrorPage, FieldErrors, FormError};
 use leptos::prelude::*;
 
 /// Pool rows in the form (unused rows are left empty).
 const POOL_ROWS: usize = 4;
-
-fn kind_label(locale: Locale, k: Kind) -> &'static str {
-    match k {
-        Kind::Single => td_string!(locale, qb_kind_single),
-        Kind::Multiple => td_string!(locale, qb_kind_multiple),
-        Kind::TrueFalse => td_string!(locale, qb_kind_true_false),
-        Kind::Fill => td_string!(locale, qb_kind_fill),
-    }
-}
 
 #[component]
 fn ContestForm(action: ServerAction<SaveContest>, data: ContestAdminData, #[prop(optional)] contest: Option<Contest>) -> impl IntoView {

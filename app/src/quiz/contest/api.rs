@@ -16,7 +16,7 @@ pub async fn contest_list() -> Result<Vec<ContestSummary>, AppError> {
 pub async fn contest_entry(id: i64) -> Result<ContestView, AppError> {
     let state = crate::state::app_state()?;
     let session = crate::accounts::ssr::session().await?;
-    super::ssr::entry(&state, &session, id).await
+    super::attempts::entry(&state, &session, id).await
 }
 
 /// Join a contest (a nickname for a public one; an employee's account for theirs).
@@ -44,7 +44,7 @@ pub async fn resume_contest(id: i64, code: String) -> Result<(), AppError> {
 pub async fn start_attempt(id: i64) -> Result<String, AppError> {
     let state = crate::state::app_state()?;
     let session = crate::accounts::ssr::session().await?;
-    let token = super::ssr::start(&state, &session, id).await?;
+    let token = super::attempts::start(&state, &session, id).await?;
     leptos_axum::redirect(&format!("/quiz/attempt/{token}"));
     Ok(token)
 }
@@ -53,8 +53,8 @@ pub async fn start_attempt(id: i64) -> Result<String, AppError> {
 pub async fn attempt_paper(token: String) -> Result<PaperView, AppError> {
     let state = crate::state::app_state()?;
     let session = crate::accounts::ssr::session().await?;
-    let a = super::ssr::my_attempt(&state, &session, &token).await?;
-    super::ssr::paper(&state, &a).await
+    let a = super::attempts::my_attempt(&state, &session, &token).await?;
+    super::attempts::paper(&state, &a).await
 }
 
 /// Save the answer to one question. `picks` is a map, the shape radio buttons, checkboxes and a
@@ -70,7 +70,7 @@ pub async fn save_answer(
 ) -> Result<Saved, AppError> {
     let state = crate::state::app_state()?;
     let session = crate::accounts::ssr::session().await?;
-    let a = super::ssr::my_attempt(&state, &session, &token).await?;
+    let a = super::attempts::my_attempt(&state, &session, &token).await?;
     let mut picks: Vec<(String, String)> = picks.into_iter().collect();
     picks.sort();
     if picks.len() > crate::quiz::OPTIONS_MAX {
@@ -78,7 +78,7 @@ pub async fn save_answer(
     }
     let picks: Vec<String> = picks.into_iter().map(|(_, v)| v).collect();
     let go = go.unwrap_or_default();
-    let saved = super::ssr::save_answer(&state, &a, position, &picks, marked.is_some()).await;
+    let saved = super::attempts::save_answer(&state, &a, position, &picks, marked.is_some()).await;
     if go == "submit" {
         // Handing in: what could be saved is saved; a closed attempt is handed in as it stands.
         match &saved {
@@ -86,7 +86,7 @@ pub async fn save_answer(
             Err(e) => return Err(e.clone()),
             Ok(_) => {}
         }
-        super::ssr::submit(&state, &a).await?;
+        super::attempts::submit(&state, &a).await?;
         leptos_axum::redirect(&format!("/quiz/attempt/{token}/result"));
         return Ok(Saved { position, remaining_ms: 0 });
     }
@@ -106,8 +106,8 @@ pub async fn save_answer(
 pub async fn submit_attempt(token: String) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let session = crate::accounts::ssr::session().await?;
-    let a = super::ssr::my_attempt(&state, &session, &token).await?;
-    super::ssr::submit(&state, &a).await?;
+    let a = super::attempts::my_attempt(&state, &session, &token).await?;
+    super::attempts::submit(&state, &a).await?;
     leptos_axum::redirect(&format!("/quiz/attempt/{token}/result"));
     Ok(())
 }
@@ -116,14 +116,14 @@ pub async fn submit_attempt(token: String) -> Result<(), AppError> {
 pub async fn attempt_result(token: String) -> Result<ResultView, AppError> {
     let state = crate::state::app_state()?;
     let session = crate::accounts::ssr::session().await?;
-    let a = super::ssr::my_attempt(&state, &session, &token).await?;
-    super::ssr::result(&state, &a).await
+    let a = super::attempts::my_attempt(&state, &session, &token).await?;
+    super::attempts::result(&state, &a).await
 }
 
 #[server(endpoint = "contest_ranking")]
 pub async fn contest_ranking(id: i64, #[server(default)] by: String, #[server(default)] sort: String) -> Result<Ranking, AppError> {
     let state = crate::state::app_state()?;
-    super::ssr::ranking(&state.db, id, &by, &sort).await
+    super::ranking::ranking(&state.db, id, &by, &sort).await
 }
 
 #[server(endpoint = "contest_admin")]

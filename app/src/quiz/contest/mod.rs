@@ -9,6 +9,10 @@
 pub mod admin;
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod attempts;
+#[cfg(feature = "ssr")]
+pub mod ranking;
+#[cfg(feature = "ssr")]
 pub mod ssr;
 #[cfg(feature = "ssr")]
 pub mod stats;

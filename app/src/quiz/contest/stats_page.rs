@@ -4,6 +4,7 @@
 use super::api::{contest_stats, ReviewAttempt};
 use super::take::fmt_clock;
 use super::{StatsView, Kind};
+use crate::quiz::answer_words;
 use crate::i18n::*;
 use crate::ui::{ErrorPage, FormError};
 use leptos::prelude::*;
@@ -22,20 +23,6 @@ fn review_label(locale: Locale, review: &str) -> &'static str {
         "cleared" => td_string!(locale, qs_cleared),
         "disqualified" => td_string!(locale, qs_disqualified),
         _ => td_string!(locale, qs_to_review),
-    }
-}
-
-/// A given answer in words: letters (stored order) with their option, true/false, or the text.
-fn given_words(locale: Locale, kind: Kind, options: &[String], given: &str) -> String {
-    match kind {
-        Kind::Single | Kind::Multiple => given
-            .chars()
-            .map(|c| format!("{c}. {}", options.get((c as usize).saturating_sub('A' as usize)).cloned().unwrap_or_default()))
-            .collect::<Vec<_>>()
-            .join("；"),
-        Kind::TrueFalse if given == "true" => td_string!(locale, qp_true).to_string(),
-        Kind::TrueFalse => td_string!(locale, qp_false).to_string(),
-        Kind::Fill => given.to_string(),
     }
 }
 
@@ -144,12 +131,12 @@ pub fn ContestStatsPage() -> impl IntoView {
                                                             <td>{fmt_clock(f.time_used_ms)}</td>
                                                             <td>
                                                                 <span class="badge">{review_label(locale, &f.review)}</span>
-                                                                <ActionForm action=review attr:class="inline">
+                                                                <ActionForm action=review attr:class="inline-form">
                                                                     <input type="hidden" name="token" value=t1 />
                                                                     <input type="hidden" name="decision" value="cleared" />
                                                                     <button type="submit" class="secondary">{t!(i18n, qs_clear)}</button>
                                                                 </ActionForm>
-                                                                <ActionForm action=review attr:class="inline">
+                                                                <ActionForm action=review attr:class="inline-form">
                                                                     <input type="hidden" name="token" value=t2 />
                                                                     <input type="hidden" name="decision" value="disqualified" />
                                                                     <button type="submit" class="danger">{t!(i18n, qs_disqualify)}</button>
@@ -178,7 +165,12 @@ pub fn ContestStatsPage() -> impl IntoView {
                                             let answers = q
                                                 .distribution
                                                 .iter()
-                                                .map(|(g, n)| format!("{}{} × {n}", given_words(locale, q.kind, &q.options, g), if *g == q.answer { " ✓" } else { "" }))
+                                                .map(|(g, n)| format!("{}{} × {n}", answer_words(
+                                                        locale,
+                                                        q.kind,
+                                                        &q.options,
+                                                        &if matches!(q.kind, Kind::Single | Kind::Multiple) { g.chars().map(String::from).collect() } else { vec![g.clone()] },
+                                                    ), if *g == q.answer { " ✓" } else { "" }))
                                                 .collect::<Vec<_>>()
                                                 .join("； ");
                                             let median = q.median_ms.map(|ms| format!("{:.1} s", ms as f64 / 1000.0)).unwrap_or_default();

@@ -11,7 +11,7 @@
 use super::api::{attempt_paper, attempt_result, contest_entry, contest_list, contest_ranking, JoinContest, ResumeContest, SaveAnswer, StartAttempt};
 use super::{fmt_minute, PaperView, Audience, ContestView, Join, PaperQuestion, Phase};
 use crate::i18n::*;
-use crate::quiz::Kind;
+use crate::quiz::{answer_words, kind_label, true_false_label, Kind};
 use crate::ui::{ErrorPage, FieldErrors, FormError};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -29,23 +29,6 @@ fn state_label(locale: Locale, s: &str) -> &'static str {
         "open" => td_string!(locale, qc_state_open),
         "submitted" => td_string!(locale, qc_state_submitted),
         _ => td_string!(locale, qc_state_expired),
-    }
-}
-
-fn kind_hint(locale: Locale, k: Kind) -> &'static str {
-    match k {
-        Kind::Single => td_string!(locale, qb_kind_single),
-        Kind::Multiple => td_string!(locale, qb_kind_multiple),
-        Kind::TrueFalse => td_string!(locale, qb_kind_true_false),
-        Kind::Fill => td_string!(locale, qb_kind_fill),
-    }
-}
-
-fn true_false(locale: Locale, code: &str) -> &'static str {
-    if code == "true" {
-        td_string!(locale, qp_true)
-    } else {
-        td_string!(locale, qp_false)
     }
 }
 
@@ -315,7 +298,7 @@ fn QuestionForm(token: String, q: PaperQuestion, count: i64, save: ServerAction<
             let l = crate::quiz::letter(i).to_string();
             (l.clone(), format!("{l}. {o}"))
         }).collect(),
-        Kind::TrueFalse => ["true", "false"].iter().map(|c| (c.to_string(), true_false(locale, c).to_string())).collect(),
+        Kind::TrueFalse => ["true", "false"].iter().map(|c| (c.to_string(), true_false_label(locale, c).to_string())).collect(),
         Kind::Fill => Vec::new(),
     };
     let multiple = q.kind == Kind::Multiple;
@@ -369,7 +352,7 @@ fn QuestionForm(token: String, q: PaperQuestion, count: i64, save: ServerAction<
                 <input type="hidden" name="position" value=position.to_string() />
                 <fieldset>
                     <legend id="question-stem">{position} ". " {q.stem.clone()}</legend>
-                    <p class="hint">{kind_hint(locale, q.kind)} " · " {q.points} " " {t!(i18n, qc_points)}</p>
+                    <p class="hint">{kind_label(locale, q.kind)} " · " {q.points} " " {t!(i18n, qc_points)}</p>
                     {choices.into_iter().enumerate().map(|(i, (value, label))| {
                         let box_id = format!("pick-{value}");
                         let box_for = box_id.clone();
@@ -467,21 +450,6 @@ pub fn AttemptPage() -> impl IntoView {
     }
 }
 
-fn answer_words(locale: Locale, q: &PaperQuestion, shown: &[String]) -> String {
-    match q.kind {
-        Kind::Single | Kind::Multiple => shown
-            .iter()
-            .map(|l| {
-                let i = l.chars().next().map(|c| (c as usize).saturating_sub('A' as usize)).unwrap_or(0);
-                format!("{l}. {}", q.options.get(i).cloned().unwrap_or_default())
-            })
-            .collect::<Vec<_>>()
-            .join("；"),
-        Kind::TrueFalse => shown.iter().map(|s| true_false(locale, s)).collect::<Vec<_>>().join(""),
-        Kind::Fill => shown.join(" / "),
-    }
-}
-
 /// `/quiz/attempt/:token/result`.
 #[component]
 pub fn ResultPage() -> impl IntoView {
@@ -528,8 +496,8 @@ pub fn ResultPage() -> impl IntoView {
                                     <ol class="review" id="review">
                                         {r.review.iter().map(|it| {
                                             let class = if it.correct { "correct" } else { "wrong" };
-                                            let yours = answer_words(locale, &it.question, &it.question.given);
-                                            let right = answer_words(locale, &it.question, &it.answer);
+                                            let yours = answer_words(locale, it.question.kind, &it.question.options, &it.question.given);
+                                            let right = answer_words(locale, it.question.kind, &it.question.options, &it.answer);
                                             view! {
                                                 <li class=class>
                                                     <p>{it.question.stem.clone()}</p>

@@ -694,7 +694,7 @@ async fn ranking_file(state: AppState, session: Session, q: RankingQuery, xlsx: 
     if let Err(e) = require_in(&state, &session, Permission::ManageContests).await {
         return crate::base::errors::error_response(&e);
     }
-    let r = match crate::quiz::contest::ssr::ranking(&state.db, q.id, &q.by, &q.sort).await {
+    let r = match crate::quiz::contest::ranking::ranking(&state.db, q.id, &q.by, &q.sort).await {
         Ok(r) => r,
         Err(e) => return crate::base::errors::error_response(&e),
     };
