@@ -1,7 +1,8 @@
 //! Server functions of contests. Setting up a contest needs `ManageContests`; the contestant's
 //! functions are public, and each finds the visitor's own contestant or attempt from the session
 //! (or account): an attempt token that is not the visitor's is "not found".
-use super::{ContestAdminData, StatsView, ContestSummary, ContestView, PaperView, PoolDraft, Ranking, ResultView, Saved};
+use super::figures::StatsView;
+use super::{ContestAdminData, ContestSummary, ContestView, PaperView, PoolDraft, Ranking, ResultView, Saved};
 use crate::base::errors::AppError;
 use leptos::prelude::*;
 use std::collections::{BTreeMap, HashMap};

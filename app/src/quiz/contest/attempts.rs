@@ -86,26 +86,26 @@ pub async fn start(state: &AppState, session: &Session, contest_id: i64) -> Resu
     // The code has been shown long enough: it is not shown again.
     let _ = crate::base::sealed::take_sealed::<(i64, String)>(&state.data_key, session, SESSION_NEW_CODE).await?;
     close_expired_of(db, contestant).await?;
-    let running: Option<String> =
-        sqlx::query_scalar("select token from quiz_attempts where contestant_id = $1 and state = 'open'")
-            .bind(contestant)
-            .fetch_optional(&db.pool)
-            .await?;
-    if let Some(token) = running {
-        return Ok(token);
-    }
     let now_s = now();
-    if c.phase(now_s) != Phase::Open {
-        return Err(AppError::field("contest", "contest_not_open"));
-    }
     let today = Day::of_timestamp(now_s).0;
-    let (made, made_today): (i64, i64) = sqlx::query_as(
-        "select count(*), coalesce(sum(case when day = $2 then 1 else 0 end), 0) from quiz_attempts where contestant_id = $1",
+    // One snapshot for the running attempt and the counts: read apart, a second tab could see no
+    // running attempt, then count the first tab's new one and start attempt number 2 beside it.
+    // Read together, it either sees the running attempt or draws the same number as the first
+    // tab, which the unique key refuses (handled below).
+    let (made, made_today, running): (i64, i64, Option<String>) = sqlx::query_as(
+        "select count(*), coalesce(sum(case when day = $2 then 1 else 0 end), 0), \
+         max(case when state = 'open' then token end) from quiz_attempts where contestant_id = $1",
     )
     .bind(contestant)
     .bind(today)
     .fetch_one(&db.pool)
     .await?;
+    if let Some(token) = running {
+        return Ok(token);
+    }
+    if c.phase(now_s) != Phase::Open {
+        return Err(AppError::field("contest", "contest_not_open"));
+    }
     if made >= c.attempts_total {
         return Err(AppError::field("contest", "attempts_used_up"));
     }

@@ -5,6 +5,7 @@
 //! limit, or the contest's close if sooner); an answer is stored only by a statement that checks
 //! the attempt is open and the deadline not passed, in the same statement; the periodic job
 //! `close_expired` closes and scores attempts whose deadline passed even if their browser is gone.
+use super::figures::StatsView;
 use super::*;
 use crate::base::audit::{self, Entry};
 use crate::base::db::{now, Db};

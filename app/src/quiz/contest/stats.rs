@@ -3,6 +3,7 @@
 //! attempts flagged for the administrator — answers faster than anyone can read, or the same wrong
 //! answers as another attempt. Computed from the finished attempts in one pass and kept for
 //! `STATS_FOR`, so a busy contest is not read again on every visit of the page.
+use super::figures::{Flag, QuestionStat, StatsView};
 use super::*;
 use crate::base::db::Db;
 use crate::base::errors::AppError;

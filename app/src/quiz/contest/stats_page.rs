@@ -3,7 +3,8 @@
 //! the attempts flagged as suspicious with the decision on each. Works without JavaScript.
 use super::api::{contest_stats, ReviewAttempt};
 use super::take::fmt_clock;
-use super::{StatsView, Kind};
+use super::figures::StatsView;
+use super::Kind;
 use crate::quiz::answer_words;
 use crate::i18n::*;
 use crate::ui::{ErrorPage, FormError};

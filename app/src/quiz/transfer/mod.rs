@@ -7,6 +7,10 @@
 pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod moodle;
+#[cfg(feature = "ssr")]
+pub mod ranking_file;
+#[cfg(feature = "ssr")]
 pub mod ssr;
 
 use super::{Kind, QuestionDraft, OPTIONS_MAX};
@@ -167,6 +171,19 @@ pub fn dangerous_cell(text: &str) -> Option<&'static str> {
         None
     }
 }
+
+/// A cell a spreadsheet would run as a formula gets a leading apostrophe (stored questions never
+/// start so, but an export must be safe whatever the bank holds).
+pub fn guard_cell(c: &str) -> String {
+    if c.starts_with(['=', '+', '@']) {
+        format!("'{c}")
+    } else {
+        c.to_string()
+    }
+}
+
+/// The content type of an XLSX file.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// A kind as written in a file (code, or the Chinese name with or without 题).
 pub fn parse_kind(text: &str) -> Option<Kind> {
