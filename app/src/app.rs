@@ -75,6 +75,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/lookup/case") view={Lazy::<public_routes::PublicCase>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/quiz") view={Lazy::<public_routes::PublicQuizInfo>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/quiz/practice") view={Lazy::<public_routes::PublicQuizPractice>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/quiz/daily") view={Lazy::<public_routes::PublicQuizDaily>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/quiz/feedback") view={Lazy::<public_routes::PublicQuizFeedback>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/quiz/contest/:id") view={Lazy::<public_routes::PublicContest>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/quiz/contest/:id/ranking") view={Lazy::<public_routes::PublicRanking>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/quiz/attempt/:token") view={Lazy::<public_routes::PublicAttempt>::new()} ssr=SsrMode::Async />
@@ -86,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/reports") view={Lazy::<staff_routes::StaffQueue>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/questions") view={Lazy::<staff_routes::QuestionBank>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/questions/import") view={Lazy::<staff_routes::QuestionImport>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/questions/feedback") view={Lazy::<staff_routes::QuestionFeedback>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/contests") view={Lazy::<staff_routes::Contests>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/contests/:id") view={Lazy::<staff_routes::ContestStatistics>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/dashboard") view={Lazy::<staff_routes::Dashboard>::new()} ssr=SsrMode::Async />

@@ -93,6 +93,30 @@ impl LazyRoute for PublicQuizPractice {
     }
 }
 
+/// The daily challenge (signed-in employees).
+pub struct PublicQuizDaily;
+#[lazy_route]
+impl LazyRoute for PublicQuizDaily {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::quiz::daily::page::DailyPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
+/// Report an error in a question (纠错).
+pub struct PublicQuizFeedback;
+#[lazy_route]
+impl LazyRoute for PublicQuizFeedback {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::quiz::feedback::pages::FeedbackPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
 /// The quiz page.
 pub struct PublicQuizInfo;
 #[lazy_route]

@@ -31,6 +31,17 @@ impl LazyRoute for QuestionBank {
     }
 }
 
+pub struct QuestionFeedback;
+#[lazy_route]
+impl LazyRoute for QuestionFeedback {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::quiz::feedback::pages::FeedbackReviewPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
 pub struct QuestionImport;
 #[lazy_route]
 impl LazyRoute for QuestionImport {

@@ -198,3 +198,22 @@ pub fn app_state() -> Result<AppState, crate::base::errors::AppError> {
         crate::base::errors::AppError::Internal
     })
 }
+
+/// The client address of a request, for in-memory rate limits only (never stored or logged): the
+/// TCP peer, or behind a trusted reverse proxy the address it forwarded (`TrustedProxies::client`).
+pub fn client_address(state: &AppState, peer: std::net::IpAddr, headers: &http::HeaderMap) -> Option<std::net::IpAddr> {
+    Some(state.area::<crate::base::clients::TrustedProxies>().ok()?.client(peer, headers))
+}
+
+/// The client address of the request a server function runs in (see `client_address`).
+pub fn client_ip() -> Option<std::net::IpAddr> {
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?.0.ip();
+    client_address(&app_state().ok()?, peer, &parts.headers)
+}
+
+/// The shared per-client limits: which proxies to believe, and the rate limiter every public form
+/// counts against (each with its own bucket). Registered by the server like an area.
+pub fn clients_area(proxies: crate::base::clients::TrustedProxies) -> Area {
+    Area::new().with(proxies).with(crate::base::clients::RateLimiter::default())
+}

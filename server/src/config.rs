@@ -80,6 +80,13 @@ pub struct Config {
     /// SQLite's `synchronous`: `full` (default; nothing acknowledged is lost on a power cut) or
     /// `normal` (survives a crash of the process only; faster commits).
     pub sqlite_synchronous: String,
+    /// Public contests: joins per client and hour (in memory only). Generous by default, since a
+    /// whole workplace or school may share one address.
+    pub contest_joins_per_hour: u32,
+    /// Error reports on questions (纠错) per client and hour (in memory only).
+    pub question_feedback_per_hour: u32,
+    /// Questions in an employee's daily challenge (每日一练).
+    pub daily_questions: u32,
 }
 
 /// `scheme://user:***@host/db`: the URL without its password.
@@ -157,6 +164,9 @@ impl Default for Config {
             metrics_bind: None,
             trusted_proxies: String::new(),
             sqlite_synchronous: "full".into(),
+            contest_joins_per_hour: 300,
+            question_feedback_per_hour: 20,
+            daily_questions: 5,
         }
     }
 }
@@ -206,6 +216,9 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("SW_METRICS_BIND", "metrics_bind"),
     ("SW_TRUSTED_PROXIES", "trusted_proxies"),
     ("SW_SQLITE_SYNCHRONOUS", "sqlite_synchronous"),
+    ("SW_CONTEST_JOINS_PER_HOUR", "contest_joins_per_hour"),
+    ("SW_QUESTION_FEEDBACK_PER_HOUR", "question_feedback_per_hour"),
+    ("SW_DAILY_QUESTIONS", "daily_questions"),
 ];
 
 impl Config {
@@ -240,7 +253,8 @@ impl Config {
                     | "transfer_days" | "verification_days" | "extension_max_days" | "review_days" | "due_soon_days"
                     | "report_submits_per_hour" | "case_lookups_per_hour" | "case_messages_per_hour"
                     | "case_max_failures" | "case_lock_seconds" | "reward_fine_percent"
-                    | "reward_fine_min_yuan" | "reward_fine_max_yuan" | "reward_cap_yuan" => {
+                    | "reward_fine_min_yuan" | "reward_fine_max_yuan" | "reward_cap_yuan"
+                    | "contest_joins_per_hour" | "question_feedback_per_hour" | "daily_questions" => {
                         toml::Value::Integer(
                             value.trim().parse().with_context(|| format!("{var}: expected a whole number, got {value:?}"))?,
                         )
@@ -299,6 +313,9 @@ impl Config {
         self.deadline_rules()?;
         self.proxies()?;
         self.sqlite_sync()?;
+        if !(1..=20).contains(&self.daily_questions) {
+            bail!("SW_DAILY_QUESTIONS must be between 1 and 20");
+        }
         if self.pow_bits > 28 {
             bail!("SW_POW_BITS must be at most 28 (phones must solve it in seconds)");
         }
@@ -391,9 +408,18 @@ impl Config {
         }
     }
 
+    /// The quiz area's settings.
+    pub fn quiz_settings(&self) -> app::quiz::QuizSettings {
+        app::quiz::QuizSettings {
+            contest_joins_per_hour: self.contest_joins_per_hour,
+            feedback_per_hour: self.question_feedback_per_hour,
+            daily_questions: self.daily_questions as usize,
+        }
+    }
+
     /// The trusted reverse proxies, parsed.
-    pub fn proxies(&self) -> anyhow::Result<app::reports::abuse::TrustedProxies> {
-        app::reports::abuse::TrustedProxies::parse(&self.trusted_proxies)
+    pub fn proxies(&self) -> anyhow::Result<app::base::clients::TrustedProxies> {
+        app::base::clients::TrustedProxies::parse(&self.trusted_proxies)
             .map_err(|bad| anyhow::anyhow!("SW_TRUSTED_PROXIES: {bad:?} is not an IP address or CIDR block"))
     }
 
@@ -409,7 +435,6 @@ impl Config {
             messages_per_hour: self.case_messages_per_hour,
             case_max_failures: self.case_max_failures,
             case_lock_seconds: self.case_lock_seconds,
-            proxies: self.proxies().unwrap_or_default(),
             ..Default::default()
         }
     }

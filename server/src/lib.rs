@@ -37,12 +37,13 @@ pub struct ServerState {
 /// An area's pages are in the app's route tables; its settings come from `Config`.
 fn areas(config: &Config, spool: app::base::spool::Spool) -> Vec<Area> {
     vec![
+        app::state::clients_area(config.proxies().unwrap_or_default()),
         app::accounts::ssr::area(config.login_lock_seconds.max(config.case_lock_seconds)),
         app::org::ssr::area(),
         app::reports::ssr::area(config.report_settings(), spool),
         app::rewards::ssr::area(config.reward_rules().unwrap_or_default()),
         app::workflow::ssr::area(),
-        app::quiz::area::area(),
+        app::quiz::area::area(config.quiz_settings()),
     ]
 }
 

@@ -41,6 +41,8 @@ pub enum Permission {
     ManageQuestions,
     /// Set up contests and read their results.
     ManageContests,
+    /// The daily challenge (每日一练): enterprise employees and their safety managers.
+    DailyChallenge,
 }
 
 impl Role {
@@ -85,6 +87,7 @@ impl Role {
             RevealIdentity => matches!(self, Role::IntakeOfficer | Role::RewardOfficer),
             ManageWorkflowRules | ReadAuditLog => self == Role::Admin,
             ManageQuestions | ManageContests => self == Role::TrainingAdmin,
+            DailyChallenge => matches!(self, Role::Employee | Role::EnterpriseManager),
         }
     }
 }
@@ -168,6 +171,10 @@ mod tests {
             (Role::Admin, ManageContests, false),
             (Role::EnterpriseManager, ManageContests, false),
             (Role::Employee, ManageContests, false),
+            (Role::Employee, DailyChallenge, true),
+            (Role::EnterpriseManager, DailyChallenge, true),
+            (Role::TrainingAdmin, DailyChallenge, false),
+            (Role::Admin, DailyChallenge, false),
         ];
         for (role, perm, expected) in cases {
             assert_eq!(role.allows(perm), expected, "{role} {perm:?}");

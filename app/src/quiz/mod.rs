@@ -8,6 +8,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod area;
 pub mod contest;
+pub mod daily;
+pub mod feedback;
 pub mod pages;
 pub mod practice;
 pub mod transfer;
@@ -257,6 +259,8 @@ pub struct BankFilter {
     pub kind: String,
     pub tag: String,
     pub difficulty: String,
+    /// One question by number (from an error report); its form is shown open.
+    pub id: String,
 }
 
 /// One page of the bank.
@@ -326,6 +330,23 @@ pub fn is_correct(kind: Kind, answer: &str, given: &[String]) -> bool {
             let typed = given.first().map(|g| g.trim().to_ascii_lowercase()).unwrap_or_default();
             !typed.is_empty() && answer.split('|').any(|a| a.trim().to_ascii_lowercase() == typed)
         }
+    }
+}
+
+/// The quiz area's settings (the server's `Config` fills them in).
+#[derive(Clone, Debug)]
+pub struct QuizSettings {
+    /// Joins of public contests per client address and hour.
+    pub contest_joins_per_hour: u32,
+    /// Error reports on questions per client address and hour.
+    pub feedback_per_hour: u32,
+    /// Questions in an employee's daily challenge.
+    pub daily_questions: usize,
+}
+
+impl Default for QuizSettings {
+    fn default() -> Self {
+        QuizSettings { contest_joins_per_hour: 300, feedback_per_hour: 20, daily_questions: 5 }
     }
 }
 

@@ -161,6 +161,7 @@ pub fn QuestionBankPage() -> impl IntoView {
             kind: q.get("kind").unwrap_or_default(),
             tag: q.get("tag").unwrap_or_default(),
             difficulty: q.get("difficulty").unwrap_or_default(),
+            id: q.get("id").unwrap_or_default(),
         })
     };
     let history = move || query.with(|q| q.get("history").and_then(|h| h.parse::<i64>().ok()));
@@ -170,7 +171,11 @@ pub fn QuestionBankPage() -> impl IntoView {
         <section class="page wide">
             <h1>{t!(i18n, qb_title)}</h1>
             <p class="hint">{t!(i18n, qb_hint)}</p>
-            <p><a id="bank-import" href="/staff/questions/import">{t!(i18n, qi_title)}</a></p>
+            <p>
+                <a id="bank-import" href="/staff/questions/import">{t!(i18n, qi_title)}</a>
+                " · "
+                <a id="bank-feedback" href="/staff/questions/feedback">{t!(i18n, qf_review_title)}</a>
+            </p>
             {move || history().map(|id| view! { <History id /> })}
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -178,6 +183,7 @@ pub fn QuestionBankPage() -> impl IntoView {
                     match bank.await {
                         Ok(b) => {
                             let f = filter();
+                            let wanted_id = f.id.trim().to_string();
                             view! {
                                 <form method="get" action="/staff/questions" class="filter-form" id="bank-filter">
                                     <label for="bank-q">{t!(i18n, qb_search)}</label>
@@ -237,9 +243,10 @@ pub fn QuestionBankPage() -> impl IntoView {
                                             let history_href = format!("/staff/questions?history={}", q.id);
                                             let inactive = !q.active;
                                             let data_id = q.id.to_string();
+                                            let open = wanted_id == data_id;
                                             view! {
                                                 <li class="question" data-id=data_id>
-                                                    <details>
+                                                    <details open=open>
                                                         <summary>
                                                             <span class="stem">{q.stem.clone()}</span>
                                                             " "

@@ -5,6 +5,7 @@ use super::api::{practice_check, practice_question};
 use super::{answer_words, kind_label, letter, true_false_label, Kind, PracticeData, PracticeQuestion, PracticeResult};
 use crate::i18n::*;
 use crate::org::choice_name;
+use crate::quiz::feedback::{pages::FeedbackLink, Origin};
 use crate::ui::ErrorPage;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -87,7 +88,11 @@ fn Feedback(r: PracticeResult, tag: String) -> impl IntoView {
             <p id="practice-answer">{t!(i18n, qp_answer_is)} " " {answer}</p>
             {has_explanation.then(|| view! { <p id="practice-explanation">{t!(i18n, qb_explanation)} "：" {r.explanation.clone()}</p> })}
             {has_source.then(|| view! { <p class="hint">{t!(i18n, qb_source)} "：" {r.source.clone()}</p> })}
-            <p><a id="practice-next" class="button" href=next>{t!(i18n, qp_next)}</a></p>
+            <p>
+                <a id="practice-next" class="button" href=next>{t!(i18n, qp_next)}</a>
+                " "
+                <FeedbackLink question=r.question.id version=r.question.version origin=Origin::Practice />
+            </p>
         </section>
     }
 }

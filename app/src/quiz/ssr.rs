@@ -62,6 +62,9 @@ pub async fn bank(db: &Db, f: &BankFilter) -> Result<BankPage, AppError> {
     if !f.tag.trim().is_empty() {
         push("v.tags like $? escape '\\'", format!("%,{},%", like_escaped(f.tag.trim())));
     }
+    if let Ok(id) = f.id.trim().parse::<i64>() {
+        push("cast(q.id as text) = $?", id.to_string());
+    }
     if let Ok(d @ 1..=3) = f.difficulty.trim().parse::<i64>() {
         push("cast(v.difficulty as text) = $?", d.to_string());
     }

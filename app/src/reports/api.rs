@@ -6,15 +6,8 @@ use super::{CaseView, Receipt, ReportFormContext};
 use crate::base::errors::AppError;
 use leptos::prelude::*;
 
-/// The client address, for the in-memory rate limits only (never stored or logged): the TCP peer,
-/// or behind a trusted reverse proxy the address it forwarded.
 #[cfg(feature = "ssr")]
-pub fn client_ip() -> Option<std::net::IpAddr> {
-    let parts = use_context::<http::request::Parts>()?;
-    let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?.0.ip();
-    let state = crate::state::app_state().ok()?;
-    Some(state.area::<super::ssr::ReportSettings>().ok()?.proxies.client(peer, &parts.headers))
-}
+use crate::state::client_ip;
 
 #[cfg(feature = "ssr")]
 async fn session() -> Result<tower_sessions::Session, AppError> {

@@ -160,6 +160,9 @@ pub fn error_text(locale: Locale, code: &str) -> String {
         "bad_file" => td_string!(locale, err_bad_file),
         "too_many_rows" => td_string!(locale, err_too_many_rows),
         "file_required" => td_string!(locale, err_file_required),
+        "feedback_repeated" => td_string!(locale, err_feedback_repeated),
+        "daily_answered" => td_string!(locale, err_daily_answered),
+        "daily_day_over" => td_string!(locale, err_daily_day_over),
         _ => td_string!(locale, err_internal),
     };
     s.to_string()

@@ -32,6 +32,8 @@ const INTAKE: &[Role] = &[Role::IntakeOfficer];
 const REVEALERS: &[Role] = &[Role::IntakeOfficer, Role::RewardOfficer];
 const ADMIN: &[Role] = &[Role::Admin];
 const TRAINING: &[Role] = &[Role::TrainingAdmin];
+/// Enterprise people (the daily challenge).
+const EMPLOYEES: &[Role] = &[Role::Employee, Role::EnterpriseManager];
 /// Every role there is (`Role::ALL` is generated with the enum, so a new role is in the matrix).
 const EVERY_ROLE: &[Role] = &Role::ALL;
 
@@ -103,6 +105,12 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/attempt_result", Access::Public, vec![("token", "00000000000000000000000000000000")]),
         ("/api/contest_ranking", Access::Public, vec![("id", "999999")]),
         ("/api/import_page", Access::Roles(TRAINING), vec![]),
+        ("/api/feedback_target", Access::Public, vec![("question", "999999"), ("version", "1")]),
+        ("/api/send_feedback", Access::Public, vec![("question", "999999"), ("version", "1"), ("reason", "answer")]),
+        ("/api/question_feedback", Access::Roles(TRAINING), vec![("status", "open")]),
+        ("/api/decide_feedback", Access::Roles(TRAINING), vec![("id", "999999"), ("status", "fixed")]),
+        ("/api/daily_challenge", Access::Roles(EMPLOYEES), vec![]),
+        ("/api/daily_answer", Access::Roles(EMPLOYEES), vec![("day", "0"), ("position", "1"), ("picks[0]", "A")]),
         ("/api/contest_admin", Access::Roles(TRAINING), vec![]),
         ("/api/contest_stats", Access::Roles(TRAINING), vec![("id", "999999")]),
         ("/api/review_attempt", Access::Roles(TRAINING), vec![("token", "00000000000000000000000000000000"), ("decision", "cleared")]),

@@ -66,6 +66,8 @@ pub fn test_config(database_url: String) -> Config {
         // Per-client limits are tested on their own; the other tests post a lot from one address.
         report_submits_per_hour: 10_000,
         case_lookups_per_hour: 10_000,
+        contest_joins_per_hour: 10_000,
+        question_feedback_per_hour: 10_000,
         // Test servers are never shut down (which removes their spool directories): keep the
         // empty directories they leave in one place.
         upload_spool_dir: Some(std::env::temp_dir().join("safewhistle-test-spools")),

@@ -6,6 +6,7 @@ mod auth;
 mod authz;
 mod cli;
 mod contests;
+mod daily;
 mod durability;
 mod hardening;
 mod load;

@@ -219,10 +219,10 @@ pub async fn my_attempt(state: &AppState, session: &Session, token: &str) -> Res
     Ok(a)
 }
 
-type ItemRow = (i64, String, String, String, i64, Option<String>, i64, String, String, String, Option<i64>, Option<i64>);
+type ItemRow = (i64, String, String, String, i64, Option<String>, i64, String, String, String, Option<i64>, Option<i64>, i64, i64);
 
 const ITEM_SQL: &str = "select i.position, v.kind, v.stem, v.options, i.points, i.given, i.marked, i.option_order, v.answer, \
-     v.explanation, i.earned, i.correct from quiz_attempt_items i \
+     v.explanation, i.earned, i.correct, i.question_id, i.version from quiz_attempt_items i \
      join quiz_question_versions v on v.question_id = i.question_id and v.version = i.version \
      where i.attempt_id = $1 order by i.position";
 
@@ -506,7 +506,15 @@ pub async fn result(state: &AppState, a: &AttemptRow) -> Result<ResultView, AppE
                 Kind::Single | Kind::Multiple => stored_to_shown(&r.7, &r.8),
                 _ => r.8.split('|').map(String::from).collect(),
             };
-            out.push(ReviewItem { question, answer, explanation: r.9.clone(), earned: r.10.unwrap_or(0), correct: r.11 == Some(1) });
+            out.push(ReviewItem {
+                question,
+                question_id: r.12,
+                version: r.13,
+                answer,
+                explanation: r.9.clone(),
+                earned: r.10.unwrap_or(0),
+                correct: r.11 == Some(1),
+            });
         }
         out
     } else {

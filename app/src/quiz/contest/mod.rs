@@ -542,6 +542,9 @@ pub struct Saved {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewItem {
     pub question: PaperQuestion,
+    /// The question and version drawn (for an error report, 纠错).
+    pub question_id: i64,
+    pub version: i64,
     /// The right answer as shown (letters in the shown order, "true"/"false", accepted texts).
     pub answer: Vec<String>,
     pub explanation: String,

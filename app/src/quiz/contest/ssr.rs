@@ -421,6 +421,12 @@ pub async fn join(state: &AppState, session: &Session, contest_id: i64, nickname
     match c.audience {
         Audience::Public => {
             let nickname = check_nickname(nickname)?;
+            // A well-formed join counts against the client's hourly budget (in memory only).
+            let per_hour = state.area::<crate::quiz::QuizSettings>()?.contest_joins_per_hour;
+            let limiter = state.area::<crate::base::clients::RateLimiter>()?;
+            if !limiter.allow("contest_join", crate::state::client_ip(), per_hour) {
+                return Err(AppError::RateLimited);
+            }
             let code = new_code();
             let id: i64 = sqlx::query_scalar(
                 "insert into quiz_contestants (contest_id, user_id, code_mac, nickname, created_at) values ($1, $2, $3, $4, $5) returning id",

@@ -12,6 +12,7 @@ use super::api::{attempt_paper, attempt_result, contest_entry, contest_list, con
 use super::{fmt_minute, PaperView, Audience, ContestView, Join, PaperQuestion, Phase};
 use crate::i18n::*;
 use crate::quiz::{answer_words, kind_label, true_false_label, Kind};
+use crate::quiz::feedback::{pages::FeedbackLink, Origin};
 use crate::ui::{ErrorPage, FieldErrors, FormError};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -85,9 +86,14 @@ pub fn QuizHomePage() -> impl IntoView {
             <p class="lead">{t!(i18n, quiz_lead)}</p>
             <ul>
                 <li>{t!(i18n, quiz_practice)}</li>
+                <li>{t!(i18n, quiz_daily)}</li>
                 <li>{t!(i18n, quiz_contest)}</li>
             </ul>
-            <p><a id="quiz-practice-start" class="button" href="/quiz/practice">{t!(i18n, qp_start)}</a></p>
+            <p>
+                <a id="quiz-practice-start" class="button" href="/quiz/practice">{t!(i18n, qp_start)}</a>
+                " "
+                <a id="quiz-daily-start" class="button secondary" href="/quiz/daily">{t!(i18n, qd_title)}</a>
+            </p>
             <h2>{t!(i18n, qc_title)}</h2>
             <ContestList />
         </article>
@@ -504,6 +510,7 @@ pub fn ResultPage() -> impl IntoView {
                                                     <p>{t!(i18n, qc_your_answer)} " " {yours}</p>
                                                     <p>{t!(i18n, qp_answer_is)} " " {right} " · " {it.earned} " " {t!(i18n, qc_points)}</p>
                                                     {(!it.explanation.is_empty()).then(|| view! { <p class="hint">{t!(i18n, qb_explanation)} "：" {it.explanation.clone()}</p> })}
+                                                    <p><FeedbackLink question=it.question_id version=it.version origin=Origin::Contest /></p>
                                                 </li>
                                             }
                                         }).collect_view()}

@@ -21,7 +21,7 @@ pub async fn lookup(state: &AppState, client: Option<IpAddr>, number: &str, code
         return Err(AppError::field("access_code", "access_code_invalid"));
     }
     // Only well-formed lookups (which cost argon2 work) count against the client's budget.
-    if !state.area::<abuse::RateLimiter>()?.allow(Bucket::Lookup, client, s.lookups_per_hour) {
+    if !state.area::<abuse::RateLimiter>()?.allow(Bucket::Lookup.key(), client, s.lookups_per_hour) {
         return Err(AppError::RateLimited);
     }
     let key = case_throttle_key(&number);

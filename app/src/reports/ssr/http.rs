@@ -72,7 +72,7 @@ async fn read_form(state: &AppState, req: Request, purpose: &'static str, bucket
 /// The client address for the in-memory limits (see `TrustedProxies::client`); never stored.
 fn client_of(state: &AppState, req: &Request) -> Option<IpAddr> {
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>()?.0.ip();
-    Some(settings(state).ok()?.proxies.client(peer, req.headers()))
+    crate::state::client_address(state, peer, req.headers())
 }
 
 /// POST /report/submit

@@ -32,8 +32,6 @@ pub struct ReportSettings {
     pub case_lock_seconds: i64,
     /// Minutes a successful lookup stays valid in the session.
     pub grant_minutes: i64,
-    /// Reverse proxies whose X-Forwarded-For names the client (for the in-memory limits only).
-    pub proxies: abuse::TrustedProxies,
 }
 
 impl Default for ReportSettings {
@@ -50,7 +48,6 @@ impl Default for ReportSettings {
             case_max_failures: 5,
             case_lock_seconds: 3600,
             grant_minutes: 30,
-            proxies: Default::default(),
         }
     }
 }
@@ -60,7 +57,6 @@ impl Default for ReportSettings {
 pub fn area(settings: ReportSettings, spool: Spool) -> crate::state::Area {
     crate::state::Area::new()
         .with(settings)
-        .with(abuse::RateLimiter::default())
         .with(Uploads::new(spool))
         .jobs(abuse::jobs())
         .http(http())

@@ -57,7 +57,7 @@ impl FormGate<'_> {
             Bucket::Lookup => settings(st)?.lookups_per_hour,
             Bucket::Message => settings(st)?.messages_per_hour,
         };
-        if !st.area::<abuse::RateLimiter>()?.allow(self.bucket, self.client, per_hour) {
+        if !st.area::<abuse::RateLimiter>()?.allow(self.bucket.key(), self.client, per_hour) {
             return Err(AppError::RateLimited);
         }
         Ok(token)
