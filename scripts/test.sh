@@ -38,7 +38,7 @@ export SW_E2E_ADMIN=e2e.admin
 export SW_E2E_ADMIN_PASSWORD="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export SW_E2E_INTAKE=e2e.intake
 export SW_E2E_INTAKE_PASSWORD="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-for who in HANDLER REWARD1 REWARD2 TRAINER WORKER; do
+for who in HANDLER REWARD1 REWARD2 TRAINER WORKER DAILY1 DAILY2; do
   export "SW_E2E_${who}=e2e.$(echo "$who" | tr 'A-Z' 'a-z')"
   export "SW_E2E_${who}_PASSWORD=e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 done
@@ -59,6 +59,9 @@ printf '%s\n' "$SW_E2E_REWARD2_PASSWORD" | "$BIN" admin create-user --role rewar
 printf '%s\n' "$SW_E2E_TRAINER_PASSWORD" | "$BIN" admin create-user --role training_admin --name "$SW_E2E_TRAINER" --display-name "端到端培训管理员"
 # An employee of the demo enterprise (for the employees' contest and the unit rankings).
 printf '%s\n' "$SW_E2E_WORKER_PASSWORD" | "$BIN" admin create-user --role employee --enterprise 91340100MA2NL0H014 --name "$SW_E2E_WORKER" --display-name "端到端职工"
+# Two more, one per browser project, for the daily challenge (each day's questions are answered once).
+printf '%s\n' "$SW_E2E_DAILY1_PASSWORD" | "$BIN" admin create-user --role employee --enterprise 91340100MA2NL0H014 --name "$SW_E2E_DAILY1" --display-name "端到端职工甲"
+printf '%s\n' "$SW_E2E_DAILY2_PASSWORD" | "$BIN" admin create-user --role employee --enterprise 91340100MA2NL0H014 --name "$SW_E2E_DAILY2" --display-name "端到端职工乙"
 "$BIN" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do

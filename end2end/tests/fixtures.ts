@@ -25,7 +25,7 @@ type Fixtures = {
 };
 
 /** Fail on serious or critical axe violations. */
-async function axe(page: Page): Promise<void> {
+export async function axe(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(
@@ -39,7 +39,7 @@ async function axe(page: Page): Promise<void> {
  * second context with JavaScript on but the app's own scripts and WASM blocked, so axe checks
  * exactly the server-rendered page a no-JS visitor gets.
  */
-async function axeWithoutApp(context: BrowserContext, url: string): Promise<void> {
+export async function axeWithoutApp(context: BrowserContext, url: string): Promise<void> {
   const browser = context.browser();
   if (!browser) throw new Error("no browser");
   const state = await context.storageState();

@@ -87,6 +87,10 @@ pub struct Config {
     pub question_feedback_per_hour: u32,
     /// Questions in an employee's daily challenge (每日一练).
     pub daily_questions: u32,
+    /// Seconds a session read from the database is kept in memory (0: read it every time). See
+    /// `session_store`: with several instances, a change made through another one is seen after
+    /// at most this long.
+    pub session_cache_seconds: u64,
 }
 
 /// `scheme://user:***@host/db`: the URL without its password.
@@ -167,6 +171,7 @@ impl Default for Config {
             contest_joins_per_hour: 300,
             question_feedback_per_hour: 20,
             daily_questions: 5,
+            session_cache_seconds: 30,
         }
     }
 }
@@ -219,6 +224,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("SW_CONTEST_JOINS_PER_HOUR", "contest_joins_per_hour"),
     ("SW_QUESTION_FEEDBACK_PER_HOUR", "question_feedback_per_hour"),
     ("SW_DAILY_QUESTIONS", "daily_questions"),
+    ("SW_SESSION_CACHE_SECONDS", "session_cache_seconds"),
 ];
 
 impl Config {
@@ -254,7 +260,8 @@ impl Config {
                     | "report_submits_per_hour" | "case_lookups_per_hour" | "case_messages_per_hour"
                     | "case_max_failures" | "case_lock_seconds" | "reward_fine_percent"
                     | "reward_fine_min_yuan" | "reward_fine_max_yuan" | "reward_cap_yuan"
-                    | "contest_joins_per_hour" | "question_feedback_per_hour" | "daily_questions" => {
+                    | "contest_joins_per_hour" | "question_feedback_per_hour" | "daily_questions"
+                    | "session_cache_seconds" => {
                         toml::Value::Integer(
                             value.trim().parse().with_context(|| format!("{var}: expected a whole number, got {value:?}"))?,
                         )
@@ -313,6 +320,9 @@ impl Config {
         self.deadline_rules()?;
         self.proxies()?;
         self.sqlite_sync()?;
+        if self.session_cache_seconds > 3600 {
+            bail!("SW_SESSION_CACHE_SECONDS must be at most 3600");
+        }
         if !(1..=20).contains(&self.daily_questions) {
             bail!("SW_DAILY_QUESTIONS must be between 1 and 20");
         }

@@ -191,7 +191,8 @@ pub fn router(state: AppState, config: &Config, metrics: Metrics, area_routes: V
             leptos::nonce::provide_nonce();
         }
     };
-    let session_layer = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+    let store = DbSessionStore::with_cache(state.db.clone(), std::time::Duration::from_secs(config.session_cache_seconds));
+    let session_layer = SessionManagerLayer::new(store)
         // With HTTPS, the `__Host-` prefix makes browsers refuse the cookie from any subdomain
         // or insecure page.
         .with_name(if config.cookie_secure { "__Host-sw_session" } else { "sw_session" })

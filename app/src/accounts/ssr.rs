@@ -509,6 +509,12 @@ pub async fn current_user_opt() -> Result<Option<CurrentUser>, AppError> {
     current_user_in(&app_state()?, &session().await?).await
 }
 
+/// The account id the session is signed in as, without reading the account (for hot paths that
+/// only compare it with an owner; everything that acts as the user goes through `require`).
+pub async fn session_user_id(session: &Session) -> Result<Option<i64>, AppError> {
+    session.get::<i64>(SESSION_USER).await.map_err(session_err)
+}
+
 /// `current_user_opt` for plain axum handlers, which have the state and session at hand.
 pub async fn current_user_in(state: &AppState, session: &Session) -> Result<Option<CurrentUser>, AppError> {
     let Some(id) = session.get::<i64>(SESSION_USER).await.map_err(session_err)? else {

@@ -8,5 +8,5 @@ pub fn area(settings: super::QuizSettings) -> crate::state::Area {
     let close = Job::new("close_expired_attempts", Duration::from_secs(5), |db| async move {
         attempts::close_expired(&db).await.map(|n| if n == 0 { String::new() } else { format!("{n} attempts closed") })
     });
-    crate::state::Area::new().with(settings).with(ContestState::default()).jobs(vec![close]).http(super::transfer::ssr::routes())
+    crate::state::Area::new().with(settings).with(ContestState::default()).with(attempts::AnswerCache::default()).jobs(vec![close]).http(super::transfer::ssr::routes())
 }

@@ -94,7 +94,7 @@ async fn logs_hold_no_client_address_or_user_agent() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         l.local_addr().expect("addr").port()
     };
-    let child = bin()
+    let mut child = bin()
         .env("DATABASE_URL", &db)
         .env("SW_BIND", format!("127.0.0.1:{port}"))
         .env("SW_LOG", "trace")
@@ -102,6 +102,17 @@ async fn logs_hold_no_client_address_or_user_agent() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
+    // Read the logs as they come: trace logging fills a pipe's buffer long before the end, and a
+    // server blocked on a full pipe would stop answering.
+    let drain = |mut r: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = r.read_to_end(&mut buf);
+            buf
+        })
+    };
+    let out_reader = drain(Box::new(child.stdout.take().expect("stdout")));
+    let err_reader = drain(Box::new(child.stderr.take().expect("stderr")));
     let client = reqwest::Client::new();
     let url = format!("http://127.0.0.1:{port}");
     let mut up = false;
@@ -159,9 +170,9 @@ async fn logs_hold_no_client_address_or_user_agent() {
         .expect("post");
     // SIGTERM: graceful shutdown.
     let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
-    let out = child.wait_with_output().expect("output");
-    let status = out.status;
-    let logs = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let status = child.wait().expect("wait");
+    let (out, err) = (out_reader.join().expect("stdout"), err_reader.join().expect("stderr"));
+    let logs = format!("{}{}", String::from_utf8_lossy(&out), String::from_utf8_lossy(&err));
     assert!(status.success(), "graceful shutdown exits 0: {logs}");
     assert!(logs.contains("request"), "trace logging was on: {logs}");
     assert!(logs.contains("/report/submit") && logs.contains("/lookup/message"), "report routes were logged: {logs}");

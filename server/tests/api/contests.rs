@@ -4,24 +4,10 @@
 //! answers are refused; a late answer is refused and the job closes the attempt at its deadline;
 //! attempt limits hold; the ranking counts the best result; employees' contests rank units.
 use crate::both_backends;
-use crate::helpers::{new_client, spawn, Backend, TestApp};
+use crate::helpers::{call, codes, new_client, spawn, Backend, TestApp};
 use app::accounts::Role;
 use app::quiz::contest::{fmt_local_minute, stored_to_shown};
 use serde_json::Value;
-
-fn codes(v: &Value) -> Vec<String> {
-    v["Validation"]
-        .as_array()
-        .map(|a| a.iter().map(|e| format!("{}={}", e["field"].as_str().unwrap_or(""), e["code"].as_str().unwrap_or(""))).collect())
-        .unwrap_or_default()
-}
-
-async fn call(app: &TestApp, c: &reqwest::Client, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
-    let resp = app.call(c, name, form).await;
-    let status = resp.status().as_u16();
-    let text = resp.text().await.unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-}
 
 /// Three single-choice, two true/false and one multiple-choice question.
 async fn bank(app: &TestApp, trainer: &reqwest::Client) {

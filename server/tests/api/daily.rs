@@ -1,22 +1,7 @@
 //! Error reports on questions (纠错) and the daily challenge (每日一练) on both databases.
 use crate::both_backends;
-use crate::helpers::{fresh_database, spawn_with, test_config, Backend, TestApp};
+use crate::helpers::{call, codes, fresh_database, spawn_with, test_config, Backend, TestApp};
 use app::accounts::Role;
-use serde_json::Value;
-
-fn codes(v: &Value) -> Vec<String> {
-    v["Validation"]
-        .as_array()
-        .map(|a| a.iter().map(|e| format!("{}={}", e["field"].as_str().unwrap_or(""), e["code"].as_str().unwrap_or(""))).collect())
-        .unwrap_or_default()
-}
-
-async fn call(app: &TestApp, c: &reqwest::Client, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
-    let resp = app.call(c, name, form).await;
-    let status = resp.status().as_u16();
-    let text = resp.text().await.unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-}
 
 /// Add a question; returns its id.
 async fn add(app: &TestApp, trainer: &reqwest::Client, kind: &str, stem: &str, options: &str, answer: &str, tag: &str) -> i64 {

@@ -207,3 +207,19 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// The field errors of a refusal as "field=code".
+pub fn codes(v: &serde_json::Value) -> Vec<String> {
+    v["Validation"]
+        .as_array()
+        .map(|a| a.iter().map(|e| format!("{}={}", e["field"].as_str().unwrap_or(""), e["code"].as_str().unwrap_or(""))).collect())
+        .unwrap_or_default()
+}
+
+/// Call a server function: the status and the body as JSON (or as a string when it is not).
+pub async fn call(app: &TestApp, c: &reqwest::Client, name: &str, form: &[(&str, &str)]) -> (u16, serde_json::Value) {
+    let resp = app.call(c, name, form).await;
+    let status = resp.status().as_u16();
+    let text = resp.text().await.unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+}

@@ -2,16 +2,9 @@
 //! questions; every edit is a new version with its history; bad questions are refused field by
 //! field and store nothing; every change is in the audit chain.
 use crate::both_backends;
-use crate::helpers::{spawn, Backend};
+use crate::helpers::{codes, spawn, Backend};
 use app::accounts::Role;
 use serde_json::Value;
-
-fn codes(v: &Value) -> Vec<String> {
-    v["Validation"]
-        .as_array()
-        .map(|a| a.iter().map(|e| format!("{}={}", e["field"].as_str().unwrap_or(""), e["code"].as_str().unwrap_or(""))).collect())
-        .unwrap_or_default()
-}
 
 async fn bank(app: &crate::helpers::TestApp, c: &reqwest::Client, filter: &[(&str, &str)]) -> Value {
     let form: Vec<(String, &str)> = filter.iter().map(|(k, v)| (format!("filter[{k}]"), *v)).collect();

@@ -71,7 +71,7 @@ pub async fn save_answer(
 ) -> Result<Saved, AppError> {
     let state = crate::state::app_state()?;
     let session = crate::accounts::ssr::session().await?;
-    let a = super::attempts::my_attempt(&state, &session, &token).await?;
+    let a = super::attempts::my_attempt_for_answer(&state, &session, &token).await?;
     let mut picks: Vec<(String, String)> = picks.into_iter().collect();
     picks.sort();
     if picks.len() > crate::quiz::OPTIONS_MAX {

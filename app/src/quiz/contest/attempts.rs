@@ -11,6 +11,8 @@ use crate::base::calendar::Day;
 use crate::base::db::{now, Db};
 use crate::base::errors::AppError;
 use crate::state::AppState;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use tower_sessions::Session;
 
 /// The contest page: the contest, how the visitor may join, and their attempts.
@@ -174,6 +176,7 @@ pub async fn start(state: &AppState, session: &Session, contest_id: i64) -> Resu
 }
 
 /// An attempt as stored, with its contestant's account.
+#[derive(Clone, Debug)]
 pub struct AttemptRow {
     pub id: i64,
     pub token: String,
@@ -217,6 +220,76 @@ pub async fn my_attempt(state: &AppState, session: &Session, token: &str) -> Res
         return Err(AppError::NotFound);
     }
     Ok(a)
+}
+
+/// What the answer path reads again and again, kept in memory: an attempt's identity by token
+/// (its id, contestant, account and deadline never change) and its paper (position → kind and
+/// option order: a drawn paper never changes). Whether the attempt is still open is not cached:
+/// the statement that stores an answer checks it (D23). Bounded; least recently used first out.
+pub struct AnswerCache {
+    attempts: Mutex<lru::LruCache<String, AttemptRow>>,
+    papers: Mutex<lru::LruCache<i64, Arc<HashMap<i64, (Kind, String)>>>>,
+}
+
+const ANSWER_CACHE_ENTRIES: usize = 20_000;
+
+impl Default for AnswerCache {
+    fn default() -> Self {
+        let cap = std::num::NonZeroUsize::new(ANSWER_CACHE_ENTRIES).unwrap_or(std::num::NonZeroUsize::MIN);
+        AnswerCache { attempts: Mutex::new(lru::LruCache::new(cap)), papers: Mutex::new(lru::LruCache::new(cap)) }
+    }
+}
+
+/// `my_attempt` for storing an answer: the attempt's identity from memory when it was read
+/// before, and the owner check on the session alone (its contestants, or its account's id). The
+/// state it returns may be stale; `save_answer`'s conditional update is what decides.
+pub async fn my_attempt_for_answer(state: &AppState, session: &Session, token: &str) -> Result<AttemptRow, AppError> {
+    let cache = state.area::<AnswerCache>()?;
+    let cached = cache.attempts.lock().ok().and_then(|mut c| c.get(token).cloned());
+    let a = match cached {
+        Some(a) => a,
+        None => {
+            let a = my_attempt(state, session, token).await?;
+            if a.state == "open" {
+                if let Ok(mut c) = cache.attempts.lock() {
+                    c.put(a.token.clone(), a.clone());
+                }
+            }
+            return Ok(a);
+        }
+    };
+    let contestants = super::ssr::session_contestants(session).await?;
+    let user = crate::accounts::ssr::session_user_id(session).await?;
+    let mine = contestants.contains(&a.contestant_id) || (a.user_id.is_some() && user == a.user_id);
+    if !mine {
+        return Err(AppError::NotFound);
+    }
+    Ok(a)
+}
+
+/// Position → (kind, option order) of attempt `id`'s paper, from memory after the first read.
+async fn paper_of(state: &AppState, id: i64) -> Result<Arc<HashMap<i64, (Kind, String)>>, AppError> {
+    let cache = state.area::<AnswerCache>()?;
+    if let Some(p) = cache.papers.lock().ok().and_then(|mut c| c.get(&id).cloned()) {
+        return Ok(p);
+    }
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "select i.position, v.kind, i.option_order from quiz_attempt_items i \
+         join quiz_question_versions v on v.question_id = i.question_id and v.version = i.version where i.attempt_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut paper = HashMap::with_capacity(rows.len());
+    for (position, kind, order) in rows {
+        let kind = Kind::parse(&kind).ok_or_else(|| AppError::internal("question kind", &kind))?;
+        paper.insert(position, (kind, order));
+    }
+    let paper = Arc::new(paper);
+    if let Ok(mut c) = cache.papers.lock() {
+        c.put(id, paper.clone());
+    }
+    Ok(paper)
 }
 
 type ItemRow = (i64, String, String, String, i64, Option<String>, i64, String, String, String, Option<i64>, Option<i64>, i64, i64);
@@ -274,17 +347,8 @@ pub async fn save_answer(state: &AppState, a: &AttemptRow, position: i64, picks:
     if a.state != "open" || now >= a.deadline_at {
         return Err(AppError::field("answer", "attempt_closed"));
     }
-    let item: Option<(String, String)> = sqlx::query_as(
-        "select v.kind, i.option_order from quiz_attempt_items i \
-         join quiz_question_versions v on v.question_id = i.question_id and v.version = i.version \
-         where i.attempt_id = $1 and i.position = $2",
-    )
-    .bind(a.id)
-    .bind(position)
-    .fetch_optional(&db.pool)
-    .await?;
-    let (kind, order) = item.ok_or_else(|| AppError::field("answer", "not_in_paper"))?;
-    let kind = Kind::parse(&kind).ok_or_else(|| AppError::internal("question kind", &kind))?;
+    let paper = paper_of(state, a.id).await?;
+    let (kind, order) = paper.get(&position).cloned().ok_or_else(|| AppError::field("answer", "not_in_paper"))?;
     let picks: Vec<String> = picks.iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
     let given: Option<String> = if picks.is_empty() {
         None

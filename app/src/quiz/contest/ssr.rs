@@ -312,7 +312,7 @@ fn session_err(e: impl std::fmt::Display) -> AppError {
     AppError::internal("session", e)
 }
 
-async fn session_contestants(session: &Session) -> Result<Vec<i64>, AppError> {
+pub(super) async fn session_contestants(session: &Session) -> Result<Vec<i64>, AppError> {
     Ok(session.get::<Vec<i64>>(SESSION_CONTESTANTS).await.map_err(session_err)?.unwrap_or_default())
 }
 
