@@ -374,18 +374,8 @@ pub async fn save_answer(state: &AppState, a: &AttemptRow, position: i64, picks:
             }
         }
     };
-    let done = sqlx::query(
-        "update quiz_attempt_items set given = $3, answered_at = $4, marked = $5 where attempt_id = $1 and position = $2 \
-         and exists (select 1 from quiz_attempts a where a.id = $1 and a.state = 'open' and a.deadline_at > $4)",
-    )
-    .bind(a.id)
-    .bind(position)
-    .bind(given)
-    .bind(now)
-    .bind(i64::from(marked))
-    .execute(&db.pool)
-    .await?;
-    if done.rows_affected() != 1 {
+    let write = super::writer::AnswerWrite { attempt_id: a.id, position, given, at_ms: now, marked };
+    if !state.area::<super::writer::AnswerWriter>()?.write(db, write).await? {
         return Err(AppError::field("answer", "attempt_closed"));
     }
     Ok(Saved { position, remaining_ms: a.deadline_at - now })

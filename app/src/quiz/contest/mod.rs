@@ -17,6 +17,8 @@ pub mod ranking;
 pub mod ssr;
 #[cfg(feature = "ssr")]
 pub mod stats;
+#[cfg(feature = "ssr")]
+pub mod writer;
 pub mod stats_page;
 pub mod take;
 
