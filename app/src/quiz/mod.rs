@@ -152,6 +152,14 @@ pub fn answer_words(locale: crate::i18n::Locale, kind: Kind, options: &[String],
     }
 }
 
+/// Answer parts as stored: letters one by one for choices, `|`-separated otherwise.
+pub fn answer_parts(kind: Kind, answer: &str) -> Vec<String> {
+    match kind {
+        Kind::Single | Kind::Multiple => answer.chars().map(String::from).collect(),
+        _ => answer.split('|').map(String::from).collect(),
+    }
+}
+
 /// The letter of option `i` (A, B, …).
 pub fn letter(i: usize) -> char {
     char::from(b'A' + (i as u8))
@@ -439,4 +447,12 @@ mod tests {
         assert_eq!(letter(0), 'A');
         assert_eq!(letter(7), 'H');
     }
+}
+
+/// The picks a form posted as a map (`picks[0]=A`, `picks[B]=B`: radio buttons, checkboxes and a
+/// text field), in the order of their keys.
+pub fn picks_in_order(picks: std::collections::HashMap<String, String>) -> Vec<String> {
+    let mut picks: Vec<(String, String)> = picks.into_iter().collect();
+    picks.sort();
+    picks.into_iter().map(|(_, v)| v).collect()
 }

@@ -2,7 +2,7 @@
 //! chosen sector), answered through a plain GET form, so it works the same without JavaScript;
 //! the answer and the explanation come back only after answering.
 use super::api::{practice_check, practice_question};
-use super::{answer_words, kind_label, letter, true_false_label, Kind, PracticeData, PracticeQuestion, PracticeResult};
+use super::{answer_parts, answer_words, kind_label, letter, true_false_label, Kind, PracticeData, PracticeQuestion, PracticeResult};
 use crate::i18n::*;
 use crate::org::choice_name;
 use crate::quiz::feedback::{pages::FeedbackLink, Origin};
@@ -68,11 +68,7 @@ fn QuestionForm(q: PracticeQuestion, tag: String) -> impl IntoView {
 fn Feedback(r: PracticeResult, tag: String) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
-    let parts: Vec<String> = match r.question.kind {
-        Kind::Single | Kind::Multiple => r.answer.chars().map(String::from).collect(),
-        _ => r.answer.split('|').map(String::from).collect(),
-    };
-    let answer = answer_words(locale, r.question.kind, &r.question.options, &parts);
+    let answer = answer_words(locale, r.question.kind, &r.question.options, &answer_parts(r.question.kind, &r.answer));
     // A sector code is letters, digits and "-"; anything else in the query is dropped.
     let code: String = tag.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
     let next = format!("/quiz/practice?tag={code}");

@@ -72,12 +72,10 @@ pub async fn save_answer(
     let state = crate::state::app_state()?;
     let session = crate::accounts::ssr::session().await?;
     let a = super::attempts::my_attempt_for_answer(&state, &session, &token).await?;
-    let mut picks: Vec<(String, String)> = picks.into_iter().collect();
-    picks.sort();
     if picks.len() > crate::quiz::OPTIONS_MAX {
         return Err(AppError::field("answer", "option_unknown"));
     }
-    let picks: Vec<String> = picks.into_iter().map(|(_, v)| v).collect();
+    let picks = crate::quiz::picks_in_order(picks);
     let go = go.unwrap_or_default();
     let saved = super::attempts::save_answer(&state, &a, position, &picks, marked.is_some()).await;
     if go == "submit" {

@@ -25,9 +25,7 @@ pub async fn daily_answer(day: i64, position: i64, #[server(default)] picks: Has
     if picks.len() > crate::quiz::OPTIONS_MAX {
         return Err(AppError::field("pick", "option_unknown"));
     }
-    let mut picks: Vec<(String, String)> = picks.into_iter().collect();
-    picks.sort();
-    let picks: Vec<String> = picks.into_iter().map(|(_, v)| v).collect();
+    let picks = crate::quiz::picks_in_order(picks);
     super::ssr::answer(&state.db, user.id, day, position, &picks).await?;
     leptos_axum::redirect(&format!("/quiz/daily#daily-q{position}"));
     Ok(())

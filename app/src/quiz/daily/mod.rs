@@ -81,14 +81,6 @@ pub fn streaks(completed: &[i64], today: i64) -> (i64, i64) {
     (current, best)
 }
 
-/// Answer parts as stored: letters one by one for choices, `|`-separated otherwise.
-pub fn answer_parts(kind: Kind, answer: &str) -> Vec<String> {
-    match kind {
-        Kind::Single | Kind::Multiple => answer.chars().map(String::from).collect(),
-        _ => answer.split('|').map(String::from).collect(),
-    }
-}
-
 /// Check a daily answer's shape against the question: one known letter for single choice, one or
 /// more for multiple, "true"/"false", or one text of at most `OPTION_MAX` characters. Returns the
 /// picks normalised (letters upper-case, sorted, unique; text trimmed), or the error code.

@@ -5,7 +5,7 @@ use super::*;
 use crate::base::calendar::Day;
 use crate::base::db::{now, Db};
 use crate::base::errors::AppError;
-use crate::quiz::is_correct;
+use crate::quiz::{answer_parts, is_correct};
 use rand::seq::SliceRandom;
 
 /// Today in China time, as days since 1970-01-01.

@@ -24,7 +24,7 @@ pub async fn send_feedback(
     let session = crate::accounts::ssr::session().await?;
     let valid = super::validate_feedback(&origin, &reason, &comment)?;
     super::ssr::send(&state, &session, question, version, &valid).await?;
-    leptos_axum::redirect(&format!("/quiz/feedback?q={question}&v={version}&sent=1"));
+    leptos_axum::redirect(&format!("/quiz/feedback?q={question}&v={version}&from={}&sent=1", valid.origin.as_str()));
     Ok(())
 }
 

@@ -81,7 +81,11 @@ pub fn FeedbackPage() -> impl IntoView {
                                 {move || if sent() {
                                     view! {
                                         <p id="feedback-sent" class="notice" role="status">{t!(i18n, qf_sent)}</p>
-                                        <p><a href="/quiz/practice">{t!(i18n, qp_next)}</a></p>
+                                        {match origin() {
+                                            Origin::Practice => view! { <p><a href="/quiz/practice">{t!(i18n, qp_next)}</a></p> }.into_any(),
+                                            Origin::Daily => view! { <p><a href="/quiz/daily">{t!(i18n, qd_title)}</a></p> }.into_any(),
+                                            Origin::Contest => view! { <p><a href="/quiz">{t!(i18n, quiz_title)}</a></p> }.into_any(),
+                                        }}
                                     }
                                         .into_any()
                                 } else {
