@@ -199,6 +199,11 @@ async fn public_contest_attempts(backend: Backend) {
     // After handing in: answers refused, a second submit changes nothing.
     let (status, v) = answer(&app, &tab1, &token, p_tf, "true_false", &["true".into()]).await;
     assert_eq!((status, codes(&v)), (400, vec!["answer=attempt_closed".to_string()]));
+    // Closed comes first, whatever else is wrong with the late answer (the paper was cached).
+    let (status, v) = answer(&app, &tab1, &token, p_tf, "true_false", &["maybe".into()]).await;
+    assert_eq!((status, codes(&v)), (400, vec!["answer=attempt_closed".to_string()]));
+    let (status, v) = answer(&app, &phone, &token, 99, "single", &["A".into()]).await;
+    assert_eq!((status, codes(&v)), (400, vec!["answer=attempt_closed".to_string()]));
     assert_eq!(call(&app, &tab1, "submit_attempt", &[("token", &token)]).await.0, 200);
     let (_, same) = call(&app, &tab1, "attempt_result", &[("token", &token)]).await;
     assert_eq!(same["score"], result["score"]);

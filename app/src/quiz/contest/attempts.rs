@@ -339,6 +339,22 @@ pub async fn paper(state: &AppState, a: &AttemptRow) -> Result<PaperView, AppErr
 /// open and its deadline not passed, so a late answer changes nothing. Saving the same answer
 /// twice is the same as once.
 pub async fn save_answer(state: &AppState, a: &AttemptRow, position: i64, picks: &[String], marked: bool) -> Result<Saved, AppError> {
+    match store_answer(state, a, position, picks, marked).await {
+        // `a` may be a stale copy from memory: a refused answer to an attempt that has since
+        // been finished is refused as closed, whatever else was wrong with it.
+        Err(AppError::Validation(e)) if !e.iter().any(|f| f.code == "attempt_closed") => {
+            let st: Option<String> =
+                sqlx::query_scalar("select state from quiz_attempts where id = $1").bind(a.id).fetch_optional(&state.db.pool).await?;
+            if st.as_deref() != Some("open") {
+                return Err(AppError::field("answer", "attempt_closed"));
+            }
+            Err(AppError::Validation(e))
+        }
+        other => other,
+    }
+}
+
+async fn store_answer(state: &AppState, a: &AttemptRow, position: i64, picks: &[String], marked: bool) -> Result<Saved, AppError> {
     let db = &state.db;
     if !state.area::<ContestState>()?.allow_write(a.contestant_id) {
         return Err(AppError::RateLimited);
@@ -498,6 +514,9 @@ async fn close_expired_of(db: &Db, contestant: i64) -> Result<(), AppError> {
 pub async fn submit(state: &AppState, a: &AttemptRow) -> Result<(), AppError> {
     if a.state == "open" {
         finish(&state.db, a.id, true).await?;
+    }
+    if let Ok(mut c) = state.area::<AnswerCache>()?.attempts.lock() {
+        c.pop(&a.token);
     }
     Ok(())
 }
