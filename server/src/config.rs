@@ -14,7 +14,8 @@ pub struct Config {
     pub database_url: String,
     /// Address to listen on (port 0 picks a free port).
     pub bind: SocketAddr,
-    pub db_max_connections: u32,
+    /// Database pool size; unset: 8 on SQLite (one writer), 32 on PostgreSQL (see `pool_size`).
+    pub db_max_connections: Option<u32>,
     /// Send the session cookie only over HTTPS. Turn on behind TLS.
     pub cookie_secure: bool,
     pub session_idle_minutes: i64,
@@ -127,7 +128,7 @@ impl Default for Config {
         Config {
             database_url: "sqlite://data/safewhistle.db".into(),
             bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
-            db_max_connections: 8,
+            db_max_connections: None,
             cookie_secure: false,
             session_idle_minutes: 30,
             staff_totp_required: false,
@@ -292,8 +293,20 @@ impl Config {
         app::base::crypto::DataKey::from_base64(&text).map_err(|e| anyhow::anyhow!("SW_DATA_KEY / SW_DATA_KEY_FILE: {e}"))
     }
 
+    /// The pool size: the setting, or the backend's default. SQLite has one writer (answers and
+    /// starts go through one writer task): more connections only wait on its lock. On PostgreSQL
+    /// the pool was the limit under contest load (docs/benchmarks.md: answers' p99 6.6 s with 8
+    /// connections, 226 ms with 32).
+    pub fn pool_size(&self) -> u32 {
+        match self.db_max_connections {
+            Some(n) => n,
+            None if self.database_url.starts_with("postgres") => 32,
+            None => 8,
+        }
+    }
+
     fn validate(&self) -> anyhow::Result<()> {
-        if self.db_max_connections == 0 {
+        if self.db_max_connections == Some(0) {
             bail!("SW_DB_MAX_CONNECTIONS must be at least 1");
         }
         if self.cpu_workers == 0 {
@@ -486,6 +499,19 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://data/safewhistle.db");
         assert_eq!(c.bind.port(), 3000);
         assert!(!c.staff_totp_required);
+    }
+
+    #[test]
+    fn pool_size_follows_the_backend_unless_set() {
+        let c = Config::load_from(None, env(&[])).expect("defaults");
+        assert_eq!(c.pool_size(), 8);
+        let c = Config::load_from(None, env(&[("DATABASE_URL", "postgres://u@h/db")])).expect("valid");
+        assert_eq!(c.pool_size(), 32);
+        let c = Config::load_from(None, env(&[("DATABASE_URL", "postgres://u@h/db"), ("SW_DB_MAX_CONNECTIONS", "12")]))
+            .expect("valid");
+        assert_eq!(c.pool_size(), 12);
+        let err = Config::load_from(None, env(&[("SW_DB_MAX_CONNECTIONS", "0")])).unwrap_err();
+        assert!(err.to_string().contains("SW_DB_MAX_CONNECTIONS"), "{err}");
     }
 
     #[test]

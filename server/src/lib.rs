@@ -65,7 +65,7 @@ pub struct Application {
 
 /// Open the database and run migrations (fails loudly, naming the setting).
 pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
-    let db = Db::connect_with(&config.database_url, config.db_max_connections, config.sqlite_sync()?).await?;
+    let db = Db::connect_with(&config.database_url, config.pool_size(), config.sqlite_sync()?).await?;
     db.migrate().await?;
     // With the data key the pool can write and check the keyed audit chain.
     Ok(match config.data_key() {

@@ -95,7 +95,7 @@ async fn audit_count(app: &TestApp) -> i64 {
 /// timeout), so the journeys below prove every case operation does its reads inside its
 /// transaction.
 async fn spawn_single_connection(backend: Backend) -> TestApp {
-    let config = Config { db_max_connections: 1, ..test_config(fresh_database(backend).await) };
+    let config = Config { db_max_connections: Some(1), ..test_config(fresh_database(backend).await) };
     spawn_with(config).await
 }
 

@@ -47,12 +47,23 @@ pub async fn entry(state: &AppState, session: &Session, contest_id: i64) -> Resu
             .await?;
             let today = Day::of_timestamp(now()).0;
             let open_attempt = rows.iter().find(|r| r.2 == "open").map(|r| r.0.clone());
+            // The new contestant's code is shown until their first attempt starts; then it is
+            // dropped from the session here (not by the start: a start writes nothing but the
+            // attempt, D25).
+            let pending = crate::base::sealed::get_sealed::<(i64, String)>(&state.data_key, session, SESSION_NEW_CODE)
+                .await?
+                .filter(|(contest, _)| *contest == contest_id);
+            let new_code = match pending {
+                Some((_, code)) if rows.is_empty() => Some(code),
+                Some(_) => {
+                    crate::base::sealed::take_sealed::<(i64, String)>(&state.data_key, session, SESSION_NEW_CODE).await?;
+                    None
+                }
+                None => None,
+            };
             Some(Me {
                 nickname,
-                new_code: crate::base::sealed::get_sealed::<(i64, String)>(&state.data_key, session, SESSION_NEW_CODE)
-                    .await?
-                    .filter(|(contest, _)| *contest == contest_id)
-                    .map(|(_, code)| code),
+                new_code,
                 attempts_today: rows.iter().filter(|r| r.6 == today).count() as i64,
                 open_attempt,
                 attempts: rows
@@ -74,10 +85,6 @@ fn new_token() -> String {
     hex::encode(bytes)
 }
 
-fn is_unique_violation(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
-}
-
 /// Start an attempt (or return the one already running: a second tab or a double click gets
 /// the same paper). Returns its token.
 pub async fn start(state: &AppState, session: &Session, contest_id: i64) -> Result<String, AppError> {
@@ -85,8 +92,6 @@ pub async fn start(state: &AppState, session: &Session, contest_id: i64) -> Resu
     let c = find_contest(db, contest_id).await?;
     let v = visitor(state, session).await?;
     let (contestant, _) = my_contestant(db, &v, contest_id).await?.ok_or(AppError::Unauthorized)?;
-    // The code has been shown long enough: it is not shown again.
-    let _ = crate::base::sealed::take_sealed::<(i64, String)>(&state.data_key, session, SESSION_NEW_CODE).await?;
     close_expired_of(db, contestant).await?;
     let now_s = now();
     let today = Day::of_timestamp(now_s).0;
@@ -123,56 +128,29 @@ pub async fn start(state: &AppState, session: &Session, contest_id: i64) -> Resu
     .ok_or_else(|| AppError::field("contest", "paper_unavailable"))?;
     let token = new_token();
     let started = now_ms();
-    let deadline = (started + c.time_limit_s * 1000).min(c.closes_at * 1000);
-    let mut tx = db.begin().await?;
-    let inserted = sqlx::query_scalar::<_, i64>(
-        "insert into quiz_attempts (token, contest_id, contestant_id, number, day, started_at, deadline_at, state, questions, max_score) \
-         values ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9) returning id",
-    )
-    .bind(&token)
-    .bind(contest_id)
-    .bind(contestant)
-    .bind(made + 1)
-    .bind(today)
-    .bind(started)
-    .bind(deadline)
-    .bind(paper.len() as i64)
-    .bind(paper.iter().map(|p| p.points).sum::<i64>())
-    .fetch_one(&mut *tx)
-    .await;
-    let attempt_id = match inserted {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => {
+    let new = super::writer::NewAttempt {
+        token: token.clone(),
+        contest_id,
+        contestant_id: contestant,
+        number: made + 1,
+        day: today,
+        started_at: started,
+        deadline_at: (started + c.time_limit_s * 1000).min(c.closes_at * 1000),
+        max_score: paper.iter().map(|p| p.points).sum::<i64>(),
+        items: paper.into_iter().map(|p| (p.question_id, p.version, p.option_order, p.points)).collect(),
+    };
+    match state.area::<super::writer::AnswerWriter>()?.start(db, new).await? {
+        Some(_) => Ok(token),
+        None => {
             // Another tab started this number at the same moment: that attempt is the one.
-            drop(tx);
             let running: Option<String> =
                 sqlx::query_scalar("select token from quiz_attempts where contestant_id = $1 and state = 'open'")
                     .bind(contestant)
                     .fetch_optional(&db.pool)
                     .await?;
-            return running.ok_or_else(|| AppError::field("op", "conflict"));
+            running.ok_or_else(|| AppError::field("op", "conflict"))
         }
-        Err(e) => return Err(e.into()),
-    };
-    // One statement for the whole paper.
-    let mut sql = String::from("insert into quiz_attempt_items (attempt_id, position, question_id, version, option_order, points) values ");
-    for (i, item) in paper.iter().enumerate() {
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        // Every value is a number or letters A–H made here, never user input.
-        sql.push_str(&format!(
-            "({attempt_id}, {}, {}, {}, '{}', {})",
-            i + 1,
-            item.question_id,
-            item.version,
-            item.option_order,
-            item.points
-        ));
     }
-    sqlx::query(&sql).execute(&mut *tx).await?;
-    tx.commit().await?;
-    Ok(token)
 }
 
 /// An attempt as stored, with its contestant's account.
