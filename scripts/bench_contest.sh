@@ -18,15 +18,7 @@ if [ -z "${SW_BENCH_SKIP_BUILD:-}" ]; then
 fi
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-WORK=$(mktemp -d)
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  "$ROOT/scripts/pg.sh" stop "$WORK/pg" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source "$ROOT/scripts/bench_lib.sh"
 
 # 60 single-choice questions for the papers to draw from.
 {
@@ -73,11 +65,4 @@ run_one() {
   kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null || true
 }
 
-if [ "$WHICH" != postgres ]; then
-  run_one sqlite "sqlite://$WORK/bench.db"
-fi
-if [ "$WHICH" != sqlite ]; then
-  admin=$("$ROOT/scripts/pg.sh" start "$WORK/pg")
-  psql "$admin" -qc 'create database bench' >/dev/null
-  run_one postgres "${admin%/*}/bench"
-fi
+bench_backends "$WHICH"

@@ -218,14 +218,23 @@ pub async fn practice(db: &Db, choices: &crate::org::ssr::ChoiceCache, tag: &str
     let sectors = choices.get(db).await?.sectors.clone();
     let tag = tag.trim();
     let pattern = if sectors.iter().any(|s| s.code == tag) { format!("%,{tag},%") } else { "%".to_string() };
-    let row: Option<PracticeRow> = sqlx::query_as(
-        "select q.id, v.version, v.kind, v.stem, v.options from quiz_questions q \
+    // A random point in the ids, then the first matching question from there on (or, past the
+    // last, from the start): two short index walks instead of sorting the whole bank by
+    // random() on every request. Questions after a long run of retired ids come up a little
+    // more often; for practice that is fine.
+    let (low, high): (Option<i64>, Option<i64>) =
+        sqlx::query_as("select min(id), max(id) from quiz_questions").fetch_one(&db.pool).await?;
+    let (Some(low), Some(high)) = (low, high) else {
+        return Ok(PracticeData { sectors, question: None });
+    };
+    let from = rand::Rng::gen_range(&mut rand::thread_rng(), low..=high);
+    const SQL: &str = "select q.id, v.version, v.kind, v.stem, v.options from quiz_questions q \
          join quiz_question_versions v on v.question_id = q.id and v.version = q.current_version \
-         where q.active = 1 and v.tags like $1 order by random() limit 1",
-    )
-    .bind(pattern)
-    .fetch_optional(&db.pool)
-    .await?;
+         where q.active = 1 and v.tags like $1 and q.id >= $2 order by q.id limit 1";
+    let mut row: Option<PracticeRow> = sqlx::query_as(SQL).bind(&pattern).bind(from).fetch_optional(&db.pool).await?;
+    if row.is_none() {
+        row = sqlx::query_as(SQL).bind(&pattern).bind(low).fetch_optional(&db.pool).await?;
+    }
     Ok(PracticeData { sectors, question: row.map(practice_question).transpose()? })
 }
 

@@ -291,9 +291,18 @@ async fn employees_contest_ranks_units(backend: Backend) {
     assert_eq!(call(&app, &worker, "join_contest", &[("id", &ids)]).await.0, 200);
     let (_, t) = call(&app, &worker, "start_attempt", &[("id", &ids)]).await;
     let token = t.as_str().expect("token").to_string();
-    for (position, kind, shown) in right_answers(&app, &token).await {
-        assert_eq!(answer(&app, &worker, &token, position, &kind, &shown).await.0, 200);
+    let right = right_answers(&app, &token).await;
+    for (position, kind, shown) in &right {
+        assert_eq!(answer(&app, &worker, &token, *position, kind, shown).await.0, 200);
     }
+    // An account disabled mid-attempt answers no more (the attempt is known from memory by now).
+    let pool = &app.db().await.pool;
+    sqlx::query("update users set active = 0 where username = 'u.worker'").execute(pool).await.expect("disable");
+    let (position, kind, shown) = &right[0];
+    assert_eq!(answer(&app, &worker, &token, *position, kind, shown).await.0, 404);
+    sqlx::query("update users set active = 1 where username = 'u.worker'").execute(pool).await.expect("enable");
+    let worker = app.login("u.worker", "worker password 1").await;
+    assert_eq!(answer(&app, &worker, &token, *position, kind, shown).await.0, 200);
     assert_eq!(call(&app, &worker, "submit_attempt", &[("token", &token)]).await.0, 200);
     for by in ["enterprise", "town"] {
         let (_, r) = call(&app, &new_client(), "contest_ranking", &[("id", &ids), ("by", by), ("sort", "participation")]).await;

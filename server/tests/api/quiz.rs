@@ -145,5 +145,15 @@ async fn practice_without_an_account(backend: Backend) {
     assert_eq!(resp.status(), 404);
     let resp = app.call(&anyone, "practice_check", &[("id", &id), ("version", "9"), ("picks[0]", "119")]).await;
     assert_eq!(resp.status(), 404);
+    // A second active question after the retired one: both come up, the retired one never.
+    let second = [("kind", "true_false"), ("stem", "液化气钢瓶应直立使用。"), ("answer", "true"), ("tags[RQ]", "RQ"), ("difficulty", "1"), ("active", "1")];
+    assert!(app.call(&trainer, "save_question", &second).await.status().is_success());
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..60 {
+        let v: Value = app.call(&anyone, "practice_question", &[("tag", "RQ")]).await.json().await.expect("practice");
+        seen.insert(v["question"]["stem"].as_str().expect("a question").to_string());
+    }
+    let expected: std::collections::BTreeSet<String> = ["火警电话是多少？", "液化气钢瓶应直立使用。"].map(String::from).into();
+    assert_eq!(seen, expected);
 }
 both_backends!(practice_without_an_account);
