@@ -56,6 +56,14 @@ run_one() {
   contest=$(curl -fsS -H 'accept: application/json' -X POST "$base/api/contest_list" | python3 -c 'import json,sys; print(max(c["id"] for c in json.load(sys.stdin)))')
   echo "contest $contest; server RSS before: $(awk '/VmRSS/ {print $2 " kB"}' "/proc/$spid/status")"
   "$CARGO_TARGET_DIR/release/examples/bench_contest" "$base" "$contest" "$N" "$RAMP" "http://127.0.0.1:$bport/"
+  # The pages that read every attempt, once the 10,000 are in: first request, then again.
+  echo "reading the results (time of the first request, then of a second one):"
+  for i in 1 2; do
+    curl -sS -o /dev/null -w "  staff statistics page   HTTP %{http_code} %{time_total} s  %{size_download} B\n" -b "$jar" "$base/staff/contests/$contest"
+    curl -sS -o /dev/null -w "  statistics (API)        HTTP %{http_code} %{time_total} s  %{size_download} B\n" -b "$jar" -H 'accept: application/json' -d "id=$contest" "$base/api/contest_stats"
+    curl -sS -o /dev/null -w "  public ranking page     HTTP %{http_code} %{time_total} s  %{size_download} B\n" -H 'accept-encoding: br' "$base/quiz/contest/$contest/ranking"
+    curl -sS -o /dev/null -w "  ranking CSV (all rows)  HTTP %{http_code} %{time_total} s  %{size_download} B\n" -b "$jar" "$base/staff/contest-ranking.csv?id=$contest&by=person"
+  done
   echo "server RSS after: $(awk '/VmRSS/ {print $2 " kB"}' "/proc/$spid/status"), peak $(awk '/VmHWM/ {print $2 " kB"}' "/proc/$spid/status")"
   echo "panics in the server log: $(grep -c panicked "$WORK/server-$label.log" || true); errors logged: $(grep -c ' ERROR ' "$WORK/server-$label.log" || true)"
   case $url in

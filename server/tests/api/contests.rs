@@ -229,6 +229,27 @@ async fn public_contest_attempts(backend: Backend) {
     let rows = ranking["rows"].as_array().expect("rows");
     assert_eq!(rows.len(), 1, "{ranking}");
     assert_eq!((rows[0]["name"].as_str(), rows[0]["total"].as_i64()), (Some("小****"), Some(16)));
+    // With 120 more results the public page shows the top 100; the staff's file has every row.
+    for i in 0..120i64 {
+        sqlx::query(
+            "insert into quiz_contestants (contest_id, code_mac, nickname, best_score, best_time_ms, best_at, valid_results, created_at) \
+             values ($1, $2, $3, $4, 60000, $5, 1, $5)",
+        )
+        .bind(id)
+        .bind(format!("bench-{i}"))
+        .bind(format!("选手{i}"))
+        .bind(i % 18)
+        .bind(now)
+        .execute(&db.pool)
+        .await
+        .expect("contestant");
+    }
+    let (_, ranking) = call(&app, &stranger, "contest_ranking", &[("id", &ids), ("by", "person")]).await;
+    assert_eq!(ranking["rows"].as_array().map(Vec::len), Some(100));
+    let csv = trainer.get(app.url(&format!("/staff/contest-ranking.csv?id={id}&by=person"))).send().await.expect("csv");
+    let text = csv.text().await.expect("text");
+    assert_eq!(text.lines().count(), 1 + 121, "a header and every contestant");
+    sqlx::query("delete from quiz_contestants where code_mac like 'bench-%'").execute(&db.pool).await.expect("clean");
 
     // Once attempts exist the paper rules stay: an edit changes the title only.
     let mut edit = contest_form(&opens, &closes, "public");

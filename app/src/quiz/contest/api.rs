@@ -122,7 +122,7 @@ pub async fn attempt_result(token: String) -> Result<ResultView, AppError> {
 #[server(endpoint = "contest_ranking")]
 pub async fn contest_ranking(id: i64, #[server(default)] by: String, #[server(default)] sort: String) -> Result<Ranking, AppError> {
     let state = crate::state::app_state()?;
-    super::ranking::ranking(&state.db, id, &by, &sort).await
+    super::ranking::ranking(&state.db, id, &by, &sort, super::ranking::RANKING_ROWS).await
 }
 
 #[server(endpoint = "contest_admin")]

@@ -11,8 +11,9 @@ pub const RANKING_ROWS: i64 = 100;
 
 /// A contest's ranking: of people (`by` = "person") or of enterprises, towns/streets or
 /// villages/communities, sorted by total, average, participation or valid results. Reads the
-/// best result kept per contestant; a unit's registered employees come from the enterprises.
-pub async fn ranking(db: &Db, contest_id: i64, by: &str, sort: &str) -> Result<Ranking, AppError> {
+/// best result kept per contestant; a unit's registered employees come from the enterprises. At
+/// most `rows_max` rows: the public page shows the top `RANKING_ROWS`, the staff's files all.
+pub async fn ranking(db: &Db, contest_id: i64, by: &str, sort: &str, rows_max: i64) -> Result<Ranking, AppError> {
     let c = find_contest(db, contest_id).await?;
     let sort = match sort {
         "average" | "participation" | "valid" => sort,
@@ -20,12 +21,13 @@ pub async fn ranking(db: &Db, contest_id: i64, by: &str, sort: &str) -> Result<R
     };
     let mut rows = Vec::new();
     if by == "person" || !matches!(by, "enterprise" | "town" | "village") {
-        let people: Vec<(String, i64, i64, i64)> = sqlx::query_as(&format!(
+        let people: Vec<(String, i64, i64, i64)> = sqlx::query_as(
             "select nickname, best_score, best_time_ms, valid_results from quiz_contestants \
              where contest_id = $1 and best_score is not null and disqualified = 0 \
-             order by best_score desc, best_time_ms, best_at limit {RANKING_ROWS}"
-        ))
+             order by best_score desc, best_time_ms, best_at limit $2",
+        )
         .bind(contest_id)
+        .bind(rows_max)
         .fetch_all(&db.pool)
         .await?;
         for (i, (name, score, time_ms, valid)) in people.into_iter().enumerate() {
@@ -93,7 +95,7 @@ pub async fn ranking(db: &Db, contest_id: i64, by: &str, sort: &str) -> Result<R
         }
     };
     rows.sort_by(|a, b| key(b).total_cmp(&key(a)).then_with(|| b.participants.cmp(&a.participants)).then_with(|| a.name.cmp(&b.name)));
-    rows.truncate(RANKING_ROWS as usize);
+    rows.truncate(usize::try_from(rows_max).unwrap_or(usize::MAX));
     for (i, r) in rows.iter_mut().enumerate() {
         r.rank = i as i64 + 1;
     }

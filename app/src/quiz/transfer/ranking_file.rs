@@ -23,7 +23,8 @@ pub async fn ranking_file(state: AppState, session: Session, q: RankingQuery, xl
     if let Err(e) = require_in(&state, &session, Permission::ManageContests).await {
         return crate::base::errors::error_response(&e);
     }
-    let r = match crate::quiz::contest::ranking::ranking(&state.db, q.id, &q.by, &q.sort).await {
+    // Every row: the file is what the bureau reports upward (the public page shows the top).
+    let r = match crate::quiz::contest::ranking::ranking(&state.db, q.id, &q.by, &q.sort, i64::MAX).await {
         Ok(r) => r,
         Err(e) => return crate::base::errors::error_response(&e),
     };
