@@ -115,12 +115,14 @@ test("an error reported in a practice question reaches the bank's review, in Chi
   await staff.context().close();
 });
 
-test("axe on the quiz's staff pages and the ranking, in both languages", async ({ browser, baseURL, jsEnabled }) => {
+test("axe on the quiz's staff pages (bank, error reports, contests, statistics, import) and the ranking, in both languages", async ({ browser, baseURL, jsEnabled }) => {
   const staff = await signIn(browser, baseURL!, jsEnabled, trainer);
   await staff.goto("/quiz");
   const link = staff.locator("#contest-list a", { hasText: "安全生产月知识竞赛（演示）" });
   const contest = (await link.getAttribute("href"))!.split("/").pop();
   const pages = [
+    "/staff/questions",
+    "/staff/questions/feedback",
     "/staff/contests",
     `/staff/contests/${contest}`,
     `/quiz/contest/${contest}/ranking`,
