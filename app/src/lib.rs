@@ -18,6 +18,7 @@ pub mod quiz;
 pub mod reports;
 pub mod rewards;
 pub mod staff_routes;
+pub mod training;
 pub mod ui;
 pub mod workflow;
 
