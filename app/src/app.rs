@@ -82,6 +82,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/quiz/attempt/:token") view={Lazy::<public_routes::PublicAttempt>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/quiz/attempt/:token/result") view={Lazy::<public_routes::PublicResult>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/training") view={Lazy::<public_routes::PublicTrainingInfo>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/training/enterprise") view={Lazy::<staff_routes::TrainingEmployees>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/training/enterprise/sessions") view={Lazy::<staff_routes::TrainingSessions>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/training/enterprise/sessions/:id") view={Lazy::<staff_routes::TrainingSession>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/training/enterprise/compliance") view={Lazy::<staff_routes::TrainingCompliance>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/login") view={Lazy::<public_routes::PublicLogin>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/account") view={Lazy::<staff_routes::Account>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff") view={Lazy::<staff_routes::Staff>::new()} ssr=SsrMode::Async />

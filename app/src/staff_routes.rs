@@ -173,3 +173,47 @@ impl LazyRoute for AuditLog {
         view! { <crate::workflow::admin::AuditLogPage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }
+
+pub struct TrainingEmployees;
+#[lazy_route]
+impl LazyRoute for TrainingEmployees {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::training::pages::EmployeesPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
+pub struct TrainingSessions;
+#[lazy_route]
+impl LazyRoute for TrainingSessions {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::training::pages::SessionsPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
+pub struct TrainingSession;
+#[lazy_route]
+impl LazyRoute for TrainingSession {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::training::pages::SessionSheetPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
+pub struct TrainingCompliance;
+#[lazy_route]
+impl LazyRoute for TrainingCompliance {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::training::pages::CompliancePage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}

@@ -92,6 +92,10 @@ pub struct Config {
     /// `session_store`: with several instances, a change made through another one is seen after
     /// at most this long.
     pub session_cache_seconds: u64,
+    /// The district's training hour and certificate rules, as `name=value` pairs separated by
+    /// commas (e.g. `worker_yearly=12,minutes_per_hour=40`); unnamed ones keep the national rule
+    /// (`app::training::rules::HourRules`).
+    pub training_hours: String,
 }
 
 /// `scheme://user:***@host/db`: the URL without its password.
@@ -172,6 +176,7 @@ impl Default for Config {
             contest_joins_per_hour: 300,
             question_feedback_per_hour: 20,
             daily_questions: 5,
+            training_hours: String::new(),
             session_cache_seconds: 30,
         }
     }
@@ -226,6 +231,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("SW_QUESTION_FEEDBACK_PER_HOUR", "question_feedback_per_hour"),
     ("SW_DAILY_QUESTIONS", "daily_questions"),
     ("SW_SESSION_CACHE_SECONDS", "session_cache_seconds"),
+    ("SW_TRAINING_HOURS", "training_hours"),
 ];
 
 impl Config {
@@ -330,6 +336,7 @@ impl Config {
             bail!("SW_UPLOAD_SPOOL_BYTES must be at least {one_form} (twice SW_UPLOAD_MAX_FILES × SW_UPLOAD_MAX_FILE_BYTES)");
         }
         self.reward_rules()?;
+        self.training_rules()?;
         self.deadline_rules()?;
         self.proxies()?;
         self.sqlite_sync()?;
@@ -438,6 +445,22 @@ impl Config {
             feedback_per_hour: self.question_feedback_per_hour,
             daily_questions: self.daily_questions as usize,
         }
+    }
+
+    /// The training hour rules: the national ones with the district's changes, checked.
+    pub fn training_rules(&self) -> anyhow::Result<app::training::rules::HourRules> {
+        let mut object = serde_json::Map::new();
+        for pair in self.training_hours.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (name, value) = pair
+                .split_once('=')
+                .with_context(|| format!("SW_TRAINING_HOURS: expected name=value, got {pair:?}"))?;
+            let value: i64 = value.trim().parse().with_context(|| format!("SW_TRAINING_HOURS: {name} must be a whole number"))?;
+            object.insert(name.trim().to_string(), serde_json::Value::from(value));
+        }
+        let rules: app::training::rules::HourRules = serde_json::from_value(serde_json::Value::Object(object))
+            .map_err(|e| anyhow::anyhow!("SW_TRAINING_HOURS: {e}"))?;
+        rules.check().map_err(|name| anyhow::anyhow!("SW_TRAINING_HOURS: {name} is out of range"))?;
+        Ok(rules)
     }
 
     /// The trusted reverse proxies, parsed.
@@ -568,5 +591,17 @@ mod tests {
         let c = Config::load_from(None, env(&[("SW_REWARD_PER_DEATH_YUAN", "30000,50000,50000,50000"), ("SW_REWARD_CAP_YUAN", "500000")]))
             .expect("Anhui rules are valid");
         assert_eq!(c.reward_rules().expect("rules").cap_yuan, 500_000);
+    }
+
+    #[test]
+    fn training_hours_are_the_national_rule_with_the_districts_changes() {
+        let c = Config::load_from(None, env(&[])).expect("defaults");
+        assert_eq!(c.training_rules().expect("rules"), app::training::rules::HourRules::default());
+        let c = Config::load_from(None, env(&[("SW_TRAINING_HOURS", "worker_yearly=12, minutes_per_hour=40")])).expect("valid");
+        let r = c.training_rules().expect("rules");
+        assert_eq!((r.worker_yearly, r.minutes_per_hour, r.manager_yearly), (12, 40, 12));
+        for bad in ["worker_yearly", "worker_yearly=x", "no_such_rule=1", "minutes_per_hour=5", "worker_yearly=-1"] {
+            assert!(Config::load_from(None, env(&[("SW_TRAINING_HOURS", bad)])).is_err(), "{bad}");
+        }
     }
 }

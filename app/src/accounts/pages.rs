@@ -119,6 +119,8 @@ fn AccountView(user: CurrentUser) -> impl IntoView {
                 <dt>{t!(i18n, account_role)}</dt>
                 <dd>{move || role_label(i18n.get_locale(), role)}</dd>
             </dl>
+            {(role == crate::accounts::Role::EnterpriseManager)
+                .then(|| view! { <p><a id="training-link" href="/training/enterprise">{t!(i18n, account_training_link)}</a></p> })}
             <h2>{t!(i18n, account_totp_title)}</h2>
             {if user.totp_enabled {
                 view! { <p class="ok">{t!(i18n, account_totp_enabled)}</p> }.into_any()

@@ -43,6 +43,9 @@ pub enum Permission {
     ManageContests,
     /// The daily challenge (每日一练): enterprise employees and their safety managers.
     DailyChallenge,
+    /// Keep one's own enterprise's training records: employees, sessions, attendance, compliance
+    /// (the enterprise safety manager; every query is narrowed to their enterprise).
+    ManageEnterpriseTraining,
 }
 
 impl Role {
@@ -88,6 +91,7 @@ impl Role {
             ManageWorkflowRules | ReadAuditLog => self == Role::Admin,
             ManageQuestions | ManageContests => self == Role::TrainingAdmin,
             DailyChallenge => matches!(self, Role::Employee | Role::EnterpriseManager),
+            ManageEnterpriseTraining => self == Role::EnterpriseManager,
         }
     }
 }
@@ -172,6 +176,10 @@ mod tests {
             (Role::EnterpriseManager, ManageContests, false),
             (Role::Employee, ManageContests, false),
             (Role::Employee, DailyChallenge, true),
+            (Role::EnterpriseManager, ManageEnterpriseTraining, true),
+            (Role::Employee, ManageEnterpriseTraining, false),
+            (Role::TrainingAdmin, ManageEnterpriseTraining, false),
+            (Role::Admin, ManageEnterpriseTraining, false),
             (Role::EnterpriseManager, DailyChallenge, true),
             (Role::TrainingAdmin, DailyChallenge, false),
             (Role::Admin, DailyChallenge, false),

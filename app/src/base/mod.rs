@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod errors;
 pub mod format;
+pub mod table;
 pub mod validate;
 
 #[cfg(feature = "ssr")]

@@ -1,5 +1,401 @@
-//! Training (安全培训, issue 15): enterprises' employees, sessions and attendance, the network
-//! classroom, required hours and certificates. Built on accounts, org, audit and ui only
-//! (docs/architecture.md). So far: the hour and certificate rules (`rules`), pure and
-//! case-table tested; storage, server functions and pages follow.
+//! Training (安全培训, issue 15): enterprises' employees, on-site sessions and attendance, required
+//! hours and certificates. Built on accounts, org, audit and ui only (docs/architecture.md).
+//!
+//! - `rules`: required hours by category, sector and year, the training that counts, certificate
+//!   reviews and expiry (pure, case-table tested);
+//! - this file: what the enterprise safety manager's forms send, checked (pure), and the shapes
+//!   the pages show;
+//! - `ssr`: storage, scoped to the manager's own enterprise; `api`: the server functions;
+//!   `pages`: the manager's pages (`/training/enterprise/…`).
+use crate::base::calendar::Day;
+use crate::base::table::{dangerous_cell, ImportReport, LineError};
+use crate::base::validate::FieldErrors;
+use rules::{Category, HoursState, Phase};
+use serde::{Deserialize, Serialize};
+
+pub mod api;
+pub mod pages;
 pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+#[cfg(test)]
+mod tests;
+
+pub const NAME_MAX: usize = 50;
+pub const CONTACT_MAX: usize = 60;
+pub const TITLE_MAX: usize = 100;
+pub const TRAINER_MAX: usize = 50;
+pub const MATERIAL_MAX: usize = 500;
+/// 学时 of one session: more than a fortnight of full days is a typing error.
+pub const SESSION_HOURS_MAX: u32 = 120;
+/// Employees one enterprise may keep (a ceiling against runaway imports, not a business rule).
+pub const EMPLOYEES_MAX: i64 = 20_000;
+/// The earliest day anyone can have taken a post that still matters.
+pub const EARLIEST_HIRE: &str = "1950-01-01";
+
+/// Who a session is for: everyone, or one category.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    All,
+    Only(Category),
+}
+
+impl Audience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::All => "all",
+            Audience::Only(c) => c.as_str(),
+        }
+    }
+    pub fn parse(s: &str) -> Option<Audience> {
+        if s == "all" {
+            Some(Audience::All)
+        } else {
+            Category::parse(s).map(Audience::Only)
+        }
+    }
+}
+
+/// Initial (岗前/初次) or refresher (再培训) training, as the session is recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionPhase {
+    Initial,
+    Refresher,
+}
+
+impl SessionPhase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionPhase::Initial => "initial",
+            SessionPhase::Refresher => "refresher",
+        }
+    }
+    pub fn parse(s: &str) -> Option<SessionPhase> {
+        [SessionPhase::Initial, SessionPhase::Refresher].into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// An employee as the enterprise keeps them (no national ID number: it is not needed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Employee {
+    pub id: i64,
+    pub name: String,
+    pub category: Category,
+    /// YYYY-MM-DD
+    pub hired_on: String,
+    pub contact: String,
+    pub active: bool,
+}
+
+/// A checked employee form (or import line).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidEmployee {
+    pub name: String,
+    pub category: Category,
+    pub hired_on: Day,
+    pub contact: String,
+}
+
+/// Check an employee: a name, a known category, the day they took the post (a real date, not
+/// in the future, not before 1950), a contact of at most `CONTACT_MAX` characters.
+pub fn validate_employee(name: &str, category: &str, hired_on: &str, contact: &str, today: Day) -> Result<ValidEmployee, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let name = name.trim();
+    e.text("name", name, 1, NAME_MAX);
+    let category = Category::parse(category.trim());
+    if category.is_none() {
+        e.push("category", "required");
+    }
+    let hired = hired_on.trim();
+    let day = Day::parse(hired);
+    match day {
+        None if hired.is_empty() => e.push("hired_on", "required"),
+        None => e.push("hired_on", "date_invalid"),
+        Some(d) if d > today => e.push("hired_on", "date_in_future"),
+        Some(d) if Day::parse(EARLIEST_HIRE).is_some_and(|min| d < min) => e.push("hired_on", "date_invalid"),
+        Some(_) => {}
+    }
+    let contact = contact.trim();
+    e.text("contact", contact, 0, CONTACT_MAX);
+    e.or(())?;
+    Ok(ValidEmployee {
+        name: name.to_string(),
+        category: category.unwrap_or(Category::Other),
+        hired_on: day.unwrap_or(today),
+        contact: contact.to_string(),
+    })
+}
+
+/// 学时 as typed: a positive number with at most one decimal ("2", "1.5"), in minutes.
+pub fn parse_hours(text: &str, minutes_per_hour: u32) -> Result<u32, &'static str> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("required");
+    }
+    let (whole, tenth) = match t.split_once('.') {
+        Some((w, f)) if f.len() == 1 => (w, f),
+        Some(_) => return Err("hours_invalid"),
+        None => (t, "0"),
+    };
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || !tenth.bytes().all(|b| b.is_ascii_digit()) || whole.len() > 4 {
+        return Err("hours_invalid");
+    }
+    let tenths: u32 = whole.parse::<u32>().map_err(|_| "hours_invalid")? * 10 + tenth.parse::<u32>().map_err(|_| "hours_invalid")?;
+    if tenths == 0 {
+        return Err("hours_invalid");
+    }
+    if tenths > SESSION_HOURS_MAX * 10 {
+        return Err("hours_too_many");
+    }
+    Ok((tenths * minutes_per_hour + 5) / 10)
+}
+
+/// A checked session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidSession {
+    pub title: String,
+    pub audience: Audience,
+    pub phase: SessionPhase,
+    pub minutes: u32,
+    pub held_on: Day,
+    pub trainer: String,
+    pub material: String,
+}
+
+/// Check a session form. A session may be recorded ahead of its day (attendance waits for it);
+/// one dated before 1950 or more than a year ahead is a typing error.
+#[allow(clippy::too_many_arguments)]
+pub fn validate_session(
+    title: &str,
+    audience: &str,
+    phase: &str,
+    hours: &str,
+    held_on: &str,
+    trainer: &str,
+    material: &str,
+    minutes_per_hour: u32,
+    today: Day,
+) -> Result<ValidSession, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let title = title.trim();
+    e.text("title", title, 2, TITLE_MAX);
+    let audience = Audience::parse(audience.trim());
+    if audience.is_none() {
+        e.push("audience", "required");
+    }
+    let phase = SessionPhase::parse(phase.trim());
+    if phase.is_none() {
+        e.push("phase", "required");
+    }
+    let minutes = parse_hours(hours, minutes_per_hour).map_err(|code| e.push("hours", code)).ok();
+    let held = held_on.trim();
+    let day = Day::parse(held);
+    match day {
+        None if held.is_empty() => e.push("held_on", "required"),
+        None => e.push("held_on", "date_invalid"),
+        Some(d) if d.0 > today.0 + 366 || Day::parse(EARLIEST_HIRE).is_some_and(|min| d < min) => e.push("held_on", "date_invalid"),
+        Some(_) => {}
+    }
+    let trainer = trainer.trim();
+    e.text("trainer", trainer, 1, TRAINER_MAX);
+    let material = material.trim();
+    e.text("material", material, 0, MATERIAL_MAX);
+    e.or(())?;
+    Ok(ValidSession {
+        title: title.to_string(),
+        audience: audience.unwrap_or(Audience::All),
+        phase: phase.unwrap_or(SessionPhase::Refresher),
+        minutes: minutes.unwrap_or(0),
+        held_on: day.unwrap_or(today),
+        trainer: trainer.to_string(),
+        material: material.to_string(),
+    })
+}
+
+/// The manager's employee page, with the report of the import just made (shown once).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnterpriseStaff {
+    pub enterprise: String,
+    pub credit_code: String,
+    pub high_risk: bool,
+    pub employees: Vec<Employee>,
+    pub report: Option<ImportReport>,
+}
+
+/// Lines in one employee file, at most; and bytes.
+pub const IMPORT_ROWS_MAX: usize = 5_000;
+pub const IMPORT_FILE_MAX: usize = 5 * 1024 * 1024;
+/// Line errors a report lists.
+pub const IMPORT_ERRORS_SHOWN: usize = 200;
+
+/// The columns of an employee file, by the header names they are known by (Chinese or English).
+pub const IMPORT_COLUMNS: [(&str, &[&str]); 4] = [
+    ("name", &["姓名", "name"]),
+    ("category", &["人员类别", "类别", "category"]),
+    ("hired_on", &["上岗日期", "入职日期", "hired_on", "hired on", "hire date"]),
+    ("contact", &["联系方式", "电话", "contact", "phone"]),
+];
+
+/// The template's header line.
+pub fn import_template() -> Vec<&'static str> {
+    IMPORT_COLUMNS.iter().map(|(_, names)| names[0]).collect()
+}
+
+/// A category as written in a file: its code, or its Chinese name.
+pub fn parse_category(text: &str) -> Option<Category> {
+    let t = text.trim();
+    Category::parse(t).or(match t {
+        "主要负责人" => Some(Category::Principal),
+        "安全生产管理人员" | "安全管理人员" => Some(Category::SafetyManager),
+        "特种作业人员" => Some(Category::SpecialOperation),
+        "其他从业人员" | "从业人员" | "其他" => Some(Category::Other),
+        _ => None,
+    })
+}
+
+/// A date as spreadsheets write it: 2024-03-01, 2024/3/1, 2024.3.1, or an Excel day number.
+pub fn parse_sheet_date(text: &str) -> String {
+    let t = text.trim();
+    if t.len() == 5 && t.bytes().all(|b| b.is_ascii_digit()) {
+        // Excel counts days from 1899-12-30; 25569 is 1970-01-01.
+        return t.parse::<i64>().map(|n| Day(n - 25_569).to_string()).unwrap_or_default();
+    }
+    let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
+    match parts[..] {
+        [y, m, d] if y.len() == 4 && (1..=2).contains(&m.len()) && (1..=2).contains(&d.len()) => format!("{y}-{m:0>2}-{d:0>2}"),
+        _ => t.to_string(),
+    }
+}
+
+/// An employee read from a file, with its line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadEmployee {
+    pub line: usize,
+    pub employee: ValidEmployee,
+}
+
+/// The rows of an employee file (the header first) as employees or line errors: every column
+/// known and none twice, every cell free of formulas and markup, each line a valid employee, no
+/// person (name and day of taking the post) twice. Blank lines are skipped.
+pub fn read_employees(rows: Vec<Vec<String>>, today: Day) -> Result<Vec<Result<ReadEmployee, Vec<LineError>>>, String> {
+    let mut it = rows.into_iter();
+    let header = it.next().ok_or_else(|| "wrong_columns".to_string())?;
+    let mut cols: Vec<&'static str> = Vec::new();
+    for h in &header {
+        let h = h.trim().to_lowercase();
+        let Some((field, _)) = IMPORT_COLUMNS.iter().find(|(_, names)| names.iter().any(|n| n.to_lowercase() == h)) else {
+            return Err("wrong_columns".into());
+        };
+        if cols.contains(field) {
+            return Err("wrong_columns".into());
+        }
+        cols.push(field);
+    }
+    if !["name", "category", "hired_on"].iter().all(|f| cols.contains(f)) {
+        return Err("wrong_columns".into());
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (i, cells) in it.enumerate() {
+        let line = i + 2;
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let err = |field: &str, code: &str| LineError { line, field: field.into(), code: code.into() };
+        let mut errors: Vec<LineError> = Vec::new();
+        if cells.len() > cols.len() && cells[cols.len()..].iter().any(|c| !c.trim().is_empty()) {
+            errors.push(err("line", "extra_cells"));
+        }
+        let cell = |f: &str| cols.iter().position(|c| *c == f).and_then(|i| cells.get(i)).map(String::as_str).unwrap_or("");
+        for f in cols.iter() {
+            if let Some(code) = dangerous_cell(cell(f)) {
+                errors.push(err(f, code));
+            }
+        }
+        if !errors.is_empty() {
+            out.push(Err(errors));
+            continue;
+        }
+        let category = parse_category(cell("category")).map(Category::as_str).unwrap_or("");
+        match validate_employee(cell("name"), category, &parse_sheet_date(cell("hired_on")), cell("contact"), today) {
+            Err(fe) => out.push(Err(fe.0.into_iter().map(|f| err(&f.field, &f.code)).collect())),
+            Ok(v) if !seen.insert((v.name.clone(), v.hired_on)) => out.push(Err(vec![err("name", "employee_repeated")])),
+            Ok(employee) => out.push(Ok(ReadEmployee { line, employee })),
+        }
+    }
+    Ok(out)
+}
+
+/// A session in the manager's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub id: i64,
+    pub title: String,
+    pub audience: Audience,
+    pub phase: SessionPhase,
+    pub minutes: u32,
+    /// 学时, to one decimal.
+    pub hours: String,
+    pub held_on: String,
+    pub trainer: String,
+    pub material: String,
+    pub attendees: i64,
+}
+
+/// One employee on a session's attendance sheet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetLine {
+    pub employee_id: i64,
+    pub name: String,
+    pub category: Category,
+    pub attended: bool,
+}
+
+/// A session with its attendance sheet (every active employee, and anyone inactive who attended).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionSheet {
+    pub session: Session,
+    /// False while the session's day is still ahead: nobody can have attended yet.
+    pub open: bool,
+    pub lines: Vec<SheetLine>,
+}
+
+/// One employee's standing for the year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplianceLine {
+    pub employee_id: i64,
+    pub name: String,
+    pub category: Category,
+    pub phase: Phase,
+    pub required_hours: String,
+    pub done_hours: String,
+    pub shortfall_hours: String,
+    /// The day by which the hours are due (YYYY-MM-DD).
+    pub due: String,
+    pub state: HoursState,
+}
+
+/// An enterprise's compliance for one year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Compliance {
+    pub enterprise: String,
+    pub high_risk: bool,
+    pub year: i64,
+    pub lines: Vec<ComplianceLine>,
+    /// Employees with a requirement this year, and those who met it.
+    pub counted: i64,
+    pub met: i64,
+    /// met ÷ counted, in per cent (100 when nobody owes anything).
+    pub percent: i64,
+}
+
+/// Whole per cent of `part` in `whole`, rounded down; 100 for an empty whole.
+pub fn percent(part: i64, whole: i64) -> i64 {
+    if whole <= 0 {
+        100
+    } else {
+        part.clamp(0, whole) * 100 / whole
+    }
+}

@@ -57,6 +57,7 @@ impl Category {
 
 /// The district's hour and certificate settings; `Default` is the national rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct HourRules {
     pub manager_initial: u32,
     pub manager_initial_high_risk: u32,

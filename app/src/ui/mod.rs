@@ -1,6 +1,7 @@
 //! Shared UI: the page layout (header, navigation, footer), the language switch, the 404 page,
 //! the error page and helpers that turn error codes into translated messages.
 use crate::base::errors::AppError;
+use crate::base::table::ImportReport;
 use crate::i18n::*;
 use leptos::prelude::*;
 
@@ -163,6 +164,13 @@ pub fn error_text(locale: Locale, code: &str) -> String {
         "feedback_repeated" => td_string!(locale, err_feedback_repeated),
         "daily_answered" => td_string!(locale, err_daily_answered),
         "daily_day_over" => td_string!(locale, err_daily_day_over),
+        "date_in_future" => td_string!(locale, err_date_in_future),
+        "hours_invalid" => td_string!(locale, err_hours_invalid),
+        "hours_too_many" => td_string!(locale, err_hours_too_many),
+        "employee_unknown" => td_string!(locale, err_employee_unknown),
+        "session_not_held" => td_string!(locale, err_session_not_held),
+        "employee_repeated" => td_string!(locale, err_employee_repeated),
+        "employees_too_many" => td_string!(locale, err_employees_too_many),
         _ => td_string!(locale, err_internal),
     };
     s.to_string()
@@ -340,5 +348,49 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "error codes without a text: {missing:?}");
+    }
+}
+
+/// What an import did: the file's problem, or the counts and each bad line with its column
+/// (named by `column`) and reason.
+#[component]
+pub fn ImportReportView(r: ImportReport, column: fn(Locale, &str) -> String) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let clean = r.file_error.is_none() && r.errors_total == 0;
+    let class = if clean && r.imported > 0 { "notice" } else { "form-error" };
+    view! {
+        <section id="import-report" class=class role="status">
+            {match r.file_error.clone() {
+                Some(code) => view! { <p id="import-file-error">{error_text(locale, &code)}</p> }.into_any(),
+                None => view! {
+                    <p id="import-summary">
+                        {t!(i18n, qi_read)} " " {r.total} " · " {t!(i18n, qi_good)} " " {r.good} " · "
+                        {t!(i18n, qi_imported)} " " <strong id="import-imported">{r.imported}</strong>
+                    </p>
+                    {(r.errors_total > 0 && r.imported == 0).then(|| view! { <p>{t!(i18n, qi_nothing_stored)}</p> })}
+                    {(r.errors_total > 0).then(|| view! {
+                        <p>{t!(i18n, qi_errors)} " " {r.errors_total}</p>
+                        <table class="data" id="import-errors">
+                            <thead><tr>
+                                <th>{t!(i18n, qi_line)}</th>
+                                <th>{t!(i18n, qi_column)}</th>
+                                <th>{t!(i18n, qi_reason)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {r.errors.iter().map(|e| view! {
+                                    <tr>
+                                        <td>{e.line}</td>
+                                        <td>{column(locale, &e.field)}</td>
+                                        <td>{error_text(locale, &e.code)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    })}
+                }
+                    .into_any(),
+            }}
+        </section>
     }
 }

@@ -34,6 +34,8 @@ const ADMIN: &[Role] = &[Role::Admin];
 const TRAINING: &[Role] = &[Role::TrainingAdmin];
 /// Enterprise people (the daily challenge).
 const EMPLOYEES: &[Role] = &[Role::Employee, Role::EnterpriseManager];
+/// Enterprise safety managers (their own enterprise's training records).
+const MANAGERS: &[Role] = &[Role::EnterpriseManager];
 /// Every role there is (`Role::ALL` is generated with the enum, so a new role is in the matrix).
 const EVERY_ROLE: &[Role] = &Role::ALL;
 
@@ -112,6 +114,13 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/daily_challenge", Access::Roles(EMPLOYEES), vec![]),
         ("/api/daily_answer", Access::Roles(EMPLOYEES), vec![("day", "0"), ("position", "1"), ("picks[0]", "A")]),
         ("/api/contest_admin", Access::Roles(TRAINING), vec![]),
+        ("/api/training_staff", Access::Roles(MANAGERS), vec![]),
+        ("/api/save_employee", Access::Roles(MANAGERS), vec![("name", ""), ("category", "boss"), ("hired_on", "x")]),
+        ("/api/training_sessions", Access::Roles(MANAGERS), vec![]),
+        ("/api/save_session", Access::Roles(MANAGERS), vec![("title", ""), ("hours", "-1")]),
+        ("/api/training_session", Access::Roles(MANAGERS), vec![("id", "999999")]),
+        ("/api/save_attendance", Access::Roles(MANAGERS), vec![("session", "999999")]),
+        ("/api/training_compliance", Access::Roles(MANAGERS), vec![]),
         ("/api/contest_stats", Access::Roles(TRAINING), vec![("id", "999999")]),
         ("/api/review_attempt", Access::Roles(TRAINING), vec![("token", "00000000000000000000000000000000"), ("decision", "cleared")]),
         (

@@ -16,3 +16,4 @@ mod reports;
 mod schema;
 mod workflow;
 mod shell;
+mod training;

@@ -17,6 +17,8 @@ use super::{Kind, QuestionDraft, OPTIONS_MAX};
 use crate::org::Choice;
 use serde::{Deserialize, Serialize};
 
+pub use crate::base::table::{dangerous_cell, guard_cell, ImportReport, LineError, XLSX};
+
 /// Questions in one file, at most.
 pub const ROWS_MAX: usize = 10_000;
 /// Bytes in one file, at most.
@@ -119,31 +121,6 @@ pub fn columns(header: &[String]) -> Result<Vec<Column>, String> {
     Ok(cols)
 }
 
-/// One line's problem.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LineError {
-    /// The line in the file (the header is line 1), or the question's number in a Moodle file.
-    pub line: usize,
-    pub field: String,
-    pub code: String,
-}
-
-/// What an import did.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportReport {
-    /// A problem with the whole file (wrong columns, unreadable, too large), if any.
-    pub file_error: Option<String>,
-    /// Questions read.
-    pub total: usize,
-    /// Questions without errors.
-    pub good: usize,
-    /// Questions stored (0 unless the file was clean or only the good ones were asked for).
-    pub imported: usize,
-    pub errors_total: usize,
-    /// The first `ERRORS_SHOWN` line errors.
-    pub errors: Vec<LineError>,
-}
-
 /// The import page: the last import's report (shown once) and the sectors for the default.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportPageData {
@@ -158,32 +135,6 @@ pub struct ReadQuestion {
     pub id: Option<i64>,
     pub draft: QuestionDraft,
 }
-
-/// A cell that would run as a formula in a spreadsheet, or carries markup or a script.
-pub fn dangerous_cell(text: &str) -> Option<&'static str> {
-    let t = text.trim_start();
-    let lower = t.to_lowercase();
-    if t.starts_with('=') || (t.starts_with(['+', '@']) && t.len() > 1) {
-        Some("formula_in_cell")
-    } else if lower.contains("<script") || lower.contains("javascript:") || lower.contains("<iframe") || lower.contains("onerror=") {
-        Some("script_in_cell")
-    } else {
-        None
-    }
-}
-
-/// A cell a spreadsheet would run as a formula gets a leading apostrophe (stored questions never
-/// start so, but an export must be safe whatever the bank holds).
-pub fn guard_cell(c: &str) -> String {
-    if c.starts_with(['=', '+', '@']) {
-        format!("'{c}")
-    } else {
-        c.to_string()
-    }
-}
-
-/// The content type of an XLSX file.
-pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// A kind as written in a file (code, or the Chinese name with or without 题).
 pub fn parse_kind(text: &str) -> Option<Kind> {

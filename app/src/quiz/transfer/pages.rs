@@ -2,10 +2,9 @@
 //! multipart form (works without JavaScript; with it, the file is sent in the background with a
 //! progress bar), and the last import's report: every bad line by number, column and reason.
 use super::api::import_page;
-use super::ImportReport;
 use crate::i18n::*;
 use crate::org::choice_name;
-use crate::ui::{error_text, ErrorPage, FormError};
+use crate::ui::{ErrorPage, FormError, ImportReportView};
 use leptos::prelude::*;
 
 fn column_label(locale: Locale, field: &str) -> String {
@@ -21,48 +20,6 @@ fn column_label(locale: Locale, field: &str) -> String {
         "source" => td_string!(locale, qb_source).to_string(),
         "active" => td_string!(locale, qb_active).to_string(),
         _ => td_string!(locale, qi_col_line).to_string(),
-    }
-}
-
-#[component]
-fn Report(r: ImportReport) -> impl IntoView {
-    let i18n = use_i18n();
-    let locale = i18n.get_locale_untracked();
-    let clean = r.file_error.is_none() && r.errors_total == 0;
-    let class = if clean && r.imported > 0 { "notice" } else { "form-error" };
-    view! {
-        <section id="import-report" class=class role="status">
-            {match r.file_error.clone() {
-                Some(code) => view! { <p id="import-file-error">{error_text(locale, &code)}</p> }.into_any(),
-                None => view! {
-                    <p id="import-summary">
-                        {t!(i18n, qi_read)} " " {r.total} " · " {t!(i18n, qi_good)} " " {r.good} " · "
-                        {t!(i18n, qi_imported)} " " <strong id="import-imported">{r.imported}</strong>
-                    </p>
-                    {(r.errors_total > 0 && r.imported == 0).then(|| view! { <p>{t!(i18n, qi_nothing_stored)}</p> })}
-                    {(r.errors_total > 0).then(|| view! {
-                        <p>{t!(i18n, qi_errors)} " " {r.errors_total}</p>
-                        <table class="data" id="import-errors">
-                            <thead><tr>
-                                <th>{t!(i18n, qi_line)}</th>
-                                <th>{t!(i18n, qi_column)}</th>
-                                <th>{t!(i18n, qi_reason)}</th>
-                            </tr></thead>
-                            <tbody>
-                                {r.errors.iter().map(|e| view! {
-                                    <tr>
-                                        <td>{e.line}</td>
-                                        <td>{column_label(locale, &e.field)}</td>
-                                        <td>{error_text(locale, &e.code)}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    })}
-                }
-                    .into_any(),
-            }}
-        </section>
     }
 }
 
@@ -106,7 +63,7 @@ pub fn ImportPage() -> impl IntoView {
                     let locale = i18n.get_locale_untracked();
                     match data.await {
                         Ok(d) => view! {
-                            {d.report.map(|r| view! { <Report r /> })}
+                            {d.report.map(|r| view! { <ImportReportView r column=column_label /> })}
                             <form method="post" action="/staff/questions/upload" enctype="multipart/form-data" id="import-form" on:submit=on_submit>
                                 <label for="import-file">{t!(i18n, qi_file)}</label>
                                 <input id="import-file" name="file" type="file" required accept=".csv,.xlsx,.xml,text/csv,application/xml" />

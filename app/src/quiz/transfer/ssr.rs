@@ -8,92 +8,6 @@ use crate::base::errors::AppError;
 use crate::quiz::{validate_question, Question, ValidQuestion};
 use std::collections::HashMap;
 
-/// A file's rows as text cells, or the code of what is wrong with the whole file.
-pub type Rows = Result<Vec<Vec<String>>, String>;
-
-/// CSV as Excel and WPS save it: UTF-8 (with or without a BOM) or, failing that, GBK/GB18030.
-pub fn read_csv(bytes: &[u8]) -> Rows {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t.to_string(),
-        Err(_) => {
-            let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
-            if had_errors {
-                return Err("invalid_encoding".into());
-            }
-            text.into_owned()
-        }
-    };
-    if text.contains('\0') {
-        return Err("invalid_encoding".into());
-    }
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|_| "bad_file".to_string())?;
-        rows.push(record.iter().map(String::from).collect());
-        if rows.len() > ROWS_MAX + 1 {
-            return Err("too_many_rows".into());
-        }
-    }
-    Ok(rows)
-}
-
-/// The first sheet of an XLSX workbook. A cell holding a formula is refused (its cached value is
-/// not what the author typed), reported with its line.
-pub fn read_xlsx(bytes: &[u8]) -> Result<(Vec<Vec<String>>, Vec<LineError>), String> {
-    use calamine::{Data, Reader};
-    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).map_err(|_| "bad_file".to_string())?;
-    let name = wb.sheet_names().first().cloned().ok_or_else(|| "bad_file".to_string())?;
-    let range = wb.worksheet_range(&name).map_err(|_| "bad_file".to_string())?;
-    if range.height() > ROWS_MAX + 1 {
-        return Err("too_many_rows".into());
-    }
-    let (row0, col0) = range.start().unwrap_or((0, 0));
-    let mut rows: Vec<Vec<String>> = Vec::with_capacity(range.height());
-    for r in range.rows() {
-        rows.push(
-            r.iter()
-                .map(|c| match c {
-                    Data::Empty => String::new(),
-                    Data::String(s) => s.clone(),
-                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-                    Data::Float(f) => f.to_string(),
-                    Data::Int(i) => i.to_string(),
-                    Data::Bool(b) => b.to_string(),
-                    other => other.to_string(),
-                })
-                .collect(),
-        );
-    }
-    // Rows before the sheet's first used row or column do not exist in `range`: pad so that line
-    // numbers are the sheet's.
-    let pad_rows = row0 as usize;
-    let mut lines: Vec<Vec<String>> = vec![Vec::new(); pad_rows];
-    for r in rows {
-        let mut cells = vec![String::new(); col0 as usize];
-        cells.extend(r);
-        lines.push(cells);
-    }
-    let mut formula_errors = Vec::new();
-    if let Ok(formulas) = wb.worksheet_formula(&name) {
-        let (f_row0, _) = formulas.start().unwrap_or((0, 0));
-        for (i, r) in formulas.rows().enumerate() {
-            if r.iter().any(|f| !f.is_empty()) {
-                formula_errors.push(LineError { line: f_row0 as usize + i + 1, field: "line".into(), code: "formula_in_cell".into() });
-            }
-        }
-    }
-    // Leading empty lines (before the header) are not part of the file's content.
-    while lines.first().is_some_and(|r| r.iter().all(|c| c.trim().is_empty())) && !lines.is_empty() {
-        lines.remove(0);
-        for e in &mut formula_errors {
-            e.line = e.line.saturating_sub(1);
-        }
-    }
-    Ok((lines, formula_errors))
-}
-
 /// The rows of a CSV or XLSX file as questions or line errors.
 pub fn rows_to_questions(rows: Vec<Vec<String>>, sectors: &[Choice], default_tag: &str) -> Result<Vec<Result<ReadQuestion, Vec<LineError>>>, String> {
     let mut it = rows.into_iter();
@@ -271,13 +185,6 @@ pub fn routes() -> HttpRoutes {
     }
 }
 
-fn wants_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json") && !v.contains("text/html"))
-}
-
 async fn download(State(state): State<AppState>, session: Session, what: &'static str) -> Response {
     use crate::accounts::{ssr::require_in, Permission};
     if let Err(e) = require_in(&state, &session, Permission::ManageQuestions).await {
@@ -314,7 +221,7 @@ async fn download(State(state): State<AppState>, session: Session, what: &'stati
 /// The file's format from its first bytes: XLSX (a zip), Moodle XML, or CSV.
 fn sniff(bytes: &[u8]) -> &'static str {
     let head: Vec<u8> = bytes.iter().skip_while(|b| b.is_ascii_whitespace() || **b == 0xEF || **b == 0xBB || **b == 0xBF).take(5).copied().collect();
-    if bytes.starts_with(b"PK\x03\x04") {
+    if crate::base::table::is_xlsx(bytes) {
         "xlsx"
     } else if head.starts_with(b"<?xml") || head.starts_with(b"<quiz") {
         "xml"
@@ -327,7 +234,7 @@ fn sniff(bytes: &[u8]) -> &'static str {
 pub fn read_file(bytes: &[u8], sectors: &[Choice], default_tag: &str) -> Result<Vec<Result<ReadQuestion, Vec<LineError>>>, String> {
     match sniff(bytes) {
         "xlsx" => {
-            let (rows, formula_errors) = read_xlsx(bytes)?;
+            let (rows, formula_errors) = crate::base::table::read_xlsx(bytes, ROWS_MAX)?;
             let mut read = rows_to_questions(rows, sectors, default_tag)?;
             // A formula's line is refused whatever its cached value says.
             for e in formula_errors {
@@ -344,51 +251,26 @@ pub fn read_file(bytes: &[u8], sectors: &[Choice], default_tag: &str) -> Result<
             Ok(read)
         }
         "xml" => super::moodle::read_moodle(bytes, sectors, default_tag),
-        _ => rows_to_questions(read_csv(bytes)?, sectors, default_tag),
+        _ => rows_to_questions(crate::base::table::read_csv(bytes, ROWS_MAX)?, sectors, default_tag),
     }
 }
 
 /// POST /staff/questions/upload (multipart: `file`, `default_tag`, `good_only`). The report goes
 /// to the session for the import page; a request that accepts JSON also gets it as JSON.
-async fn upload(State(state): State<AppState>, session: Session, headers: HeaderMap, mut form: Multipart) -> Response {
+async fn upload(State(state): State<AppState>, session: Session, headers: HeaderMap, form: Multipart) -> Response {
     use crate::accounts::{ssr::require_in, Permission};
-    let json = wants_json(&headers);
+    let json = crate::base::table::wants_json(&headers);
     let user = match require_in(&state, &session, Permission::ManageQuestions).await {
         Ok(u) => u,
         Err(e) => return crate::base::errors::error_response(&e),
     };
-    let mut bytes: Vec<u8> = Vec::new();
-    let mut default_tag = String::new();
-    let mut good_only = false;
-    let mut too_large = false;
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(_) => return crate::base::errors::error_response(&AppError::Request("bad_form".into())),
-        };
-        match field.name().unwrap_or("") {
-            "file" => {
-                let mut field = field;
-                loop {
-                    match field.chunk().await {
-                        Ok(Some(c)) => {
-                            if bytes.len() + c.len() > FILE_MAX {
-                                too_large = true;
-                            } else if !too_large {
-                                bytes.extend_from_slice(&c);
-                            }
-                        }
-                        Ok(None) => break,
-                        Err(_) => return crate::base::errors::error_response(&AppError::Request("bad_form".into())),
-                    }
-                }
-            }
-            "default_tag" => default_tag = field.text().await.unwrap_or_default().chars().take(20).collect(),
-            "good_only" => good_only = !field.text().await.unwrap_or_default().is_empty(),
-            _ => {}
-        }
-    }
+    let up = match crate::base::table::read_upload(form, FILE_MAX).await {
+        Ok(up) => up,
+        Err(e) => return crate::base::errors::error_response(&e),
+    };
+    let (bytes, too_large) = (up.bytes, up.too_large);
+    let default_tag: String = up.fields.get("default_tag").map(|t| t.chars().take(20).collect()).unwrap_or_default();
+    let good_only = up.fields.get("good_only").is_some_and(|v| !v.is_empty());
     let report = if too_large {
         Ok(ImportReport { file_error: Some("file_too_large".into()), ..Default::default() })
     } else if bytes.is_empty() {

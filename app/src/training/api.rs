@@ -1,0 +1,113 @@
+//! Server functions of an enterprise's training records (the enterprise safety manager,
+//! `ManageEnterpriseTraining`; every one narrowed to the manager's own enterprise).
+use super::{Compliance, EnterpriseStaff, Session, SessionSheet};
+use crate::base::errors::AppError;
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+#[cfg(feature = "ssr")]
+async fn manager() -> Result<(crate::accounts::CurrentUser, i64, crate::state::AppState), AppError> {
+    use crate::accounts::{ssr::require, Permission};
+    let user = require(Permission::ManageEnterpriseTraining).await?;
+    let enterprise = super::ssr::enterprise_of(&user)?;
+    Ok((user, enterprise, crate::state::app_state()?))
+}
+
+/// The enterprise and its employees.
+#[server(endpoint = "training_staff")]
+pub async fn training_staff() -> Result<EnterpriseStaff, AppError> {
+    let (_, enterprise, state) = manager().await?;
+    let mut staff = super::ssr::staff(&state.db, enterprise).await?;
+    staff.report = super::ssr::take_report(&crate::accounts::ssr::session().await?).await?;
+    Ok(staff)
+}
+
+/// Add an employee (no `id`) or change one; `active` unticked retires them (kept for the record).
+#[server(endpoint = "save_employee")]
+pub async fn save_employee(
+    id: Option<String>,
+    #[server(default)] name: String,
+    #[server(default)] category: String,
+    #[server(default)] hired_on: String,
+    #[server(default)] contact: String,
+    active: Option<String>,
+) -> Result<(), AppError> {
+    let (user, enterprise, state) = manager().await?;
+    let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Some(s.parse::<i64>().map_err(|_| AppError::NotFound)?),
+        None => None,
+    };
+    let valid = super::validate_employee(&name, &category, &hired_on, &contact, super::ssr::today())?;
+    super::ssr::save_employee(&state.db, user.id, enterprise, id, &valid, id.is_none() || active.is_some()).await?;
+    leptos_axum::redirect("/training/enterprise");
+    Ok(())
+}
+
+/// The enterprise's sessions, newest first.
+#[server(endpoint = "training_sessions")]
+pub async fn training_sessions() -> Result<Vec<Session>, AppError> {
+    let (_, enterprise, state) = manager().await?;
+    super::ssr::sessions(&state.db, state.area::<super::rules::HourRules>()?, enterprise).await
+}
+
+/// Record a session; then its attendance sheet.
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "save_session")]
+pub async fn save_session(
+    #[server(default)] title: String,
+    #[server(default)] audience: String,
+    #[server(default)] phase: String,
+    #[server(default)] hours: String,
+    #[server(default)] held_on: String,
+    #[server(default)] trainer: String,
+    #[server(default)] material: String,
+) -> Result<(), AppError> {
+    let (user, enterprise, state) = manager().await?;
+    let rules = state.area::<super::rules::HourRules>()?;
+    let valid = super::validate_session(&title, &audience, &phase, &hours, &held_on, &trainer, &material, rules.minutes_per_hour, super::ssr::today())?;
+    let id = super::ssr::save_session(&state.db, user.id, enterprise, &valid).await?;
+    leptos_axum::redirect(&format!("/training/enterprise/sessions/{id}"));
+    Ok(())
+}
+
+/// A session and its attendance sheet.
+#[server(endpoint = "training_session")]
+pub async fn training_session(id: i64) -> Result<SessionSheet, AppError> {
+    let (_, enterprise, state) = manager().await?;
+    super::ssr::sheet(&state.db, state.area::<super::rules::HourRules>()?, enterprise, id, super::ssr::today()).await
+}
+
+/// Who attended: the ticked employees (`attended[ID]=ID`, the shape a group of checkboxes posts),
+/// or everyone on the sheet with `everyone`.
+#[server(endpoint = "save_attendance")]
+pub async fn save_attendance(session: i64, attended: Option<HashMap<String, String>>, everyone: Option<String>) -> Result<(), AppError> {
+    let (user, enterprise, state) = manager().await?;
+    let rules = state.area::<super::rules::HourRules>()?;
+    let today = super::ssr::today();
+    let ids: Vec<i64> = if everyone.is_some() {
+        let sheet = super::ssr::sheet(&state.db, rules, enterprise, session, today).await?;
+        sheet.lines.iter().map(|l| l.employee_id).collect()
+    } else {
+        attended
+            .unwrap_or_default()
+            .into_values()
+            .map(|v| v.trim().parse::<i64>().map_err(|_| AppError::field("op", "employee_unknown")))
+            .collect::<Result<_, _>>()?
+    };
+    super::ssr::set_attendance(&state.db, user.id, enterprise, session, &ids, today).await?;
+    leptos_axum::redirect(&format!("/training/enterprise/sessions/{session}?saved=1"));
+    Ok(())
+}
+
+/// Required against completed hours of every employee in `year` (this year when none).
+#[server(endpoint = "training_compliance")]
+pub async fn training_compliance(year: Option<i64>) -> Result<Compliance, AppError> {
+    let (_, enterprise, state) = manager().await?;
+    let today = super::ssr::today();
+    let this_year = today.ymd().0;
+    let year = year.unwrap_or(this_year);
+    if !(1990..=this_year + 1).contains(&year) {
+        return Err(AppError::field("year", "date_out_of_range"));
+    }
+    super::ssr::compliance(&state.db, state.area::<super::rules::HourRules>()?, enterprise, year, today).await
+}
