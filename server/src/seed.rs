@@ -104,7 +104,47 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<Option<Vec<DemoAccount>>> {
     let accounts = seed_accounts(db).await?;
     seed_questions(db).await?;
     seed_contest(db).await?;
+    seed_training(db).await?;
     Ok(Some(accounts))
+}
+
+/// The demo enterprise's employees (name, category, day of taking the post) as its safety
+/// manager keeps them, one on-site session this year attended by some, so that the compliance
+/// page shows people ahead and behind.
+const EMPLOYEES: &[(&str, &str, &str)] = &[
+    ("周建国", "principal", "2015-03-01"),
+    ("王丽", "safety_manager", "2019-07-15"),
+    ("陈刚", "special_operation", "2018-05-20"),
+    ("刘强", "other", "2021-09-01"),
+    ("赵敏", "other", "2023-02-10"),
+    ("孙磊", "other", "2024-06-03"),
+];
+
+async fn seed_training(db: &Db) -> anyhow::Result<()> {
+    use app::base::calendar::Day;
+    let (manager, enterprise): (i64, i64) = sqlx::query_as("select id, enterprise_id from users where username = 'demo.manager'")
+        .fetch_one(&db.pool)
+        .await?;
+    // A fine-chemicals plant: a high-risk sector (48/16 学时 for its managers).
+    sqlx::query("update enterprises set high_risk = 1 where id = $1").bind(enterprise).execute(&db.pool).await?;
+    let today = app::training::ssr::today();
+    let mut ids = Vec::new();
+    for (name, category, hired) in EMPLOYEES {
+        let v = app::training::validate_employee(name, category, hired, "", today).map_err(|e| anyhow::anyhow!("demo employee {name}: {e:?}"))?;
+        let id = app::training::ssr::save_employee(db, manager, enterprise, None, &v, true)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo employee {name}: {e:?}"))?;
+        ids.push(id);
+    }
+    // A session at the start of this year (or today, on 1 January).
+    let jan = Day::from_ymd(today.ymd().0, 1, 5).unwrap_or(today).min(today);
+    let s = app::training::validate_session("年度安全生产再培训", "all", "refresher", "8", &jan.to_string(), "区应急管理局", "《安全生产法》、危险化学品安全", 45, today)
+        .map_err(|e| anyhow::anyhow!("demo session: {e:?}"))?;
+    let session = app::training::ssr::save_session(db, manager, enterprise, &s).await.map_err(|e| anyhow::anyhow!("demo session: {e:?}"))?;
+    app::training::ssr::set_attendance(db, manager, enterprise, session, &ids[..4], today)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo attendance: {e:?}"))?;
+    Ok(())
 }
 
 /// A few practice questions (sector, kind, stem, options, answer, explanation, source), stored as

@@ -1,0 +1,118 @@
+import { test, expect, zh, en, waitForHydration, signIn, axe, axeWithoutApp } from "./fixtures";
+import { Page } from "@playwright/test";
+
+// One enterprise safety manager per browser project, each of their own enterprise, so the
+// compliance figures of one run do not depend on the other.
+const manager1 = { username: process.env.SW_E2E_MANAGER1 ?? "e2e.manager1", password: process.env.SW_E2E_MANAGER1_PASSWORD ?? "" };
+const manager2 = { username: process.env.SW_E2E_MANAGER2 ?? "e2e.manager2", password: process.env.SW_E2E_MANAGER2_PASSWORD ?? "" };
+
+async function a11y(page: Page, js: boolean): Promise<void> {
+  if (js) await axe(page);
+  else await axeWithoutApp(page.context(), page.url());
+}
+
+async function open(page: Page, path: string, js: boolean): Promise<void> {
+  await page.goto(path);
+  if (js) await waitForHydration(page);
+}
+
+/** Today in China (the server's calendar), as a date input takes it. */
+function chinaToday(): string {
+  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+test("a manager imports employees, records a session and attendance and sees compliance change", async ({ browser, baseURL, jsEnabled }) => {
+  const page = await signIn(browser, baseURL!, jsEnabled, jsEnabled ? manager1 : manager2, /\/account$/);
+  if (jsEnabled) await waitForHydration(page);
+  await page.click("#training-link");
+  await expect(page).toHaveURL(/\/training\/enterprise$/);
+  if (jsEnabled) await waitForHydration(page);
+  await expect(page.locator("#employees-none")).toHaveText(zh.tr_employees_none);
+  await a11y(page, jsEnabled);
+
+  // One employee by the form: a date in the future is refused with its reason, nothing stored.
+  await page.fill("#emp-name", "陈一");
+  await page.selectOption("#emp-category", "other");
+  await page.fill("#emp-hired", "2099-01-01");
+  await page.click("#employee-form button[type=submit]");
+  await expect(page.locator("#employee-form")).toContainText(zh.err_date_in_future);
+  await expect(page.locator("#employees tbody tr")).toHaveCount(0);
+  await page.fill("#emp-hired", "2020-01-01");
+  await page.click("#employee-form button[type=submit]");
+  await expect(page.locator("#employees tbody tr")).toHaveCount(1);
+  if (jsEnabled) await waitForHydration(page);
+
+  // Two more from a file: a bad line stops the import, with its line and reason; then the good
+  // lines on request.
+  const csv = "姓名,人员类别,上岗日期,联系方式\r\n林二,其他从业人员,2021/4/1,13900000000\r\n吴三,其他从业人员,2021-04-01,\r\n郑四,老板,2021-04-01,\r\n";
+  await page.setInputFiles("#import-file", { name: "employees.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.click("#import-form button[type=submit]");
+  await expect(page.locator("#import-errors")).toContainText("4");
+  await expect(page.locator("#import-errors")).toContainText(zh.tr_category);
+  await expect(page.locator("#import-imported")).toHaveText("0");
+  await expect(page.locator("#employees tbody tr")).toHaveCount(1);
+  if (jsEnabled) await waitForHydration(page);
+  await page.setInputFiles("#import-file", { name: "employees.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.check("#import-good-only");
+  await page.click("#import-form button[type=submit]");
+  await expect(page.locator("#import-imported")).toHaveText("2");
+  await expect(page.locator("#employees tbody tr")).toHaveCount(3);
+  await expect(page.locator("#employees")).toContainText("林二");
+  if (jsEnabled) await waitForHydration(page);
+
+  // Nobody has this year's hours yet.
+  await page.click('nav.tabs a[href="/training/enterprise/compliance"]');
+  await expect(page).toHaveURL(/\/training\/enterprise\/compliance$/);
+  if (jsEnabled) await waitForHydration(page);
+  await expect(page.locator("#compliance-share")).toContainText("0% (0 / 3)");
+  await a11y(page, jsEnabled);
+
+  // A session today, 8 学时 (an ordinary worker's yearly hours), attended by two of the three.
+  await open(page, "/training/enterprise/sessions", jsEnabled);
+  await expect(page.locator("#sessions-none")).toHaveText(zh.tr_sessions_none);
+  await page.fill("#ses-title", "年度安全生产再培训");
+  await page.selectOption("#ses-audience", "all");
+  await page.selectOption("#ses-phase", "refresher");
+  await page.fill("#ses-hours", "8");
+  await page.fill("#ses-day", chinaToday());
+  await page.fill("#ses-trainer", "区应急管理局 李老师");
+  await page.click("#session-form button[type=submit]");
+  await expect(page).toHaveURL(/\/training\/enterprise\/sessions\/\d+$/);
+  if (jsEnabled) await waitForHydration(page);
+  await expect(page.locator("#session-title")).toHaveText("年度安全生产再培训");
+  await a11y(page, jsEnabled);
+  const sheet = page.locator("#attendance-form");
+  await sheet.locator("label", { hasText: "陈一" }).locator("input").check();
+  await sheet.locator("label", { hasText: "林二" }).locator("input").check();
+  await sheet.locator("button[type=submit]").click();
+  await expect(page.locator("#attendance-saved")).toHaveText(zh.tr_attendance_saved);
+  await expect(page.locator("#attendee-count")).toHaveText("2");
+
+  await open(page, "/training/enterprise/compliance", jsEnabled);
+  await expect(page.locator("#compliance-share")).toContainText("66% (2 / 3)");
+  const row = (name: string) => page.locator("#compliance tbody tr", { hasText: name });
+  await expect(row("陈一")).toContainText(zh.tr_state_met);
+  await expect(row("吴三")).toContainText(zh.tr_state_open);
+  await expect(row("吴三").locator("td.done")).toHaveText("0");
+
+  // In English.
+  await page.goto("/lang/en");
+  await open(page, "/training/enterprise/compliance", jsEnabled);
+  await expect(page.locator("h1")).toHaveText(en.tr_title);
+  await expect(row("陈一")).toContainText(en.tr_state_met);
+  await a11y(page, jsEnabled);
+  await page.goto("/lang/zh-CN");
+  await page.context().close();
+});
+
+test("the training pages refuse visitors and employees", async ({ page, visit, browser, baseURL, jsEnabled }) => {
+  await visit("/training/enterprise");
+  await expect(page.locator("main")).toContainText(zh.err_unauthorized);
+  const worker = { username: process.env.SW_E2E_WORKER ?? "e2e.worker", password: process.env.SW_E2E_WORKER_PASSWORD ?? "" };
+  const employee = await signIn(browser, baseURL!, jsEnabled, worker, /\/account$/);
+  await expect(employee.locator("h1")).toHaveText(zh.account_title);
+  await expect(employee.locator("#training-link")).toHaveCount(0);
+  await open(employee, "/training/enterprise/compliance", jsEnabled);
+  await expect(employee.locator("main")).toContainText(zh.err_forbidden);
+  await employee.context().close();
+});
