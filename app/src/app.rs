@@ -82,6 +82,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/quiz/attempt/:token") view={Lazy::<public_routes::PublicAttempt>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/quiz/attempt/:token/result") view={Lazy::<public_routes::PublicResult>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/training") view={Lazy::<public_routes::PublicTrainingInfo>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/verify") view={Lazy::<public_routes::PublicVerify>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/certificates/:code") view={Lazy::<staff_routes::CertificatePrint>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/training/me") view={Lazy::<staff_routes::MyTraining>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/training/enterprise/certificates") view={Lazy::<staff_routes::TrainingCertificates>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/training/enterprise") view={Lazy::<staff_routes::TrainingEmployees>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/training/enterprise/sessions") view={Lazy::<staff_routes::TrainingSessions>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/training/enterprise/sessions/:id") view={Lazy::<staff_routes::TrainingSession>::new()} ssr=SsrMode::Async />

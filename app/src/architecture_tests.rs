@@ -21,6 +21,8 @@ const LAYERS: &[(&str, u8)] = &[
     // Shared by the reporter's side (the claim) and the staff side (decision, approval,
     // payment): below both (decision D20).
     ("rewards", 5),
+    // Issued by training now and by the quiz later: below both.
+    ("certificates", 5),
     ("reports", 6),
     ("workflow", 6),
     ("quiz", 6),

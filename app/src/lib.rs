@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod app;
 pub mod base;
 pub mod cases;
+pub mod certificates;
 pub mod home;
 pub mod layout;
 pub mod org;

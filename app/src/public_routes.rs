@@ -200,3 +200,15 @@ impl LazyRoute for PublicLogin {
         view! { <crate::accounts::pages::LoginPage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }
+
+/// The public check of a certificate (the QR code on a printed certificate leads here).
+pub struct PublicVerify;
+#[lazy_route]
+impl LazyRoute for PublicVerify {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::certificates::pages::VerifyPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}

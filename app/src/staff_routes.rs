@@ -217,3 +217,36 @@ impl LazyRoute for TrainingCompliance {
         view! { <crate::training::pages::CompliancePage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }
+
+pub struct CertificatePrint;
+#[lazy_route]
+impl LazyRoute for CertificatePrint {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::certificates::pages::CertificatePage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
+pub struct MyTraining;
+#[lazy_route]
+impl LazyRoute for MyTraining {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::training::pages::MyTrainingPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
+pub struct TrainingCertificates;
+#[lazy_route]
+impl LazyRoute for TrainingCertificates {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::training::pages::CertificatesPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}

@@ -96,6 +96,9 @@ pub struct Config {
     /// commas (e.g. `worker_yearly=12,minutes_per_hour=40`); unnamed ones keep the national rule
     /// (`app::training::rules::HourRules`).
     pub training_hours: String,
+    /// The portal's public address (`https://…`, no path), printed in certificates' QR codes;
+    /// empty: the address each request came to.
+    pub public_url: String,
 }
 
 /// `scheme://user:***@host/db`: the URL without its password.
@@ -177,6 +180,7 @@ impl Default for Config {
             question_feedback_per_hour: 20,
             daily_questions: 5,
             training_hours: String::new(),
+            public_url: String::new(),
             session_cache_seconds: 30,
         }
     }
@@ -232,6 +236,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("SW_DAILY_QUESTIONS", "daily_questions"),
     ("SW_SESSION_CACHE_SECONDS", "session_cache_seconds"),
     ("SW_TRAINING_HOURS", "training_hours"),
+    ("SW_PUBLIC_URL", "public_url"),
 ];
 
 impl Config {
@@ -337,6 +342,9 @@ impl Config {
         }
         self.reward_rules()?;
         self.training_rules()?;
+        if !self.public_url.is_empty() && !(self.public_url.starts_with("https://") || self.public_url.starts_with("http://")) {
+            bail!("SW_PUBLIC_URL must start with https:// (or http://), got {:?}", self.public_url);
+        }
         self.deadline_rules()?;
         self.proxies()?;
         self.sqlite_sync()?;

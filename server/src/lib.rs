@@ -44,6 +44,7 @@ fn areas(config: &Config, spool: app::base::spool::Spool) -> Vec<Area> {
         app::rewards::ssr::area(config.reward_rules().unwrap_or_default()),
         app::workflow::ssr::area(),
         app::quiz::area::area(config.quiz_settings()),
+        app::certificates::ssr::area(app::certificates::ssr::CertificateSettings { public_url: config.public_url.clone() }),
         app::training::ssr::area(config.training_rules().unwrap_or_default()),
     ]
 }

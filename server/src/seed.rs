@@ -131,7 +131,7 @@ async fn seed_training(db: &Db) -> anyhow::Result<()> {
     let mut ids = Vec::new();
     for (name, category, hired) in EMPLOYEES {
         let v = app::training::validate_employee(name, category, hired, "", today).map_err(|e| anyhow::anyhow!("demo employee {name}: {e:?}"))?;
-        let id = app::training::ssr::save_employee(db, manager, enterprise, None, &v, true)
+        let id = app::training::ssr::save_employee(db, manager, enterprise, None, &v, true, "")
             .await
             .map_err(|e| anyhow::anyhow!("demo employee {name}: {e:?}"))?;
         ids.push(id);

@@ -121,6 +121,8 @@ fn AccountView(user: CurrentUser) -> impl IntoView {
             </dl>
             {(role == crate::accounts::Role::EnterpriseManager)
                 .then(|| view! { <p><a id="training-link" href="/training/enterprise">{t!(i18n, account_training_link)}</a></p> })}
+            {(role == crate::accounts::Role::Employee)
+                .then(|| view! { <p><a id="my-training-link" href="/training/me">{t!(i18n, account_my_training_link)}</a></p> })}
             <h2>{t!(i18n, account_totp_title)}</h2>
             {if user.totp_enabled {
                 view! { <p class="ok">{t!(i18n, account_totp_enabled)}</p> }.into_any()

@@ -46,6 +46,11 @@ pub enum Permission {
     /// Keep one's own enterprise's training records: employees, sessions, attendance, compliance
     /// (the enterprise safety manager; every query is narrowed to their enterprise).
     ManageEnterpriseTraining,
+    /// One's own training record (an employee).
+    OwnTraining,
+    /// Print the certificates one holds or issued, revoke and reissue those one issued (scoped
+    /// per certificate by `certificates::ssr::access`).
+    Certificates,
 }
 
 impl Role {
@@ -92,6 +97,8 @@ impl Role {
             ManageQuestions | ManageContests => self == Role::TrainingAdmin,
             DailyChallenge => matches!(self, Role::Employee | Role::EnterpriseManager),
             ManageEnterpriseTraining => self == Role::EnterpriseManager,
+            OwnTraining => self == Role::Employee,
+            Certificates => matches!(self, Role::Employee | Role::EnterpriseManager | Role::TrainingAdmin),
         }
     }
 }
@@ -180,6 +187,12 @@ mod tests {
             (Role::Employee, ManageEnterpriseTraining, false),
             (Role::TrainingAdmin, ManageEnterpriseTraining, false),
             (Role::Admin, ManageEnterpriseTraining, false),
+            (Role::Employee, OwnTraining, true),
+            (Role::EnterpriseManager, OwnTraining, false),
+            (Role::Employee, Certificates, true),
+            (Role::TrainingAdmin, Certificates, true),
+            (Role::Admin, Certificates, false),
+            (Role::IntakeOfficer, Certificates, false),
             (Role::EnterpriseManager, DailyChallenge, true),
             (Role::TrainingAdmin, DailyChallenge, false),
             (Role::Admin, DailyChallenge, false),

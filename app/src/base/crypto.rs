@@ -154,3 +154,13 @@ mod tests {
         assert_eq!(DataKey::from_base64(&STANDARD.encode([1u8; 16])).unwrap_err(), KeyError::BadKey);
     }
 }
+
+/// A new random code of `n` characters of `validate::CODE_ALPHABET` (5 bits each: 16 make 80 bits), in
+/// groups of four joined by `-`.
+pub fn random_code(n: usize) -> String {
+    use rand::Rng;
+    let mut rng = rand::rngs::OsRng;
+    let chars: Vec<char> = (0..n).map(|_| char::from(super::validate::CODE_ALPHABET[rng.gen_range(0..super::validate::CODE_ALPHABET.len())])).collect();
+    chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+}
+

@@ -44,6 +44,16 @@ pub fn clean_text(s: &str) -> bool {
     !s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
+/// Letters and digits that cannot be mistaken for one another when read aloud or typed from
+/// paper (no 0/O, 1/I): the alphabet of contestant and certificate codes.
+pub const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+/// A typed code in its stored form: letters and digits only, upper case (spaces, dashes and
+/// case as people type them do not matter).
+pub fn normal_code(code: &str) -> String {
+    code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+}
+
 pub fn push(errs: &mut Vec<FieldError>, field: &str, code: &str) {
     errs.push(FieldError { field: field.into(), code: code.into() });
 }

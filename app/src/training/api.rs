@@ -1,6 +1,6 @@
 //! Server functions of an enterprise's training records (the enterprise safety manager,
 //! `ManageEnterpriseTraining`; every one narrowed to the manager's own enterprise).
-use super::{Compliance, EnterpriseStaff, Session, SessionSheet};
+use super::{CertificatesView, Compliance, EnterpriseStaff, MyRecord, Session, SessionSheet};
 use crate::base::errors::AppError;
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -30,6 +30,7 @@ pub async fn save_employee(
     #[server(default)] category: String,
     #[server(default)] hired_on: String,
     #[server(default)] contact: String,
+    #[server(default)] account: String,
     active: Option<String>,
 ) -> Result<(), AppError> {
     let (user, enterprise, state) = manager().await?;
@@ -38,7 +39,7 @@ pub async fn save_employee(
         None => None,
     };
     let valid = super::validate_employee(&name, &category, &hired_on, &contact, super::ssr::today())?;
-    super::ssr::save_employee(&state.db, user.id, enterprise, id, &valid, id.is_none() || active.is_some()).await?;
+    super::ssr::save_employee(&state.db, user.id, enterprise, id, &valid, id.is_none() || active.is_some(), &account).await?;
     leptos_axum::redirect("/training/enterprise");
     Ok(())
 }
@@ -110,4 +111,56 @@ pub async fn training_compliance(year: Option<i64>) -> Result<Compliance, AppErr
         return Err(AppError::field("year", "date_out_of_range"));
     }
     super::ssr::compliance(&state.db, state.area::<super::rules::HourRules>()?, enterprise, year, today).await
+}
+
+/// Special-operation certificates (those needing attention first) and the certificates issued.
+#[server(endpoint = "training_certificates")]
+pub async fn training_certificates() -> Result<CertificatesView, AppError> {
+    let (_, enterprise, state) = manager().await?;
+    super::ssr::certificates_view(&state.db, state.area::<super::rules::HourRules>()?, enterprise, super::ssr::today()).await
+}
+
+/// Record a special-operation certificate (特种作业操作证) of an employee.
+#[server(endpoint = "save_op_certificate")]
+pub async fn save_op_certificate(
+    #[server(default)] employee: String,
+    #[server(default)] operation: String,
+    #[server(default)] number: String,
+    #[server(default)] issued_on: String,
+    #[server(default)] reviews: String,
+) -> Result<(), AppError> {
+    let (user, enterprise, state) = manager().await?;
+    let valid = super::validate_op_certificate(&employee, &operation, &number, &issued_on, &reviews, super::ssr::today())?;
+    super::ssr::save_op_certificate(&state.db, user.id, enterprise, &valid).await?;
+    leptos_axum::redirect("/training/enterprise/certificates");
+    Ok(())
+}
+
+/// Record a review (复审) of a special-operation certificate.
+#[server(endpoint = "add_op_review")]
+pub async fn add_op_review(id: i64, #[server(default)] reviewed_on: String) -> Result<(), AppError> {
+    let (user, enterprise, state) = manager().await?;
+    super::ssr::add_review(&state.db, user.id, enterprise, id, &reviewed_on, super::ssr::today()).await?;
+    leptos_axum::redirect("/training/enterprise/certificates");
+    Ok(())
+}
+
+/// Issue certificates to a held session's attendees who have none for it yet.
+#[server(endpoint = "issue_session_certificates")]
+pub async fn issue_session_certificates(session: i64) -> Result<(), AppError> {
+    let (user, enterprise, state) = manager().await?;
+    let rules = state.area::<super::rules::HourRules>()?;
+    super::ssr::issue_session_certificates(&state.db, rules, user.id, enterprise, session, super::ssr::today()).await?;
+    leptos_axum::redirect("/training/enterprise/certificates");
+    Ok(())
+}
+
+/// An employee's own record: this year's hours against the requirement, the sessions attended
+/// and their certificates. Not found for an account no enterprise has linked to its records.
+#[server(endpoint = "my_training")]
+pub async fn my_training() -> Result<MyRecord, AppError> {
+    use crate::accounts::{ssr::require, Permission};
+    let user = require(Permission::OwnTraining).await?;
+    let state = crate::state::app_state()?;
+    super::ssr::my_record(&state.db, state.area::<super::rules::HourRules>()?, user.id, super::ssr::today()).await
 }

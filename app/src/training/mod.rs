@@ -87,6 +87,8 @@ pub struct Employee {
     pub hired_on: String,
     pub contact: String,
     pub active: bool,
+    /// The username of their own portal account, if linked.
+    pub account: String,
 }
 
 /// A checked employee form (or import line).
@@ -212,6 +214,130 @@ pub fn validate_session(
         trainer: trainer.to_string(),
         material: material.to_string(),
     })
+}
+
+/// The special-operation types (特种作业目录, 应急管理部) by code.
+pub const OPERATIONS: [&str; 10] = [
+    "electrician",
+    "welding",
+    "height",
+    "refrigeration",
+    "coal_mine",
+    "metal_mine",
+    "oil_gas",
+    "metallurgy",
+    "hazardous_chemicals",
+    "fireworks",
+];
+pub const CERT_NUMBER_MAX: usize = 30;
+/// The earliest day of issue a special-operation certificate still on record can have.
+pub const EARLIEST_CERTIFICATE: &str = "1990-01-01";
+
+/// A checked special-operation certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidOpCertificate {
+    pub employee_id: i64,
+    pub operation: &'static str,
+    pub number: String,
+    pub issued_on: Day,
+    pub reviews: Vec<Day>,
+}
+
+fn check_day(e: &mut FieldErrors, field: &str, text: &str, after: Option<Day>, today: Day) -> Option<Day> {
+    let earliest = Day::parse(EARLIEST_CERTIFICATE);
+    match Day::parse(text.trim()) {
+        None if text.trim().is_empty() => e.push(field, "required"),
+        None => e.push(field, "date_invalid"),
+        Some(d) if d > today => e.push(field, "date_in_future"),
+        Some(d) if earliest.is_some_and(|min| d < min) || after.is_some_and(|a| d <= a) => e.push(field, "date_out_of_range"),
+        Some(d) => return Some(d),
+    }
+    None
+}
+
+/// Check a special-operation certificate: an employee, a known operation, a card number of 4–30
+/// letters, digits and dashes, the day of issue (not in the future, not before 1990), and the
+/// reviews done (dates after the issue, separated by commas or spaces).
+pub fn validate_op_certificate(employee: &str, operation: &str, number: &str, issued_on: &str, reviews: &str, today: Day) -> Result<ValidOpCertificate, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let employee_id = employee.trim().parse::<i64>().ok();
+    if employee_id.is_none() {
+        e.push("employee", "required");
+    }
+    let operation = OPERATIONS.iter().copied().find(|o| *o == operation.trim());
+    if operation.is_none() {
+        e.push("operation", "required");
+    }
+    let number = number.trim().to_uppercase();
+    if number.is_empty() {
+        e.push("number", "required");
+    } else if !(4..=CERT_NUMBER_MAX).contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        e.push("number", "certificate_number_invalid");
+    }
+    let issued = check_day(&mut e, "issued_on", issued_on, None, today);
+    let mut days = Vec::new();
+    for part in reviews.split([',', '，', ';', ' ']).map(str::trim).filter(|p| !p.is_empty()) {
+        let before = e.0.len();
+        if let Some(d) = check_day(&mut e, "reviews", part, issued, today) {
+            days.push(d);
+        }
+        if e.0.len() > before {
+            break;
+        }
+    }
+    days.sort_unstable();
+    days.dedup();
+    e.or(())?;
+    Ok(ValidOpCertificate {
+        employee_id: employee_id.unwrap_or(0),
+        operation: operation.unwrap_or(OPERATIONS[0]),
+        number,
+        issued_on: issued.unwrap_or(today),
+        reviews: days,
+    })
+}
+
+/// A special-operation certificate with its standing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpCertificate {
+    pub id: i64,
+    pub employee: String,
+    pub operation: String,
+    pub number: String,
+    pub issued_on: String,
+    pub reviews: Vec<String>,
+    pub expires: String,
+    pub next_review: Option<String>,
+    pub state: rules::CertState,
+}
+
+/// The manager's certificates page: special-operation certificates (those needing attention
+/// first), the employees to choose from, and the certificates the portal issued.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificatesView {
+    pub operations: Vec<OpCertificate>,
+    pub employees: Vec<(i64, String)>,
+    pub issued: Vec<crate::certificates::Certificate>,
+}
+
+/// One session an employee attended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attended {
+    pub held_on: String,
+    pub title: String,
+    pub hours: String,
+}
+
+/// An employee's own record (`/training/me`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyRecord {
+    pub name: String,
+    pub enterprise: String,
+    pub category: Category,
+    /// This year's requirement and what counts towards it (none before the year of hiring).
+    pub standing: Option<ComplianceLine>,
+    pub attended: Vec<Attended>,
+    pub certificates: Vec<crate::certificates::Certificate>,
 }
 
 /// The manager's employee page, with the report of the import just made (shown once).

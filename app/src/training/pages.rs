@@ -1,6 +1,12 @@
 //! The enterprise safety manager's training pages (`/training/enterprise/…`): employees, sessions
 //! with their attendance sheets, and compliance. Plain forms: they work without JavaScript.
-use super::api::{training_compliance, training_session, training_sessions, training_staff, SaveAttendance, SaveEmployee, SaveSession};
+use super::api::{
+    my_training, training_certificates, training_compliance, training_session, training_sessions, training_staff, AddOpReview,
+    IssueSessionCertificates, SaveAttendance, SaveEmployee, SaveOpCertificate, SaveSession,
+};
+use super::rules::CertState;
+use super::{CERT_NUMBER_MAX, OPERATIONS};
+use crate::certificates::pages::standing_label;
 use super::rules::{Category, HoursState, Phase};
 use super::{Audience, Employee, SessionPhase, CONTACT_MAX, MATERIAL_MAX, NAME_MAX, TITLE_MAX, TRAINER_MAX};
 use crate::i18n::*;
@@ -84,6 +90,7 @@ fn TrainingTabs(current: &'static str) -> impl IntoView {
         let label = move || match key {
             "staff" => t_string!(i18n, tr_tab_staff),
             "sessions" => t_string!(i18n, tr_tab_sessions),
+            "certificates" => t_string!(i18n, tr_tab_certificates),
             _ => t_string!(i18n, tr_tab_compliance),
         };
         view! { <a href=href aria-current=(current == key).then_some("page")>{label}</a> " " }
@@ -93,6 +100,7 @@ fn TrainingTabs(current: &'static str) -> impl IntoView {
             {tab("/training/enterprise", "staff")}
             {tab("/training/enterprise/sessions", "sessions")}
             {tab("/training/enterprise/compliance", "compliance")}
+            {tab("/training/enterprise/certificates", "certificates")}
         </nav>
     }
 }
@@ -124,6 +132,7 @@ fn EmployeeForm(action: ServerAction<SaveEmployee>, employee: Option<Employee>) 
         hired_on: String::new(),
         contact: String::new(),
         active: true,
+        account: String::new(),
     });
     view! {
         <h2>{if editing { t_string!(i18n, tr_employee_edit) } else { t_string!(i18n, tr_employee_add) }}</h2>
@@ -141,6 +150,10 @@ fn EmployeeForm(action: ServerAction<SaveEmployee>, employee: Option<Employee>) 
             <label for="emp-contact">{t!(i18n, tr_contact)}</label>
             <input id="emp-contact" name="contact" type="text" maxlength=CONTACT_MAX.to_string() value=e.contact.clone() />
             <FieldErrors error=err field="contact" />
+            <label for="emp-account">{t!(i18n, tr_account)}</label>
+            <input id="emp-account" name="account" type="text" maxlength="64" autocomplete="off" value=e.account.clone() />
+            <p class="hint">{t!(i18n, tr_account_hint)}</p>
+            <FieldErrors error=err field="account" />
             {editing.then(|| view! {
                 <label class="check" for="emp-active">
                     <input id="emp-active" name="active" type="checkbox" value="on" checked=e.active />
@@ -328,6 +341,8 @@ pub fn SessionSheetPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let save = ServerAction::<SaveAttendance>::new();
+    let issue = ServerAction::<IssueSessionCertificates>::new();
+    let issue_err = Signal::derive(move || issue.value().get().and_then(|r| r.err()));
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
     let sheet = Resource::new(move || (id(), save.version().get()), |(id, _)| training_session(id));
     let err = Signal::derive(move || save.value().get().and_then(|r| r.err()));
@@ -387,6 +402,17 @@ pub fn SessionSheetPage() -> impl IntoView {
                                     <input type="hidden" name="everyone" value="1" />
                                     <button type="submit" class="secondary">{t!(i18n, tr_attendance_all)}</button>
                                 </ActionForm>
+                                {(sh.open && s.attendees > 0).then(|| {
+                                    let session_id3 = s.id.to_string();
+                                    view! {
+                                        <ActionForm action=issue attr:id="issue-certificates">
+                                            <input type="hidden" name="session" value=session_id3 />
+                                            <p class="hint">{t!(i18n, tr_issue_hint)}</p>
+                                            <FieldErrors error=issue_err field="op" />
+                                            <button type="submit">{t!(i18n, tr_issue)}</button>
+                                        </ActionForm>
+                                    }
+                                })}
                             }
                                 .into_any()
                         }
@@ -465,6 +491,199 @@ pub fn CompliancePage() -> impl IntoView {
                             }
                                 .into_any()
                         }
+                        Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+fn operation_label(locale: Locale, code: &str) -> &'static str {
+    match code {
+        "electrician" => td_string!(locale, tr_op_electrician),
+        "welding" => td_string!(locale, tr_op_welding),
+        "height" => td_string!(locale, tr_op_height),
+        "refrigeration" => td_string!(locale, tr_op_refrigeration),
+        "coal_mine" => td_string!(locale, tr_op_coal_mine),
+        "metal_mine" => td_string!(locale, tr_op_metal_mine),
+        "oil_gas" => td_string!(locale, tr_op_oil_gas),
+        "metallurgy" => td_string!(locale, tr_op_metallurgy),
+        "hazardous_chemicals" => td_string!(locale, tr_op_hazardous_chemicals),
+        _ => td_string!(locale, tr_op_fireworks),
+    }
+}
+
+fn cert_state_label(locale: Locale, s: CertState) -> &'static str {
+    match s {
+        CertState::Valid => td_string!(locale, tr_cert_valid),
+        CertState::ReviewSoon => td_string!(locale, tr_cert_review_soon),
+        CertState::ReviewOverdue => td_string!(locale, tr_cert_review_overdue),
+        CertState::ExpiringSoon => td_string!(locale, tr_cert_expiring),
+        CertState::Expired => td_string!(locale, tr_cert_expired),
+    }
+}
+
+/// `/training/enterprise/certificates`: special-operation certificates with their reviews and
+/// expiry (a reminder list: those needing attention first), and the certificates the portal
+/// issued to the enterprise's employees.
+#[component]
+pub fn CertificatesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SaveOpCertificate>::new();
+    let review = ServerAction::<AddOpReview>::new();
+    let data = Resource::new(move || (save.version().get(), review.version().get()), |_| training_certificates());
+    let err = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let review_err = Signal::derive(move || review.value().get().and_then(|r| r.err()));
+    view! {
+        <section class="page wide">
+            <h1>{t!(i18n, tr_title)}</h1>
+            <TrainingTabs current="certificates" />
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let locale = i18n.get_locale_untracked();
+                    match data.await {
+                        Ok(v) => view! {
+                            <h2>{t!(i18n, tr_op_certificates)}</h2>
+                            <p class="hint">{t!(i18n, tr_op_hint)}</p>
+                            <FieldErrors error=review_err field="reviewed_on" />
+                            <div class="table-wrap">
+                                <table id="op-certificates">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{t!(i18n, tr_name)}</th>
+                                            <th scope="col">{t!(i18n, tr_operation)}</th>
+                                            <th scope="col">{t!(i18n, tr_cert_number)}</th>
+                                            <th scope="col">{t!(i18n, tr_issued_on)}</th>
+                                            <th scope="col">{t!(i18n, tr_next_review)}</th>
+                                            <th scope="col">{t!(i18n, tr_expires)}</th>
+                                            <th scope="col">{t!(i18n, tr_state)}</th>
+                                            <th scope="col">{t!(i18n, tr_review_add)}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {v.operations
+                                            .into_iter()
+                                            .map(|c| {
+                                                let date_id = format!("review-{}", c.id);
+                                                let date_for = date_id.clone();
+                                                let warn = c.state != CertState::Valid;
+                                                view! {
+                                                    <tr data-id=c.id.to_string() data-state=format!("{:?}", c.state).to_lowercase()>
+                                                        <td>{c.employee.clone()}</td>
+                                                        <td>{operation_label(locale, &c.operation)}</td>
+                                                        <td>{c.number.clone()}</td>
+                                                        <td>{c.issued_on.clone()}</td>
+                                                        <td>{c.next_review.clone().unwrap_or_else(|| "—".into())}</td>
+                                                        <td>{c.expires.clone()}</td>
+                                                        <td class:warning=warn>{cert_state_label(locale, c.state)}</td>
+                                                        <td>
+                                                            <ActionForm action=review attr:class="inline-form">
+                                                                <input type="hidden" name="id" value=c.id.to_string() />
+                                                                <label for=date_for class="visually-hidden">{t!(i18n, tr_reviewed_on)}</label>
+                                                                <input id=date_id name="reviewed_on" type="date" required />
+                                                                <button type="submit" class="secondary">{t!(i18n, tr_review_save)}</button>
+                                                            </ActionForm>
+                                                        </td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <h3>{t!(i18n, tr_op_add)}</h3>
+                            <ActionForm action=save attr:id="op-form" attr:class="stacked">
+                                <label for="op-employee">{t!(i18n, tr_name)}</label>
+                                <select id="op-employee" name="employee" required>
+                                    {v.employees.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                                </select>
+                                <FieldErrors error=err field="employee" />
+                                <label for="op-operation">{t!(i18n, tr_operation)}</label>
+                                <select id="op-operation" name="operation">
+                                    {OPERATIONS.into_iter().map(|o| view! { <option value=o>{operation_label(locale, o)}</option> }).collect_view()}
+                                </select>
+                                <label for="op-number">{t!(i18n, tr_cert_number)}</label>
+                                <input id="op-number" name="number" type="text" required maxlength=CERT_NUMBER_MAX.to_string() autocomplete="off" />
+                                <FieldErrors error=err field="number" />
+                                <label for="op-issued">{t!(i18n, tr_issued_on)}</label>
+                                <input id="op-issued" name="issued_on" type="date" required />
+                                <FieldErrors error=err field="issued_on" />
+                                <label for="op-reviews">{t!(i18n, tr_reviews)}</label>
+                                <input id="op-reviews" name="reviews" type="text" placeholder="2024-05-01" />
+                                <FieldErrors error=err field="reviews" />
+                                <FormError error=err />
+                                <button type="submit">{t!(i18n, wf_save)}</button>
+                            </ActionForm>
+                            <h2>{t!(i18n, tr_issued_certificates)}</h2>
+                            {v.issued.is_empty().then(|| view! { <p id="issued-none">{t!(i18n, tr_issued_none)}</p> })}
+                            <ul id="issued-certificates" class="plain">
+                                {v.issued
+                                    .into_iter()
+                                    .map(|c| {
+                                        let href = format!("/certificates/{}", c.code);
+                                        view! {
+                                            <li>
+                                                <a href=href>{c.holder.clone()} " · " {c.title.clone()}</a>
+                                                " · " {c.issued_on.clone()} " · " {standing_label(locale, c.standing)}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any(),
+                        Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// `/training/me`: an employee's own hours this year, the sessions they attended and their
+/// certificates.
+#[component]
+pub fn MyTrainingPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new(|| (), |_| my_training());
+    view! {
+        <section class="page wide">
+            <h1>{t!(i18n, tr_my_title)}</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let locale = i18n.get_locale_untracked();
+                    match data.await {
+                        Ok(r) => view! {
+                            <p id="my-name"><strong>{r.name.clone()}</strong> " · " {category_label(locale, r.category)} " · " {r.enterprise.clone()}</p>
+                            {r.standing.clone().map(|l| view! {
+                                <dl class="facts" id="my-standing">
+                                    <dt>{t!(i18n, tr_requirement)}</dt><dd>{requirement_label(locale, l.phase)}</dd>
+                                    <dt>{t!(i18n, tr_required)}</dt><dd>{l.required_hours.clone()}</dd>
+                                    <dt>{t!(i18n, tr_done)}</dt><dd id="my-done">{l.done_hours.clone()}</dd>
+                                    <dt>{t!(i18n, tr_shortfall)}</dt><dd>{l.shortfall_hours.clone()}</dd>
+                                    <dt>{t!(i18n, tr_due)}</dt><dd>{l.due.clone()}</dd>
+                                    <dt>{t!(i18n, tr_state)}</dt><dd id="my-state">{state_label(locale, l.state)}</dd>
+                                </dl>
+                            })}
+                            <h2>{t!(i18n, tr_sessions)}</h2>
+                            {r.attended.is_empty().then(|| view! { <p>{t!(i18n, tr_sessions_none)}</p> })}
+                            <ul id="my-sessions" class="plain">
+                                {r.attended.into_iter().map(|a| view! { <li>{a.held_on} " · " {a.title} " · " {a.hours} " " {t!(i18n, cert_hours_unit)}</li> }).collect_view()}
+                            </ul>
+                            <h2>{t!(i18n, tr_issued_certificates)}</h2>
+                            {r.certificates.is_empty().then(|| view! { <p>{t!(i18n, tr_issued_none)}</p> })}
+                            <ul id="my-certificates" class="plain">
+                                {r.certificates
+                                    .into_iter()
+                                    .map(|c| {
+                                        let href = format!("/certificates/{}", c.code);
+                                        view! { <li><a href=href>{c.title.clone()}</a> " · " {c.issued_on.clone()} " · " {standing_label(locale, c.standing)}</li> }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any(),
                         Err(e) => view! { <ErrorPage error=e /> }.into_any(),
                     }
                 })}

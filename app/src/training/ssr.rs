@@ -7,6 +7,7 @@ use crate::base::audit::{self, Entry};
 use crate::base::db::{now, Db};
 use crate::base::errors::AppError;
 use serde_json::json;
+use crate::base::validate::FieldErrors;
 use std::collections::{HashMap, HashSet};
 
 /// What the training area plugs into the server: the district's hour rules.
@@ -45,14 +46,14 @@ async fn enterprise(db: &Db, id: i64) -> Result<(String, String, bool), AppError
     Ok((name, code.unwrap_or_default(), high_risk == 1))
 }
 
-type EmployeeRow = (i64, String, String, i64, String, i64);
+type EmployeeRow = (i64, String, String, i64, String, i64, Option<String>);
 
 /// Every employee of the enterprise, active ones first, by name.
 pub async fn staff(db: &Db, enterprise_id: i64) -> Result<EnterpriseStaff, AppError> {
     let (name, credit_code, high_risk) = enterprise(db, enterprise_id).await?;
     let rows: Vec<EmployeeRow> = sqlx::query_as(
-        "select id, name, category, hired_on, contact, active from training_employees \
-         where enterprise_id = $1 order by active desc, name, id",
+        "select e.id, e.name, e.category, e.hired_on, e.contact, e.active, u.username from training_employees e \
+         left join users u on u.id = e.user_id where e.enterprise_id = $1 order by e.active desc, e.name, e.id",
     )
     .bind(enterprise_id)
     .fetch_all(&db.pool)
@@ -60,21 +61,51 @@ pub async fn staff(db: &Db, enterprise_id: i64) -> Result<EnterpriseStaff, AppEr
     let employees = rows
         .into_iter()
         .map(|r| {
-            Ok(Employee { id: r.0, name: r.1, category: category(&r.2)?, hired_on: day_text(r.3), contact: r.4, active: r.5 == 1 })
+            Ok(Employee {
+                id: r.0,
+                name: r.1,
+                category: category(&r.2)?,
+                hired_on: day_text(r.3),
+                contact: r.4,
+                active: r.5 == 1,
+                account: r.6.unwrap_or_default(),
+            })
         })
         .collect::<Result<_, AppError>>()?;
     Ok(EnterpriseStaff { enterprise: name, credit_code, high_risk, employees, report: None })
 }
 
-/// Add an employee (`id` none) or change one of this enterprise's; audited.
-pub async fn save_employee(db: &Db, user_id: i64, enterprise_id: i64, id: Option<i64>, v: &ValidEmployee, active: bool) -> Result<i64, AppError> {
+/// The account an employee record is linked to: an employee account of the same enterprise
+/// (`account_unknown` otherwise), not linked to another record (`account_linked`).
+async fn account_of(tx: &mut sqlx::Transaction<'static, sqlx::Any>, enterprise_id: i64, record: Option<i64>, username: &str) -> Result<Option<i64>, AppError> {
+    let username = username.trim();
+    if username.is_empty() {
+        return Ok(None);
+    }
+    let user: Option<i64> = sqlx::query_scalar("select id from users where username = $1 and role = 'employee' and enterprise_id = $2 and active = 1")
+        .bind(username)
+        .bind(enterprise_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let user = user.ok_or_else(|| AppError::field("account", "account_unknown"))?;
+    let other: Option<i64> = sqlx::query_scalar("select id from training_employees where user_id = $1").bind(user).fetch_optional(&mut **tx).await?;
+    if other.is_some_and(|o| Some(o) != record) {
+        return Err(AppError::field("account", "account_linked"));
+    }
+    Ok(Some(user))
+}
+
+/// Add an employee (`id` none) or change one of this enterprise's, with the username of their
+/// own account to link (empty: none); audited.
+pub async fn save_employee(db: &Db, user_id: i64, enterprise_id: i64, id: Option<i64>, v: &ValidEmployee, active: bool, account: &str) -> Result<i64, AppError> {
     let ts = now();
     let mut tx = db.begin().await?;
+    let linked = account_of(&mut tx, enterprise_id, id, account).await?;
     let id = match id {
         Some(id) => {
             let done = sqlx::query(
-                "update training_employees set name = $3, category = $4, hired_on = $5, contact = $6, active = $7, updated_at = $8 \
-                 where id = $1 and enterprise_id = $2",
+                "update training_employees set name = $3, category = $4, hired_on = $5, contact = $6, active = $7, updated_at = $8, \
+                 user_id = $9 where id = $1 and enterprise_id = $2",
             )
             .bind(id)
             .bind(enterprise_id)
@@ -84,6 +115,7 @@ pub async fn save_employee(db: &Db, user_id: i64, enterprise_id: i64, id: Option
             .bind(&v.contact)
             .bind(i64::from(active))
             .bind(ts)
+            .bind(linked)
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() != 1 {
@@ -99,7 +131,9 @@ pub async fn save_employee(db: &Db, user_id: i64, enterprise_id: i64, id: Option
             if n >= EMPLOYEES_MAX {
                 return Err(AppError::field("op", "employees_too_many"));
             }
-            insert_employee(&mut tx, enterprise_id, v, ts).await?
+            let id = insert_employee(&mut tx, enterprise_id, v, ts).await?;
+            sqlx::query("update training_employees set user_id = $2 where id = $1").bind(id).bind(linked).execute(&mut *tx).await?;
+            id
         }
     };
     let details = json!({ "enterprise": enterprise_id, "employee": id, "active": active });
@@ -260,6 +294,24 @@ pub async fn set_attendance(db: &Db, user_id: i64, enterprise_id: i64, session_i
     Ok(ids.len())
 }
 
+/// One employee's standing in `year` against the trainings (day, minutes) they attended; none
+/// before the year they took the post.
+fn line_of(r: &HourRules, (id, name, category, hired): (i64, String, Category, Day), high_risk: bool, year: i64, trainings: &[(Day, u32)], today: Day) -> Option<ComplianceLine> {
+    let req = rules::requirement(r, category, high_risk, hired, year)?;
+    let s = rules::standing(r, &req, trainings, today);
+    Some(ComplianceLine {
+        employee_id: id,
+        name,
+        category,
+        phase: req.phase,
+        required_hours: hours_text(r, s.required_minutes),
+        done_hours: hours_text(r, s.done_minutes),
+        shortfall_hours: hours_text(r, s.shortfall_minutes),
+        due: s.due.to_string(),
+        state: s.state,
+    })
+}
+
 /// The enterprise's compliance in `year`: each active employee's requirement against the
 /// training they attended in its window up to `today`; those behind first.
 pub async fn compliance(db: &Db, r: &HourRules, enterprise_id: i64, year: i64, today: Day) -> Result<Compliance, AppError> {
@@ -288,20 +340,8 @@ pub async fn compliance(db: &Db, r: &HourRules, enterprise_id: i64, year: i64, t
     }
     let mut lines = Vec::new();
     for (id, person, code, hired) in people {
-        let category = category(&code)?;
-        let Some(req) = rules::requirement(r, category, high_risk, Day(hired), year) else { continue };
-        let s = rules::standing(r, &req, done.get(&id).map(Vec::as_slice).unwrap_or(&[]), today);
-        lines.push(ComplianceLine {
-            employee_id: id,
-            name: person,
-            category,
-            phase: req.phase,
-            required_hours: hours_text(r, s.required_minutes),
-            done_hours: hours_text(r, s.done_minutes),
-            shortfall_hours: hours_text(r, s.shortfall_minutes),
-            due: s.due.to_string(),
-            state: s.state,
-        });
+        let trainings = done.get(&id).map(Vec::as_slice).unwrap_or(&[]);
+        lines.extend(line_of(r, (id, person, category(&code)?, Day(hired)), high_risk, year, trainings, today));
     }
     let rank = |s: rules::HoursState| match s {
         rules::HoursState::Overdue => 0,
@@ -498,4 +538,209 @@ async fn upload(
     } else {
         (StatusCode::SEE_OTHER, [(header::LOCATION, HeaderValue::from_static("/training/enterprise#import"))]).into_response()
     }
+}
+
+type OpRow = (i64, String, String, String, i64, String);
+
+/// The manager's certificates page.
+pub async fn certificates_view(db: &Db, r: &HourRules, enterprise_id: i64, today: Day) -> Result<CertificatesView, AppError> {
+    let rows: Vec<OpRow> = sqlx::query_as(
+        "select c.id, e.name, c.operation, c.number, c.issued_on, c.reviews from training_op_certificates c \
+         join training_employees e on e.id = c.employee_id where c.enterprise_id = $1",
+    )
+    .bind(enterprise_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut operations = Vec::with_capacity(rows.len());
+    for (id, employee, operation, number, issued, reviews) in rows {
+        let reviews: Vec<String> = serde_json::from_str(&reviews).map_err(|e| AppError::internal("certificate reviews", e))?;
+        let days: Vec<Day> = reviews.iter().filter_map(|d| Day::parse(d)).collect();
+        let c = rules::certificate(r, Day(issued), &days, today);
+        operations.push(OpCertificate {
+            id,
+            employee,
+            operation,
+            number,
+            issued_on: day_text(issued),
+            reviews,
+            expires: c.expires.to_string(),
+            next_review: c.next_review.map(|d| d.to_string()),
+            state: c.state,
+        });
+    }
+    // Those needing attention first: expired, review overdue, expiring, review soon, valid.
+    let rank = |s: rules::CertState| match s {
+        rules::CertState::Expired => 0,
+        rules::CertState::ReviewOverdue => 1,
+        rules::CertState::ExpiringSoon => 2,
+        rules::CertState::ReviewSoon => 3,
+        rules::CertState::Valid => 4,
+    };
+    operations.sort_by(|a, b| rank(a.state).cmp(&rank(b.state)).then_with(|| a.expires.cmp(&b.expires)));
+    let employees: Vec<(i64, String)> = sqlx::query_as("select id, name from training_employees where enterprise_id = $1 and active = 1 order by name, id")
+        .bind(enterprise_id)
+        .fetch_all(&db.pool)
+        .await?;
+    let issued = crate::certificates::ssr::of_enterprise(db, enterprise_id).await?;
+    Ok(CertificatesView { operations, employees, issued })
+}
+
+fn reviews_json(days: &[Day]) -> String {
+    serde_json::Value::from(days.iter().map(|d| d.to_string()).collect::<Vec<_>>()).to_string()
+}
+
+/// Record a special-operation certificate of one of this enterprise's employees; audited. The
+/// same operation and number twice: `certificate_repeated`.
+pub async fn save_op_certificate(db: &Db, user_id: i64, enterprise_id: i64, v: &ValidOpCertificate) -> Result<i64, AppError> {
+    let ts = now();
+    let mut tx = db.begin().await?;
+    let own: Option<i64> = sqlx::query_scalar("select id from training_employees where id = $1 and enterprise_id = $2")
+        .bind(v.employee_id)
+        .bind(enterprise_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if own.is_none() {
+        return Err(AppError::field("employee", "employee_unknown"));
+    }
+    let taken: i64 = sqlx::query_scalar("select count(*) from training_op_certificates where operation = $1 and number = $2")
+        .bind(v.operation)
+        .bind(&v.number)
+        .fetch_one(&mut *tx)
+        .await?;
+    if taken > 0 {
+        return Err(AppError::field("number", "certificate_repeated"));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "insert into training_op_certificates (enterprise_id, employee_id, operation, number, issued_on, reviews, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $7) returning id",
+    )
+    .bind(enterprise_id)
+    .bind(v.employee_id)
+    .bind(v.operation)
+    .bind(&v.number)
+    .bind(v.issued_on.0)
+    .bind(reviews_json(&v.reviews))
+    .bind(ts)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| match e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+        true => AppError::field("number", "certificate_repeated"),
+        false => e.into(),
+    })?;
+    let details = json!({ "enterprise": enterprise_id, "op_certificate": id, "employee": v.employee_id, "operation": v.operation });
+    let entry = Entry { user_id: Some(user_id), action: "training_op_certificate_saved", report_id: None, reason: None, details: details.to_string() };
+    audit::append(db, &mut tx, entry, ts).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Record a review of one of this enterprise's special-operation certificates (after its issue,
+/// not in the future); audited.
+pub async fn add_review(db: &Db, user_id: i64, enterprise_id: i64, id: i64, reviewed_on: &str, today: Day) -> Result<(), AppError> {
+    let ts = now();
+    let mut tx = db.begin().await?;
+    let row: Option<(i64, String)> = sqlx::query_as("select issued_on, reviews from training_op_certificates where id = $1 and enterprise_id = $2")
+        .bind(id)
+        .bind(enterprise_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let (issued, reviews) = row.ok_or(AppError::NotFound)?;
+    let mut e = FieldErrors::default();
+    let day = check_day(&mut e, "reviewed_on", reviewed_on, Some(Day(issued)), today);
+    e.done()?;
+    let mut days: Vec<Day> = serde_json::from_str::<Vec<String>>(&reviews)
+        .map_err(|e| AppError::internal("certificate reviews", e))?
+        .iter()
+        .filter_map(|d| Day::parse(d))
+        .collect();
+    days.extend(day);
+    days.sort_unstable();
+    days.dedup();
+    sqlx::query("update training_op_certificates set reviews = $2, updated_at = $3 where id = $1")
+        .bind(id)
+        .bind(reviews_json(&days))
+        .bind(ts)
+        .execute(&mut *tx)
+        .await?;
+    let details = json!({ "enterprise": enterprise_id, "op_certificate": id, "reviewed_on": day.map(|d| d.to_string()) });
+    let entry = Entry { user_id: Some(user_id), action: "training_op_certificate_reviewed", report_id: None, reason: None, details: details.to_string() };
+    audit::append(db, &mut tx, entry, ts).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Issue a certificate to everyone who attended a held session of this enterprise and has none
+/// standing for it yet; audited. How many were issued.
+pub async fn issue_session_certificates(db: &Db, r: &HourRules, user_id: i64, enterprise_id: i64, session_id: i64, today: Day) -> Result<usize, AppError> {
+    let ts = now();
+    let mut tx = db.begin().await?;
+    let row: Option<(String, i64, i64, String)> = sqlx::query_as(
+        "select s.title, s.minutes, s.held_on, e.name from training_sessions s join enterprises e on e.id = s.enterprise_id \
+         where s.id = $1 and s.enterprise_id = $2",
+    )
+    .bind(session_id)
+    .bind(enterprise_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (title, minutes, held_on, issuer) = row.ok_or(AppError::NotFound)?;
+    if held_on > today.0 {
+        return Err(AppError::field("op", "session_not_held"));
+    }
+    let people: Vec<(i64, String)> = sqlx::query_as(
+        "select e.id, e.name from training_attendance a join training_employees e on e.id = a.employee_id \
+         where a.session_id = $1 and not exists (select 1 from certificates c where c.kind = 'session' and c.source_id = $1 \
+         and c.employee_id = e.id and c.revoked_at is null) order by e.name, e.id",
+    )
+    .bind(session_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let hours = hours_text(r, u32::try_from(minutes).unwrap_or(0));
+    for (employee, name) in &people {
+        let c = crate::certificates::ssr::NewCertificate {
+            kind: crate::certificates::Kind::Session,
+            source_id: session_id,
+            holder: name.clone(),
+            title: title.clone(),
+            issuer: issuer.clone(),
+            hours: Some(hours.clone()),
+            issued_on: today,
+            valid_until: None,
+            enterprise_id: Some(enterprise_id),
+            employee_id: Some(*employee),
+        };
+        crate::certificates::ssr::issue(&mut tx, &c, Some(user_id), None, ts).await?;
+    }
+    let details = json!({ "enterprise": enterprise_id, "session": session_id, "certificates": people.len() });
+    let entry = Entry { user_id: Some(user_id), action: "training_certificates_issued", report_id: None, reason: None, details: details.to_string() };
+    audit::append(db, &mut tx, entry, ts).await?;
+    tx.commit().await?;
+    Ok(people.len())
+}
+
+/// The record of the employee linked to account `user_id`.
+pub async fn my_record(db: &Db, r: &HourRules, user_id: i64, today: Day) -> Result<MyRecord, AppError> {
+    let row: Option<(i64, String, String, i64, String, i64)> = sqlx::query_as(
+        "select e.id, e.name, e.category, e.hired_on, n.name, n.high_risk from training_employees e \
+         join enterprises n on n.id = e.enterprise_id where e.user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let (id, name, code, hired, enterprise, high_risk) = row.ok_or(AppError::NotFound)?;
+    let category = category(&code)?;
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "select a.held_on, s.title, a.minutes from training_attendance a join training_sessions s on s.id = a.session_id \
+         where a.employee_id = $1 order by a.held_on desc, s.id desc",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let trainings: Vec<(Day, u32)> = rows.iter().map(|(d, _, m)| (Day(*d), u32::try_from(*m).unwrap_or(0))).collect();
+    let standing = line_of(r, (id, name.clone(), category, Day(hired)), high_risk == 1, today.ymd().0, &trainings, today);
+    let attended = rows
+        .into_iter()
+        .map(|(d, title, m)| Attended { held_on: day_text(d), title, hours: hours_text(r, u32::try_from(m).unwrap_or(0)) })
+        .collect();
+    let certificates = crate::certificates::ssr::of_employee(db, id).await?;
+    Ok(MyRecord { name, enterprise, category, standing, attended, certificates })
 }

@@ -36,6 +36,8 @@ const TRAINING: &[Role] = &[Role::TrainingAdmin];
 const EMPLOYEES: &[Role] = &[Role::Employee, Role::EnterpriseManager];
 /// Enterprise safety managers (their own enterprise's training records).
 const MANAGERS: &[Role] = &[Role::EnterpriseManager];
+/// Holders and issuers of certificates (each narrowed to the certificates they hold or issued).
+const CERTIFICATES: &[Role] = &[Role::TrainingAdmin, Role::EnterpriseManager, Role::Employee];
 /// Every role there is (`Role::ALL` is generated with the enum, so a new role is in the matrix).
 const EVERY_ROLE: &[Role] = &Role::ALL;
 
@@ -121,6 +123,15 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/training_session", Access::Roles(MANAGERS), vec![("id", "999999")]),
         ("/api/save_attendance", Access::Roles(MANAGERS), vec![("session", "999999")]),
         ("/api/training_compliance", Access::Roles(MANAGERS), vec![]),
+        ("/api/training_certificates", Access::Roles(MANAGERS), vec![]),
+        ("/api/save_op_certificate", Access::Roles(MANAGERS), vec![("employee", "x"), ("operation", "nope"), ("number", "")]),
+        ("/api/add_op_review", Access::Roles(MANAGERS), vec![("id", "999999"), ("reviewed_on", "2020-01-01")]),
+        ("/api/issue_session_certificates", Access::Roles(MANAGERS), vec![("session", "999999")]),
+        ("/api/my_training", Access::Roles(&[Role::Employee]), vec![]),
+        ("/api/verify_certificate", Access::Public, vec![("code", "AAAA-AAAA-AAAA-AAAA")]),
+        ("/api/printable_certificate", Access::Roles(CERTIFICATES), vec![("code", "AAAA-AAAA-AAAA-AAAA")]),
+        ("/api/revoke_certificate", Access::Roles(CERTIFICATES), vec![("code", "AAAA-AAAA-AAAA-AAAA"), ("reason", "matrix")]),
+        ("/api/reissue_certificate", Access::Roles(CERTIFICATES), vec![("code", "AAAA-AAAA-AAAA-AAAA")]),
         ("/api/contest_stats", Access::Roles(TRAINING), vec![("id", "999999")]),
         ("/api/review_attempt", Access::Roles(TRAINING), vec![("token", "00000000000000000000000000000000"), ("decision", "cleared")]),
         (
@@ -252,6 +263,29 @@ async fn authorization_matrix(backend: Backend) {
                 (Some(_), true) => assert_eq!(status, 200, "{path} as {name}"),
                 (Some(_), false) => assert_eq!(status, 403, "{path} as {name}"),
             }
+        }
+        // The employee file's upload and template: enterprise safety managers only.
+        let manages = role.is_some_and(|r| r.allows(app::accounts::Permission::ManageEnterpriseTraining));
+        let status = client.get(app.url("/training/enterprise/template.csv")).send().await.expect("get").status().as_u16();
+        match (role, manages) {
+            (None, _) => assert_eq!(status, 401, "template as {name}"),
+            (Some(_), true) => assert_eq!(status, 200, "template as {name}"),
+            (Some(_), false) => assert_eq!(status, 403, "template as {name}"),
+        }
+        let form = reqwest::multipart::Form::new().text("good_only", "");
+        let status = client
+            .post(app.url("/training/enterprise/import"))
+            .header("accept", "application/json")
+            .multipart(form)
+            .send()
+            .await
+            .expect("post")
+            .status()
+            .as_u16();
+        match (role, manages) {
+            (None, _) => assert_eq!(status, 401, "employee import as {name}"),
+            (Some(_), true) => assert_eq!(status, 200, "employee import as {name} (a report: no file)"),
+            (Some(_), false) => assert_eq!(status, 403, "employee import as {name}"),
         }
         let form = reqwest::multipart::Form::new().text("default_tag", "");
         let status = client

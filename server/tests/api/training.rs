@@ -234,3 +234,164 @@ async fn enterprise_training(backend: Backend) {
     }
 }
 both_backends!(enterprise_training);
+
+async fn user_in(db: &app::base::db::Db, username: &str, role: Role, enterprise: i64) {
+    let hash = app::accounts::ssr::hash_password_blocking(PW).expect("hash");
+    let user = app::accounts::ssr::NewUser {
+        username: username.into(),
+        display_name: username.into(),
+        role,
+        department_id: None,
+        enterprise_id: Some(enterprise),
+        is_demo: false,
+    };
+    app::accounts::ssr::insert_user(db, &user, &hash).await.expect("user");
+}
+
+/// Certificates: issued to a session's attendees, checked by anyone by code, printed by the
+/// holder and the issuer only, revoked and reissued; special-operation certificates with their
+/// reviews; an employee's own record.
+async fn certificates_and_own_records(backend: Backend) {
+    let app = spawn(backend).await;
+    let db = app.db().await;
+    app.create_user("c.manager", Role::EnterpriseManager, PW).await;
+    app.create_user("c.worker", Role::Employee, PW).await;
+    app.create_user("c.trainer", Role::TrainingAdmin, PW).await;
+    app.create_user("c.intake", Role::IntakeOfficer, PW).await;
+    sqlx::query("insert into enterprises (name, credit_code, created_at) values ('另一企业', 'TESTCODE2', 0)").execute(&db.pool).await.expect("enterprise");
+    let other: i64 = sqlx::query_scalar("select id from enterprises where credit_code = 'TESTCODE2'").fetch_one(&db.pool).await.expect("id");
+    user_in(&db, "c.other", Role::EnterpriseManager, other).await;
+    user_in(&db, "c.stranger", Role::Employee, other).await;
+    let m = app.login("c.manager", PW).await;
+    let o = app.login("c.other", PW).await;
+    let w = app.login("c.worker", PW).await;
+    let t = app.login("c.trainer", PW).await;
+    let i = app.login("c.intake", PW).await;
+    let anyone = crate::helpers::new_client();
+    let today = Day::of_timestamp(app::base::db::now()).to_string();
+
+    // An employee record linked to its own account; another enterprise's account cannot be.
+    let (status, v) = call(&app, &m, "save_employee", &[("name", "张三"), ("category", "special_operation"), ("hired_on", "2015-01-01"), ("account", "c.stranger")]).await;
+    assert_eq!((status, codes(&v)), (400, vec!["account=account_unknown".to_string()]));
+    let (status, v) = call(&app, &m, "save_employee", &[("name", "张三"), ("category", "special_operation"), ("hired_on", "2015-01-01"), ("account", "c.worker")]).await;
+    assert!(status < 400, "{v}");
+    let (status, v) = call(&app, &m, "save_employee", &[("name", "李四"), ("category", "other"), ("hired_on", "2015-01-01"), ("account", "c.worker")]).await;
+    assert_eq!((status, codes(&v)), (400, vec!["account=account_linked".to_string()]));
+    let (_, staff) = call(&app, &m, "training_staff", &[]).await;
+    let zhang = employee_id(&staff, "张三");
+    assert_eq!(staff["employees"][0]["account"], "c.worker");
+    assert_eq!(call(&app, &o, "my_training", &[]).await.0, 403);
+    let stranger = app.login("c.stranger", PW).await;
+    assert_eq!(call(&app, &stranger, "my_training", &[]).await.0, 404, "no record is linked to this account");
+
+    // A session today, attended, and its certificates: one per attendee, not twice.
+    let form = [("title", "焊接作业安全培训"), ("audience", "special_operation"), ("phase", "refresher"), ("hours", "8"), ("held_on", today.as_str()), ("trainer", "李老师")];
+    assert!(call(&app, &m, "save_session", &form).await.0 < 400);
+    let (_, list) = call(&app, &m, "training_sessions", &[]).await;
+    let session = list[0]["id"].to_string();
+    assert!(call(&app, &m, "save_attendance", &[("session", &session), ("attended[a]", &zhang)]).await.0 < 400);
+    assert_eq!(call(&app, &o, "issue_session_certificates", &[("session", &session)]).await.0, 404);
+    for _ in 0..2 {
+        let (status, v) = call(&app, &m, "issue_session_certificates", &[("session", &session)]).await;
+        assert!(status < 400, "{v}");
+    }
+    let (_, view) = call(&app, &m, "training_certificates", &[]).await;
+    let issued = view["issued"].as_array().expect("issued").clone();
+    assert_eq!(issued.len(), 1, "{view}");
+    let code = issued[0]["code"].as_str().expect("code").to_string();
+    assert_eq!(code.len(), 19, "four groups of four: {code}");
+
+    // Anyone checks it, however the code is typed; a bad or unknown code is named as such.
+    let typed = code.replace('-', " ").to_lowercase();
+    let (status, v) = call(&app, &anyone, "verify_certificate", &[("code", &typed)]).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!((v["holder"].as_str(), v["title"].as_str(), v["hours"].as_str(), v["standing"].as_str()), (Some("张三"), Some("焊接作业安全培训"), Some("8"), Some("valid")));
+    assert_eq!(v["issuer"], "测试企业");
+    assert!(v.get("employee_id").is_none() && v.get("enterprise_id").is_none(), "nothing beyond the certificate: {v}");
+    let (status, v) = call(&app, &anyone, "verify_certificate", &[("code", "ABCD-EFGH")]).await;
+    assert_eq!((status, codes(&v)), (400, vec!["code=certificate_code_invalid".to_string()]));
+    let (status, v) = call(&app, &anyone, "verify_certificate", &[("code", "2222-2222-2222-2222")]).await;
+    assert_eq!((status, codes(&v)), (400, vec!["code=certificate_unknown".to_string()]));
+
+    // Printed by the issuer (who may manage it), the holder and the training administrator;
+    // not found for anyone else.
+    let (status, p) = call(&app, &m, "printable_certificate", &[("code", &code)]).await;
+    assert_eq!(status, 200, "{p}");
+    assert_eq!(p["can_manage"], true);
+    assert!(p["qr_svg"].as_str().is_some_and(|s| s.contains("<svg")), "{p}");
+    assert!(p["verify_url"].as_str().is_some_and(|u| u.ends_with(&format!("/verify?code={code}"))), "{p}");
+    let (status, p) = call(&app, &w, "printable_certificate", &[("code", &code)]).await;
+    assert_eq!((status, p["can_manage"].as_bool()), (200, Some(false)), "{p}");
+    assert_eq!(call(&app, &t, "printable_certificate", &[("code", &code)]).await.1["can_manage"], true);
+    for (who, client) in [("other manager", &o), ("other employee", &stranger)] {
+        assert_eq!(call(&app, client, "printable_certificate", &[("code", &code)]).await.0, 404, "{who}");
+    }
+    assert_eq!(call(&app, &i, "printable_certificate", &[("code", &code)]).await.0, 403);
+
+    // Revoked by its issuer only, with a reason; the public check then says so.
+    assert_eq!(call(&app, &w, "revoke_certificate", &[("code", &code), ("reason", "不对")]).await.0, 403);
+    assert_eq!(call(&app, &o, "revoke_certificate", &[("code", &code), ("reason", "不对")]).await.0, 404);
+    let (status, v) = call(&app, &m, "revoke_certificate", &[("code", &code), ("reason", "")]).await;
+    assert_eq!((status, codes(&v)), (400, vec!["reason=required".to_string()]));
+    assert!(call(&app, &m, "revoke_certificate", &[("code", &code), ("reason", "培训记录有误")]).await.0 < 400);
+    let (_, v) = call(&app, &anyone, "verify_certificate", &[("code", &code)]).await;
+    assert_eq!((v["standing"].as_str(), v["revoked_on"].as_str()), (Some("revoked"), Some(today.as_str())), "{v}");
+    let (status, v) = call(&app, &m, "revoke_certificate", &[("code", &code), ("reason", "再次")]).await;
+    assert_eq!((status, codes(&v)), (400, vec!["op=conflict".to_string()]));
+
+    // A revoked certificate no longer counts: issuing again gives a new one; reissuing that one
+    // gives a third code and revokes the second.
+    assert!(call(&app, &m, "issue_session_certificates", &[("session", &session)]).await.0 < 400);
+    let (_, view) = call(&app, &m, "training_certificates", &[]).await;
+    let second = view["issued"][0]["code"].as_str().expect("code").to_string();
+    assert_ne!(second, code);
+    assert!(call(&app, &m, "reissue_certificate", &[("code", &second)]).await.0 < 400);
+    let (_, view) = call(&app, &m, "training_certificates", &[]).await;
+    let third = view["issued"][0]["code"].as_str().expect("code").to_string();
+    assert_eq!(call(&app, &anyone, "verify_certificate", &[("code", &second)]).await.1["standing"], "revoked");
+    assert_eq!(call(&app, &anyone, "verify_certificate", &[("code", &third)]).await.1["standing"], "valid");
+
+    // The employee's own record: this year's hours, the session and the three certificates.
+    let (status, me) = call(&app, &w, "my_training", &[]).await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!((me["standing"]["done_hours"].as_str(), me["standing"]["state"].as_str()), (Some("8"), Some("met")), "8 of a worker's yearly 8: {me}");
+    assert_eq!(me["attended"].as_array().map(Vec::len), Some(1));
+    assert_eq!(me["certificates"].as_array().map(Vec::len), Some(3));
+
+    // Special-operation certificates: checked, unique, the enterprise's own employees only.
+    let (status, v) = call(&app, &m, "save_op_certificate", &[("employee", &zhang), ("operation", "welding"), ("number", "T#1"), ("issued_on", "2030-01-01"), ("reviews", "2019-01-01")]).await;
+    assert_eq!(status, 400);
+    for want in ["number=certificate_number_invalid", "issued_on=date_in_future"] {
+        assert!(codes(&v).contains(&want.to_string()), "{want} in {v}");
+    }
+    let (status, v) = call(&app, &m, "save_op_certificate", &[("employee", &zhang), ("operation", "welding"), ("number", "T3401-0001"), ("issued_on", "2020-05-10"), ("reviews", "2019-01-01")]).await;
+    assert_eq!((status, codes(&v)), (400, vec!["reviews=date_out_of_range".to_string()]));
+    let good = [("employee", zhang.as_str()), ("operation", "welding"), ("number", "t3401-0001"), ("issued_on", "2020-05-10"), ("reviews", "")];
+    let (status, v) = call(&app, &m, "save_op_certificate", &good).await;
+    assert!(status < 400, "{v}");
+    let (status, v) = call(&app, &m, "save_op_certificate", &good).await;
+    assert_eq!((status, codes(&v)), (400, vec!["number=certificate_repeated".to_string()]));
+    let (_, o_staff) = call(&app, &o, "training_staff", &[]).await;
+    assert!(o_staff["employees"].as_array().is_some_and(Vec::is_empty));
+    let (status, v) = call(&app, &o, "save_op_certificate", &[("employee", &zhang), ("operation", "height"), ("number", "X0001"), ("issued_on", "2020-05-10")]).await;
+    assert_eq!((status, codes(&v)), (400, vec!["employee=employee_unknown".to_string()]));
+    let (_, view) = call(&app, &m, "training_certificates", &[]).await;
+    let op = &view["operations"][0];
+    assert_eq!((op["number"].as_str(), op["expires"].as_str()), (Some("T3401-0001"), Some("2026-05-10")), "{view}");
+    let op_id = op["id"].to_string();
+    assert_eq!(call(&app, &o, "add_op_review", &[("id", &op_id), ("reviewed_on", "2023-05-01")]).await.0, 404);
+    assert!(call(&app, &m, "add_op_review", &[("id", &op_id), ("reviewed_on", "2023-05-01")]).await.0 < 400);
+    let (_, view) = call(&app, &m, "training_certificates", &[]).await;
+    assert_eq!(view["operations"][0]["reviews"], serde_json::json!(["2023-05-01"]));
+
+    // The pages: the public check without login, the certificate for its holder, the records.
+    let body = app.get(&format!("/verify?code={third}")).await.text().await.expect("body");
+    assert!(body.contains("张三") && body.contains("焊接作业安全培训") && body.contains("有效"), "verify page");
+    let resp = w.get(app.url(&format!("/certificates/{third}"))).send().await.expect("get");
+    assert_eq!(resp.status(), 200);
+    assert!(resp.text().await.expect("body").contains("<svg"), "the QR code is drawn in the page");
+    assert_eq!(o.get(app.url(&format!("/certificates/{third}"))).send().await.expect("get").status(), 404);
+    assert_eq!(w.get(app.url("/training/me")).send().await.expect("get").status(), 200);
+    assert_eq!(m.get(app.url("/training/enterprise/certificates")).send().await.expect("get").status(), 200);
+}
+both_backends!(certificates_and_own_records);

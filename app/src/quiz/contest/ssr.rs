@@ -5,6 +5,7 @@
 //! limit, or the contest's close if sooner); an answer is stored only by a statement that checks
 //! the attempt is open and the deadline not passed, in the same statement; the periodic job
 //! `close_expired` closes and scores attempts whose deadline passed even if their browser is gone.
+use crate::base::validate::normal_code;
 use super::figures::StatsView;
 use super::*;
 use crate::base::audit::{self, Entry};
@@ -386,19 +387,9 @@ pub(super) async fn employee_units(
     Ok(listed.then_some((enterprise, town, village)))
 }
 
-const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-
-/// A new contestant code: 16 characters of 32 (80 random bits), in groups of four.
+/// A new contestant code: 16 characters (80 random bits), in groups of four.
 fn new_code() -> String {
-    use rand::Rng;
-    let mut rng = rand::rngs::OsRng;
-    let chars: Vec<char> = (0..16).map(|_| char::from(CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())])).collect();
-    chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
-}
-
-/// A typed code in the stored form: letters and digits only, upper case.
-fn normal_code(code: &str) -> String {
-    code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+    crate::base::crypto::random_code(16)
 }
 
 fn code_mac(state: &AppState, code: &str) -> String {
