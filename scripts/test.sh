@@ -38,7 +38,7 @@ export SW_E2E_ADMIN=e2e.admin
 export SW_E2E_ADMIN_PASSWORD="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export SW_E2E_INTAKE=e2e.intake
 export SW_E2E_INTAKE_PASSWORD="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-for who in HANDLER REWARD1 REWARD2 TRAINER WORKER DAILY1 DAILY2 MANAGER1 MANAGER2; do
+for who in HANDLER REWARD1 REWARD2 TRAINER WORKER DAILY1 DAILY2 MANAGER1 MANAGER2 STAFF1 STAFF2; do
   export "SW_E2E_${who}=e2e.$(echo "$who" | tr 'A-Z' 'a-z')"
   export "SW_E2E_${who}_PASSWORD=e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 done
@@ -66,6 +66,8 @@ printf '%s\n' "$SW_E2E_DAILY2_PASSWORD" | "$BIN" admin create-user --role employ
 sqlite3 "$SW_E2E_DB" "insert into enterprises (name, credit_code, created_at) values ('端到端企业甲', 'E2E00000000000000A', 0), ('端到端企业乙', 'E2E00000000000000B', 0)"
 printf '%s\n' "$SW_E2E_MANAGER1_PASSWORD" | "$BIN" admin create-user --role enterprise_manager --enterprise E2E00000000000000A --name "$SW_E2E_MANAGER1" --display-name "端到端安全管理员甲"
 printf '%s\n' "$SW_E2E_MANAGER2_PASSWORD" | "$BIN" admin create-user --role enterprise_manager --enterprise E2E00000000000000B --name "$SW_E2E_MANAGER2" --display-name "端到端安全管理员乙"
+printf '%s\n' "$SW_E2E_STAFF1_PASSWORD" | "$BIN" admin create-user --role employee --enterprise E2E00000000000000A --name "$SW_E2E_STAFF1" --display-name "端到端员工甲"
+printf '%s\n' "$SW_E2E_STAFF2_PASSWORD" | "$BIN" admin create-user --role employee --enterprise E2E00000000000000B --name "$SW_E2E_STAFF2" --display-name "端到端员工乙"
 "$BIN" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do

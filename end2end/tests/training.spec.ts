@@ -5,6 +5,9 @@ import { Page } from "@playwright/test";
 // compliance figures of one run do not depend on the other.
 const manager1 = { username: process.env.SW_E2E_MANAGER1 ?? "e2e.manager1", password: process.env.SW_E2E_MANAGER1_PASSWORD ?? "" };
 const manager2 = { username: process.env.SW_E2E_MANAGER2 ?? "e2e.manager2", password: process.env.SW_E2E_MANAGER2_PASSWORD ?? "" };
+// An employee account in each of those enterprises, linked to a record by its manager.
+const staff1 = { username: process.env.SW_E2E_STAFF1 ?? "e2e.staff1", password: process.env.SW_E2E_STAFF1_PASSWORD ?? "" };
+const staff2 = { username: process.env.SW_E2E_STAFF2 ?? "e2e.staff2", password: process.env.SW_E2E_STAFF2_PASSWORD ?? "" };
 
 async function a11y(page: Page, js: boolean): Promise<void> {
   if (js) await axe(page);
@@ -21,8 +24,9 @@ function chinaToday(): string {
   return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
-test("a manager imports employees, records a session and attendance and sees compliance change", async ({ browser, baseURL, jsEnabled }) => {
+test("a manager imports employees, records a session and attendance, sees compliance change and issues a certificate that is printed, checked and revoked", async ({ browser, baseURL, jsEnabled }) => {
   const page = await signIn(browser, baseURL!, jsEnabled, jsEnabled ? manager1 : manager2, /\/account$/);
+  const staff = jsEnabled ? staff1 : staff2;
   if (jsEnabled) await waitForHydration(page);
   await page.click("#training-link");
   await expect(page).toHaveURL(/\/training\/enterprise$/);
@@ -37,7 +41,11 @@ test("a manager imports employees, records a session and attendance and sees com
   await page.click("#employee-form button[type=submit]");
   await expect(page.locator("#employee-form")).toContainText(zh.err_date_in_future);
   await expect(page.locator("#employees tbody tr")).toHaveCount(0);
+  // Without JavaScript the refused form comes back empty: fill it again.
+  await page.fill("#emp-name", "陈一");
+  await page.selectOption("#emp-category", "other");
   await page.fill("#emp-hired", "2020-01-01");
+  await page.fill("#emp-account", staff.username);
   await page.click("#employee-form button[type=submit]");
   await expect(page.locator("#employees tbody tr")).toHaveCount(1);
   if (jsEnabled) await waitForHydration(page);
@@ -80,6 +88,7 @@ test("a manager imports employees, records a session and attendance and sees com
   await expect(page).toHaveURL(/\/training\/enterprise\/sessions\/\d+$/);
   if (jsEnabled) await waitForHydration(page);
   await expect(page.locator("#session-title")).toHaveText("年度安全生产再培训");
+  const sessionPath = new URL(page.url()).pathname;
   await a11y(page, jsEnabled);
   const sheet = page.locator("#attendance-form");
   await sheet.locator("label", { hasText: "陈一" }).locator("input").check();
@@ -94,6 +103,54 @@ test("a manager imports employees, records a session and attendance and sees com
   await expect(row("陈一")).toContainText(zh.tr_state_met);
   await expect(row("吴三")).toContainText(zh.tr_state_open);
   await expect(row("吴三").locator("td.done")).toHaveText("0");
+
+  // Certificates for the attendees: an A4 page with a QR code; printed without the page around it.
+  await open(page, sessionPath, jsEnabled);
+  await page.click("#issue-certificates button[type=submit]");
+  await expect(page).toHaveURL(/\/training\/enterprise\/certificates$/);
+  if (jsEnabled) await waitForHydration(page);
+  await expect(page.locator("#issued-certificates li")).toHaveCount(2);
+  await a11y(page, jsEnabled);
+  await page.locator("#issued-certificates li", { hasText: "陈一" }).locator("a").click();
+  await expect(page).toHaveURL(/\/certificates\/[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  if (jsEnabled) await waitForHydration(page);
+  await expect(page.locator("#cert-holder")).toHaveText("陈一");
+  await expect(page.locator("#certificate svg")).toHaveCount(1);
+  await a11y(page, jsEnabled);
+  await page.emulateMedia({ media: "print" });
+  await expect(page.locator("#cert-manage")).toBeHidden();
+  await expect(page.locator("#certificate")).toBeVisible();
+  await page.emulateMedia({ media: "screen" });
+  const verifyUrl = (await page.locator("#verify-url").textContent()) ?? "";
+  expect(verifyUrl).toMatch(/\/verify\?code=[A-Z0-9-]{19}$/);
+
+  // Anyone checks it from the QR code's address, without signing in.
+  const publicCtx = await browser.newContext({ baseURL, javaScriptEnabled: jsEnabled, locale: "zh-CN" });
+  const visitor = await publicCtx.newPage();
+  await open(visitor, verifyUrl, jsEnabled);
+  await expect(visitor.locator("#cert-standing")).toContainText(zh.cert_valid);
+  await expect(visitor.locator("#cert-holder")).toHaveText("陈一");
+  await a11y(visitor, jsEnabled);
+
+  // The employee sees the hours and the certificate in their own record.
+  const own = await signIn(browser, baseURL!, jsEnabled, staff, /\/account$/);
+  if (jsEnabled) await waitForHydration(own);
+  await own.click("#my-training-link");
+  await expect(own).toHaveURL(/\/training\/me$/);
+  if (jsEnabled) await waitForHydration(own);
+  await expect(own.locator("#my-done")).toHaveText("8");
+  await expect(own.locator("#my-state")).toHaveText(zh.tr_state_met);
+  await expect(own.locator("#my-certificates li")).toHaveCount(1);
+  await a11y(own, jsEnabled);
+  await own.context().close();
+
+  // Revoked by the manager: the public check says so.
+  await page.fill("#revoke-reason", "培训记录有误");
+  await page.click("#revoke-form button[type=submit]");
+  await expect(page.locator("#cert-standing")).toContainText(zh.cert_revoked);
+  await open(visitor, verifyUrl, jsEnabled);
+  await expect(visitor.locator("#cert-standing")).toContainText(zh.cert_revoked);
+  await publicCtx.close();
 
   // In English.
   await page.goto("/lang/en");

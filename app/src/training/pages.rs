@@ -40,9 +40,9 @@ fn ImportForm() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <h2 id="import">{t!(i18n, tr_import)}</h2>
-        <p class="hint">{t!(i18n, tr_import_hint)} " " <a href="/training/enterprise/template.csv" download>{t!(i18n, qi_template)} " (CSV)"</a></p>
+        <p class="hint">{t!(i18n, tr_import_hint)} " " <a href="/training/enterprise/template.csv" download>{t!(i18n, tr_import_template)}</a></p>
         <form method="post" action="/training/enterprise/import" enctype="multipart/form-data" id="import-form">
-            <label for="import-file">{t!(i18n, qi_file)}</label>
+            <label for="import-file">{t!(i18n, tr_import_file)}</label>
             <input id="import-file" name="file" type="file" required accept=".csv,.xlsx,text/csv" />
             <label class="check" for="import-good-only">
                 <input id="import-good-only" type="checkbox" name="good_only" value="1" />
