@@ -236,7 +236,7 @@ impl LazyRoute for MyTraining {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::training::pages::MyTrainingPage /> <crate::ui::HydrationMarker /> }.into_any()
+        view! { <crate::training::record_pages::MyTrainingPage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }
 
@@ -247,6 +247,6 @@ impl LazyRoute for TrainingCertificates {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::training::pages::CertificatesPage /> <crate::ui::HydrationMarker /> }.into_any()
+        view! { <crate::training::record_pages::CertificatesPage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }

@@ -117,7 +117,7 @@ pub async fn training_compliance(year: Option<i64>) -> Result<Compliance, AppErr
 #[server(endpoint = "training_certificates")]
 pub async fn training_certificates() -> Result<CertificatesView, AppError> {
     let (_, enterprise, state) = manager().await?;
-    super::ssr::certificates_view(&state.db, state.area::<super::rules::HourRules>()?, enterprise, super::ssr::today()).await
+    super::certs::certificates_view(&state.db, state.area::<super::rules::HourRules>()?, enterprise, super::ssr::today()).await
 }
 
 /// Record a special-operation certificate (特种作业操作证) of an employee.
@@ -131,7 +131,7 @@ pub async fn save_op_certificate(
 ) -> Result<(), AppError> {
     let (user, enterprise, state) = manager().await?;
     let valid = super::validate_op_certificate(&employee, &operation, &number, &issued_on, &reviews, super::ssr::today())?;
-    super::ssr::save_op_certificate(&state.db, user.id, enterprise, &valid).await?;
+    super::certs::save_op_certificate(&state.db, user.id, enterprise, &valid).await?;
     leptos_axum::redirect("/training/enterprise/certificates");
     Ok(())
 }
@@ -140,7 +140,7 @@ pub async fn save_op_certificate(
 #[server(endpoint = "add_op_review")]
 pub async fn add_op_review(id: i64, #[server(default)] reviewed_on: String) -> Result<(), AppError> {
     let (user, enterprise, state) = manager().await?;
-    super::ssr::add_review(&state.db, user.id, enterprise, id, &reviewed_on, super::ssr::today()).await?;
+    super::certs::add_review(&state.db, user.id, enterprise, id, &reviewed_on, super::ssr::today()).await?;
     leptos_axum::redirect("/training/enterprise/certificates");
     Ok(())
 }
@@ -150,7 +150,7 @@ pub async fn add_op_review(id: i64, #[server(default)] reviewed_on: String) -> R
 pub async fn issue_session_certificates(session: i64) -> Result<(), AppError> {
     let (user, enterprise, state) = manager().await?;
     let rules = state.area::<super::rules::HourRules>()?;
-    super::ssr::issue_session_certificates(&state.db, rules, user.id, enterprise, session, super::ssr::today()).await?;
+    super::certs::issue_session_certificates(&state.db, rules, user.id, enterprise, session, super::ssr::today()).await?;
     leptos_axum::redirect("/training/enterprise/certificates");
     Ok(())
 }

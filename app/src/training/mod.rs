@@ -14,7 +14,10 @@ use rules::{Category, HoursState, Phase};
 use serde::{Deserialize, Serialize};
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod certs;
 pub mod pages;
+pub mod record_pages;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -208,6 +208,14 @@ macro_rules! both_backends {
     };
 }
 
+/// An import report's line errors as "line:field=code".
+pub fn line_errors(v: &serde_json::Value) -> Vec<String> {
+    v["errors"]
+        .as_array()
+        .map(|a| a.iter().map(|e| format!("{}:{}={}", e["line"], e["field"].as_str().unwrap_or(""), e["code"].as_str().unwrap_or(""))).collect())
+        .unwrap_or_default()
+}
+
 /// The field errors of a refusal as "field=code".
 pub fn codes(v: &serde_json::Value) -> Vec<String> {
     v["Validation"]

@@ -3,6 +3,7 @@
 //! XLSX (a formula refused), Moodle XML; wrong columns, encodings and sizes; an export read back
 //! as a clean import that makes new versions; only the training administrator.
 use crate::both_backends;
+use crate::helpers::line_errors;
 use crate::helpers::{new_client, spawn, Backend, TestApp};
 use app::accounts::Role;
 use serde_json::Value;
@@ -23,13 +24,6 @@ async fn upload(app: &TestApp, c: &reqwest::Client, name: &str, bytes: Vec<u8>, 
         .expect("upload");
     let status = resp.status().as_u16();
     (status, resp.json().await.unwrap_or(Value::Null))
-}
-
-fn line_errors(v: &Value) -> Vec<String> {
-    v["errors"]
-        .as_array()
-        .map(|a| a.iter().map(|e| format!("{}:{}={}", e["line"], e["field"].as_str().unwrap_or(""), e["code"].as_str().unwrap_or(""))).collect())
-        .unwrap_or_default()
 }
 
 async fn count(app: &TestApp) -> i64 {

@@ -3,6 +3,7 @@
 //! half-stored, another enterprise's records out of reach, and the year's compliance following
 //! the attendance.
 use crate::both_backends;
+use crate::helpers::line_errors;
 use crate::helpers::{call, codes, spawn, Backend};
 use app::accounts::Role;
 use app::base::calendar::Day;
@@ -22,13 +23,6 @@ async fn upload(app: &crate::helpers::TestApp, c: &reqwest::Client, name: &str, 
     let resp = c.post(app.url("/training/enterprise/import")).header("accept", "application/json").multipart(form).send().await.expect("upload");
     let status = resp.status().as_u16();
     (status, resp.json().await.unwrap_or(Value::Null))
-}
-
-fn line_errors(v: &Value) -> Vec<String> {
-    v["errors"]
-        .as_array()
-        .map(|a| a.iter().map(|e| format!("{}:{}={}", e["line"], e["field"].as_str().unwrap_or(""), e["code"].as_str().unwrap_or(""))).collect())
-        .unwrap_or_default()
 }
 
 fn employee_id(staff: &Value, name: &str) -> String {
