@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Training records at district scale (issue 15; figures in docs/benchmarks.md): ENTERPRISES
-# enterprises (default 2,000) of 50 employees each (100,000), ten on-site sessions each this year
-# attended by all their employees (1,000,000 attendance rows), generated in SQL. Then, as one
-# enterprise's safety manager, the compliance of that enterprise (server function and page with
-# Accept-Encoding: br), each timed RUNS times (default 20); the server's RSS before and after.
+# enterprises (default 2,000, in 10 towns, 100 villages and every sector) of 50 employees each
+# (100,000, hired from 2015 to today), ten on-site sessions each this year attended by all their
+# employees (1,000,000 attendance rows), generated in SQL. Then, as one enterprise's safety
+# manager, the compliance of that enterprise, and as the training administrator the district
+# overview (server function and page with Accept-Encoding: br), each timed RUNS times (default
+# 20); the server's RSS before and after.
 # Usage: scripts/bench_training.sh [enterprises] [sqlite|postgres|both]
 # (SW_BENCH_SKIP_BUILD=1 uses the release build already there.)
 source "$(dirname "$0")/common.sh"
@@ -23,25 +25,36 @@ SESSIONS=$((ENTERPRISES * 10))
 TODAY=$(( ($(date +%s) + 8 * 3600) / 86400 ))
 JAN1=$(( $(date -u -d "$(date -u -d @$(( $(date +%s) + 8 * 3600 )) +%Y)-01-01" +%s) / 86400 ))
 SPAN=$(( TODAY - JAN1 + 1 ))
+YEAR=$(date -u -d @$(( $(date +%s) + 8 * 3600 )) +%Y)
 
 # Portable SQL (SQLite and PostgreSQL): counters from a recursive query. Enterprise ids are
 # 1..ENTERPRISES in a fresh database; employee i works for enterprise (i-1)/50+1.
 generate_sql() {
   cat <<SQL
-insert into enterprises (name, credit_code, high_risk, created_at)
+insert into towns (code, name_zh, name_en, kind, created_at)
+  with recursive n(i) as (select 1 union all select i + 1 from n where i < 10)
+  select 'BT' || i, '测试镇' || i, 'Bench town ' || i, 'town', 0 from n;
+insert into villages (code, name_zh, name_en, town_id, kind, created_at)
+  with recursive n(i) as (select 1 union all select i + 1 from n where i < 100)
+  select 'BV' || i, '测试村' || i, 'Bench village ' || i, (i - 1) / 10 + 1, 'village', 0 from n;
+insert into enterprises (name, credit_code, high_risk, town_id, village_id, sector_id, created_at)
   with recursive n(i) as (select 1 union all select i + 1 from n where i < $ENTERPRISES)
-  select 'Bench enterprise ' || i, 'BENCH' || i, case when i % 10 = 0 then 1 else 0 end, 0 from n;
+  select 'Bench enterprise ' || i, 'BENCH' || i, case when i % 10 = 0 then 1 else 0 end,
+         ((i - 1) % 100) / 10 + 1, (i - 1) % 100 + 1,
+         (select min(id) from sectors) + i % (select count(*) from sectors), 0 from n;
 insert into training_employees (enterprise_id, name, category, hired_on, contact, active, created_at, updated_at)
   with recursive n(i) as (select 1 union all select i + 1 from n where i < $EMPLOYEES)
   select (i - 1) / 50 + 1, 'Employee ' || i,
          case i % 10 when 0 then 'principal' when 1 then 'safety_manager' when 2 then 'special_operation' else 'other' end,
-         16436 + (i * 7) % 3650, '', 1, 0, 0 from n;
+         16436 + (i * 7) % ($TODAY - 16436 + 1), '', 1, 0, 0 from n;
 insert into training_sessions (enterprise_id, title, audience, phase, minutes, held_on, trainer, material, created_by, created_at)
   with recursive n(i) as (select 1 union all select i + 1 from n where i < $SESSIONS)
   select (i - 1) / 10 + 1, 'Session ' || i, 'all', 'refresher', 90, $JAN1 + (i * 37) % $SPAN, 'Trainer', '', (select min(id) from users), 0 from n;
 insert into training_attendance (session_id, employee_id, enterprise_id, held_on, minutes)
   select s.id, e.id, e.enterprise_id, s.held_on, s.minutes from training_sessions s
   join training_employees e on e.enterprise_id = s.enterprise_id;
+insert into training_year_minutes (employee_id, year, minutes)
+  select employee_id, $YEAR, sum(minutes) from training_attendance group by employee_id;
 SQL
 }
 
@@ -91,6 +104,12 @@ run_one() {
   echo "server RSS before: $(awk '/VmRSS/ {print $2 " kB"}' "/proc/$spid/status")"
   time_it "compliance of one enterprise (server function)" "$base/api/training_compliance" -H 'accept: application/json' -X POST
   time_it "compliance page (Accept-Encoding: br)" "$base/training/enterprise/compliance" -H 'accept-encoding: br'
+  # The district overview, as the training administrator.
+  rm -f "$WORK/jar-admin"
+  curl -fsS -c "$WORK/jar-admin" -b "$WORK/jar-admin" -H 'accept: application/json' -d 'username=bench.trainer&password=bench trainer password' "$base/api/login" >/dev/null
+  cp "$WORK/jar-admin" "$WORK/jar"
+  time_it "district overview (server function)" "$base/api/training_district" -H 'accept: application/json' -X POST
+  time_it "district overview page (Accept-Encoding: br)" "$base/staff/training" -H 'accept-encoding: br'
   echo "server RSS after: $(awk '/VmRSS/ {print $2 " kB"}' "/proc/$spid/status"), peak $(awk '/VmHWM/ {print $2 " kB"}' "/proc/$spid/status")"
   echo "panics in the server log: $(grep -c panicked "$WORK/server-$label.log" || true)"
   kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null || true

@@ -98,6 +98,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/questions/import") view={Lazy::<staff_routes::QuestionImport>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/questions/feedback") view={Lazy::<staff_routes::QuestionFeedback>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/contests") view={Lazy::<staff_routes::Contests>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/training") view={Lazy::<staff_routes::TrainingDistrict>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/contests/:id") view={Lazy::<staff_routes::ContestStatistics>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/dashboard") view={Lazy::<staff_routes::Dashboard>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/reports/:number") view={Lazy::<staff_routes::StaffReport>::new()} ssr=SsrMode::Async />

@@ -250,3 +250,14 @@ impl LazyRoute for TrainingCertificates {
         view! { <crate::training::record_pages::CertificatesPage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }
+
+pub struct TrainingDistrict;
+#[lazy_route]
+impl LazyRoute for TrainingDistrict {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::training::district_page::DistrictPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}

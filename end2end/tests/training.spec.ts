@@ -7,6 +7,8 @@ const manager1 = { username: process.env.SW_E2E_MANAGER1 ?? "e2e.manager1", pass
 const manager2 = { username: process.env.SW_E2E_MANAGER2 ?? "e2e.manager2", password: process.env.SW_E2E_MANAGER2_PASSWORD ?? "" };
 // An employee account in each of those enterprises, linked to a record by its manager.
 const staff1 = { username: process.env.SW_E2E_STAFF1 ?? "e2e.staff1", password: process.env.SW_E2E_STAFF1_PASSWORD ?? "" };
+// The training administrator (the district overview).
+const trainer = { username: process.env.SW_E2E_TRAINER ?? "e2e.trainer", password: process.env.SW_E2E_TRAINER_PASSWORD ?? "" };
 const staff2 = { username: process.env.SW_E2E_STAFF2 ?? "e2e.staff2", password: process.env.SW_E2E_STAFF2_PASSWORD ?? "" };
 
 async function a11y(page: Page, js: boolean): Promise<void> {
@@ -27,6 +29,7 @@ function chinaToday(): string {
 test("a manager imports employees, records a session and attendance, sees compliance change and issues a certificate that is printed, checked and revoked", async ({ browser, baseURL, jsEnabled }) => {
   const page = await signIn(browser, baseURL!, jsEnabled, jsEnabled ? manager1 : manager2, /\/account$/);
   const staff = jsEnabled ? staff1 : staff2;
+  const enterprise = jsEnabled ? "端到端企业甲" : "端到端企业乙";
   if (jsEnabled) await waitForHydration(page);
   await page.click("#training-link");
   await expect(page).toHaveURL(/\/training\/enterprise$/);
@@ -103,6 +106,27 @@ test("a manager imports employees, records a session and attendance, sees compli
   await expect(row("陈一")).toContainText(zh.tr_state_met);
   await expect(row("吴三")).toContainText(zh.tr_state_open);
   await expect(row("吴三").locator("td.done")).toHaveText("0");
+
+  // The training administrator's district overview follows: this enterprise (no town recorded)
+  // is among those behind, at 2 of 3.
+  const admin = await signIn(browser, baseURL!, jsEnabled, trainer);
+  if (jsEnabled) await waitForHydration(admin);
+  await admin.click("#district-link");
+  await expect(admin).toHaveURL(/\/staff\/training$/);
+  if (jsEnabled) await waitForHydration(admin);
+  await expect(admin.locator("h1")).toHaveText(zh.tr_district_title);
+  const behind = admin.locator("#district-behind tbody tr", { hasText: enterprise });
+  await expect(behind).toContainText("66%");
+  await expect(behind.locator("td").nth(2)).toHaveText("3");
+  await expect(admin.locator("#district-towns")).toContainText(zh.tr_unplaced);
+  await a11y(admin, jsEnabled);
+  await admin.goto("/lang/en");
+  await open(admin, "/staff/training", jsEnabled);
+  await expect(admin.locator("h1")).toHaveText(en.tr_district_title);
+  await expect(admin.locator("#district-towns")).toContainText(en.tr_unplaced);
+  await a11y(admin, jsEnabled);
+  await admin.goto("/lang/zh-CN");
+  await admin.context().close();
 
   // Certificates for the attendees: an A4 page with a QR code; printed without the page around it.
   await open(page, sessionPath, jsEnabled);

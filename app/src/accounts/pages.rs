@@ -218,6 +218,9 @@ pub fn StaffPage() -> impl IntoView {
                                         .allows(super::Permission::ManageContests)
                                         .then(|| view! { <li><a href="/staff/contests">{t!(i18n, qc_admin_title)}</a></li> })}
                                     {role
+                                        .allows(super::Permission::TrainingOverview)
+                                        .then(|| view! { <li><a href="/staff/training" id="district-link">{t!(i18n, tr_district_title)}</a></li> })}
+                                    {role
                                         .allows(super::Permission::ReadAuditLog)
                                         .then(|| view! { <li><a href="/admin/audit">{t!(i18n, wf_audit_title)}</a></li> })}
                                 </ul>

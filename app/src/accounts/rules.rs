@@ -51,6 +51,8 @@ pub enum Permission {
     /// Print the certificates one holds or issued, revoke and reissue those one issued (scoped
     /// per certificate by `certificates::ssr::access`).
     Certificates,
+    /// The district's training overview (compliance by sector, town and village) and its files.
+    TrainingOverview,
 }
 
 impl Role {
@@ -94,7 +96,7 @@ impl Role {
             TriageReports => self == Role::IntakeOfficer,
             RevealIdentity => matches!(self, Role::IntakeOfficer | Role::RewardOfficer),
             ManageWorkflowRules | ReadAuditLog => self == Role::Admin,
-            ManageQuestions | ManageContests => self == Role::TrainingAdmin,
+            ManageQuestions | ManageContests | TrainingOverview => self == Role::TrainingAdmin,
             DailyChallenge => matches!(self, Role::Employee | Role::EnterpriseManager),
             ManageEnterpriseTraining => self == Role::EnterpriseManager,
             OwnTraining => self == Role::Employee,
@@ -192,6 +194,11 @@ mod tests {
             (Role::Employee, Certificates, true),
             (Role::TrainingAdmin, Certificates, true),
             (Role::Admin, Certificates, false),
+            (Role::TrainingAdmin, TrainingOverview, true),
+            (Role::Admin, TrainingOverview, false),
+            (Role::IntakeOfficer, TrainingOverview, false),
+            (Role::EnterpriseManager, TrainingOverview, false),
+            (Role::Employee, TrainingOverview, false),
             (Role::IntakeOfficer, Certificates, false),
             (Role::EnterpriseManager, DailyChallenge, true),
             (Role::TrainingAdmin, DailyChallenge, false),

@@ -16,6 +16,10 @@ use serde::{Deserialize, Serialize};
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod certs;
+pub mod district;
+pub mod district_page;
+#[cfg(feature = "ssr")]
+pub mod export;
 pub mod pages;
 pub mod record_pages;
 pub mod rules;

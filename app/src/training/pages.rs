@@ -447,6 +447,11 @@ pub fn CompliancePage() -> impl IntoView {
                                     {t!(i18n, tr_compliant_share)} " " <strong>{c.percent} "%"</strong>
                                     " (" {c.met} " / " {c.counted} ")"
                                 </p>
+                                <p id="compliance-files">
+                                    {t!(i18n, tr_download)} " "
+                                    <a id="compliance-csv" href=format!("/training/enterprise/compliance.csv?year={}", c.year) download rel="external">"CSV"</a> " · "
+                                    <a id="compliance-xlsx" href=format!("/training/enterprise/compliance.xlsx?year={}", c.year) download rel="external">"Excel"</a>
+                                </p>
                                 {c.lines.is_empty().then(|| view! { <p>{t!(i18n, tr_employees_none)}</p> })}
                                 <div class="table-wrap">
                                     <table id="compliance">

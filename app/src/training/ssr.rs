@@ -271,6 +271,7 @@ pub async fn set_attendance(db: &Db, user_id: i64, enterprise_id: i64, session_i
             return Err(AppError::field("op", "employee_unknown"));
         }
     }
+    let before: Vec<i64> = sqlx::query_scalar("select employee_id from training_attendance where session_id = $1").bind(session_id).fetch_all(&mut *tx).await?;
     sqlx::query("delete from training_attendance where session_id = $1").bind(session_id).execute(&mut *tx).await?;
     let mut ids: Vec<i64> = ids.into_iter().collect();
     ids.sort_unstable();
@@ -286,6 +287,10 @@ pub async fn set_attendance(db: &Db, user_id: i64, enterprise_id: i64, session_i
         }
         q.execute(&mut *tx).await?;
     }
+    let mut touched: Vec<i64> = before.into_iter().chain(ids.iter().copied()).collect();
+    touched.sort_unstable();
+    touched.dedup();
+    super::district::ssr::refresh_year_minutes(&mut tx, &touched, held_on).await?;
     let details = json!({ "enterprise": enterprise_id, "session": session_id, "attended": ids.len() });
     let entry = Entry { user_id: Some(user_id), action: "training_attendance_saved", report_id: None, reason: None, details: details.to_string() };
     audit::append(db, &mut tx, entry, ts).await?;
@@ -426,15 +431,24 @@ pub async fn take_report(session: &tower_sessions::Session) -> Result<Option<cra
     session.remove(SESSION_IMPORT_REPORT).await.map_err(|e| AppError::internal("session", e))
 }
 
-/// The training area's routes outside Leptos: the employee file's upload and its template.
+/// The training area's routes outside Leptos: the employee file's upload and its template, and
+/// the compliance files (`export`).
 pub fn routes() -> crate::state::HttpRoutes {
     use axum::routing::{get, post};
     crate::state::HttpRoutes {
         router: axum::Router::new()
             .route("/training/enterprise/import", post(upload).layer(axum::extract::DefaultBodyLimit::disable()))
-            .route("/training/enterprise/template.csv", get(template)),
+            .route("/training/enterprise/template.csv", get(template))
+            .merge(super::export::router()),
         upload_paths: &["/training/enterprise/import"],
-        not_pages: &["/training/enterprise/import", "/training/enterprise/template.csv"],
+        not_pages: &[
+            "/training/enterprise/import",
+            "/training/enterprise/template.csv",
+            super::export::PATHS[0],
+            super::export::PATHS[1],
+            super::export::PATHS[2],
+            super::export::PATHS[3],
+        ],
     }
 }
 

@@ -128,6 +128,7 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/add_op_review", Access::Roles(MANAGERS), vec![("id", "999999"), ("reviewed_on", "2020-01-01")]),
         ("/api/issue_session_certificates", Access::Roles(MANAGERS), vec![("session", "999999")]),
         ("/api/my_training", Access::Roles(&[Role::Employee]), vec![]),
+        ("/api/training_district", Access::Roles(TRAINING), vec![]),
         ("/api/verify_certificate", Access::Public, vec![("code", "AAAA-AAAA-AAAA-AAAA")]),
         ("/api/printable_certificate", Access::Roles(CERTIFICATES), vec![("code", "AAAA-AAAA-AAAA-AAAA")]),
         ("/api/revoke_certificate", Access::Roles(CERTIFICATES), vec![("code", "AAAA-AAAA-AAAA-AAAA"), ("reason", "matrix")]),
@@ -271,6 +272,20 @@ async fn authorization_matrix(backend: Backend) {
             (None, _) => assert_eq!(status, 401, "template as {name}"),
             (Some(_), true) => assert_eq!(status, 200, "template as {name}"),
             (Some(_), false) => assert_eq!(status, 403, "template as {name}"),
+        }
+        // The compliance files: the manager's enterprise, and the district's.
+        for (path, perm) in [
+            ("/training/enterprise/compliance.csv", app::accounts::Permission::ManageEnterpriseTraining),
+            ("/training/enterprise/compliance.xlsx", app::accounts::Permission::ManageEnterpriseTraining),
+            ("/staff/training/compliance.csv", app::accounts::Permission::TrainingOverview),
+            ("/staff/training/compliance.xlsx?year=2025", app::accounts::Permission::TrainingOverview),
+        ] {
+            let status = client.get(app.url(path)).send().await.expect("get").status().as_u16();
+            match (role, role.is_some_and(|r| r.allows(perm))) {
+                (None, _) => assert_eq!(status, 401, "{path} as {name}"),
+                (Some(_), true) => assert_eq!(status, 200, "{path} as {name}"),
+                (Some(_), false) => assert_eq!(status, 403, "{path} as {name}"),
+            }
         }
         let form = reqwest::multipart::Form::new().text("good_only", "");
         let status = client

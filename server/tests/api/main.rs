@@ -17,3 +17,4 @@ mod schema;
 mod workflow;
 mod shell;
 mod training;
+mod training_district;

@@ -1,0 +1,426 @@
+//! The training administrator's district overview (`/staff/training`, issue 15): for one year,
+//! the share of employees who met their training requirement, by sector, town/street and
+//! village/community, and the enterprises furthest behind.
+//!
+//! At district scale (100,000 employees, 1,000,000 attendance rows) the overview does not read
+//! attendance row by row. An employee hired long enough before the year owes the yearly hours
+//! over the whole calendar year, so their standing is their minutes in that year against the
+//! requirement of their category: SQL sums that per enterprise from `training_year_minutes` (kept
+//! by `set_attendance`). Only recent hires, whose initial window straddles years, are read with
+//! their attendance and judged by `rules::standing`, exactly as the enterprise's own compliance
+//! page judges them; the integration test holds the two views to the same figures.
+use serde::{Deserialize, Serialize};
+
+/// Enterprises listed as furthest behind.
+pub const BEHIND_LISTED: usize = 50;
+
+/// One sector, town/street or village/community (or the enterprises not placed in one: empty
+/// names).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitTally {
+    pub name: String,
+    pub name_en: String,
+    /// The town/street a village/community is in (empty for the others).
+    pub parent: String,
+    pub parent_en: String,
+    pub enterprises: i64,
+    /// Employees with a requirement this year, and those who met it.
+    pub counted: i64,
+    pub met: i64,
+    pub percent: i64,
+}
+
+/// An enterprise in the list of those furthest behind.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnterpriseTally {
+    pub name: String,
+    pub credit_code: String,
+    pub town: String,
+    pub town_en: String,
+    pub high_risk: bool,
+    pub counted: i64,
+    pub met: i64,
+    pub percent: i64,
+}
+
+/// The district's training compliance in one year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct District {
+    pub year: i64,
+    pub enterprises: i64,
+    /// Enterprises with someone who owes training in the year.
+    pub reporting: i64,
+    pub counted: i64,
+    pub met: i64,
+    pub percent: i64,
+    pub sectors: Vec<UnitTally>,
+    pub towns: Vec<UnitTally>,
+    pub villages: Vec<UnitTally>,
+    /// The enterprises with the lowest share compliant (those owing nothing left out).
+    pub behind: Vec<EnterpriseTally>,
+}
+
+/// The district's compliance in `year` (this year when none).
+#[leptos::server(endpoint = "training_district")]
+pub async fn training_district(
+    year: Option<i64>,
+) -> Result<District, crate::base::errors::AppError> {
+    use crate::accounts::{ssr::require, Permission};
+    use crate::base::errors::AppError;
+    require(Permission::TrainingOverview).await?;
+    let state = crate::state::app_state()?;
+    let today = crate::base::calendar::Day::of_timestamp(crate::base::db::now());
+    let this_year = today.ymd().0;
+    let year = year.unwrap_or(this_year);
+    if !(1990..=this_year + 1).contains(&year) {
+        return Err(AppError::field("year", "date_out_of_range"));
+    }
+    ssr::district(
+        &state.db,
+        state.area::<super::rules::HourRules>()?,
+        year,
+        today,
+    )
+    .await
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::*;
+    use crate::base::calendar::Day;
+    use crate::base::db::Db;
+    use crate::base::errors::AppError;
+    use crate::training::percent;
+    use crate::training::rules::{self, Category, HourRules};
+    use std::collections::HashMap;
+
+    /// Recompute the yearly minutes of `employees` for the year of `day` from their attendance,
+    /// in the transaction that changed it.
+    pub async fn refresh_year_minutes(
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        employees: &[i64],
+        day: i64,
+    ) -> Result<(), AppError> {
+        let year = Day(day).ymd().0;
+        let (from, to) = year_days(year)?;
+        for chunk in employees.chunks(200) {
+            let list = |first: usize| {
+                (0..chunk.len())
+                    .map(|i| format!("${}", i + first))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let delete = format!(
+                "delete from training_year_minutes where year = $1 and employee_id in ({})",
+                list(2)
+            );
+            let mut q = sqlx::query(&delete).bind(year);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.execute(&mut **tx).await?;
+            let insert = format!(
+                "insert into training_year_minutes (employee_id, year, minutes) select employee_id, $1, sum(minutes) \
+                 from training_attendance where held_on >= $2 and held_on <= $3 and employee_id in ({}) group by employee_id",
+                list(4)
+            );
+            let mut q = sqlx::query(&insert).bind(year).bind(from.0).bind(to.0);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    fn year_days(year: i64) -> Result<(Day, Day), AppError> {
+        let from = Day::from_ymd(year, 1, 1)
+            .ok_or_else(|| AppError::field("year", "date_out_of_range"))?;
+        let to = Day::from_ymd(year, 12, 31)
+            .ok_or_else(|| AppError::field("year", "date_out_of_range"))?;
+        Ok((from, to))
+    }
+
+    struct Place {
+        name: String,
+        credit_code: String,
+        high_risk: bool,
+        town: Option<i64>,
+        village: Option<i64>,
+        sector: Option<i64>,
+    }
+
+    /// (counted, met) of each enterprise.
+    type Counts = HashMap<i64, (i64, i64)>;
+
+    /// Employees hired before `since` (all of whose yearly window is the calendar year): per
+    /// enterprise, how many, and how many have the minutes their category and sector require.
+    async fn established(
+        db: &Db,
+        r: &HourRules,
+        year: i64,
+        since: Day,
+        counts: &mut Counts,
+    ) -> Result<(), AppError> {
+        let old = Day(since.0 - 3660);
+        let required = |category: Category, high_risk: bool| -> i64 {
+            rules::requirement(r, category, high_risk, old, year)
+                .map(|q| i64::from(q.hours) * i64::from(r.minutes_per_hour))
+                .unwrap_or(0)
+        };
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "select e.enterprise_id, count(*), sum(case when coalesce(y.minutes, 0) >= \
+               (case when e.category in ('principal', 'safety_manager') \
+                 then (case when n.high_risk = 1 then $3 else $4 end) \
+                 else (case when n.high_risk = 1 then $5 else $6 end) end) then 1 else 0 end) \
+             from training_employees e join enterprises n on n.id = e.enterprise_id \
+             left join training_year_minutes y on y.employee_id = e.id and y.year = $1 \
+             where e.active = 1 and n.active = 1 and e.hired_on < $2 group by e.enterprise_id",
+        )
+        .bind(year)
+        .bind(since.0)
+        .bind(required(Category::Principal, true))
+        .bind(required(Category::Principal, false))
+        .bind(required(Category::Other, true))
+        .bind(required(Category::Other, false))
+        .fetch_all(&db.pool)
+        .await?;
+        for (enterprise, n, met) in rows {
+            let c = counts.entry(enterprise).or_default();
+            c.0 += n;
+            c.1 += met;
+        }
+        Ok(())
+    }
+
+    /// Employees hired from `since` on, judged one by one against the attendance in their window.
+    async fn recent(
+        db: &Db,
+        r: &HourRules,
+        year: i64,
+        since: Day,
+        today: Day,
+        places: &HashMap<i64, Place>,
+        counts: &mut Counts,
+    ) -> Result<(), AppError> {
+        let people: Vec<(i64, i64, String, i64)> = sqlx::query_as(
+            "select id, enterprise_id, category, hired_on from training_employees where active = 1 and hired_on >= $1",
+        )
+        .bind(since.0)
+        .fetch_all(&db.pool)
+        .await?;
+        if people.is_empty() {
+            return Ok(());
+        }
+        // An initial window reaches twelve months back from its due date, and a manager's due
+        // date up to `manager_months` into the next year.
+        let (_, dec31) = year_days(year)?;
+        let last = Day(dec31.0 + 31 * i64::from(r.manager_months) + 1);
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "select a.employee_id, a.held_on, a.minutes from training_attendance a \
+             join training_employees e on e.id = a.employee_id \
+             where e.active = 1 and e.hired_on >= $1 and a.held_on >= $2 and a.held_on <= $3",
+        )
+        .bind(since.0)
+        .bind(since.0 - 370)
+        .bind(last.0.min(today.0))
+        .fetch_all(&db.pool)
+        .await?;
+        let mut done: HashMap<i64, Vec<(Day, u32)>> = HashMap::new();
+        for (employee, day, minutes) in rows {
+            done.entry(employee)
+                .or_default()
+                .push((Day(day), u32::try_from(minutes).unwrap_or(0)));
+        }
+        for (id, enterprise, code, hired) in people {
+            let Some(place) = places.get(&enterprise) else {
+                continue;
+            };
+            let category = Category::parse(&code)
+                .ok_or_else(|| AppError::internal("training category", &code))?;
+            let Some(req) = rules::requirement(r, category, place.high_risk, Day(hired), year)
+            else {
+                continue;
+            };
+            let s = rules::standing(
+                r,
+                &req,
+                done.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+                today,
+            );
+            let c = counts.entry(enterprise).or_default();
+            c.0 += 1;
+            c.1 += i64::from(s.state == rules::HoursState::Met);
+        }
+        Ok(())
+    }
+
+    type Names = HashMap<i64, (String, String)>;
+
+    async fn names(db: &Db, table: &str) -> Result<Names, AppError> {
+        let rows: Vec<(i64, String, String)> =
+            sqlx::query_as(&format!("select id, name_zh, name_en from {table}"))
+                .fetch_all(&db.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, zh, en)| (id, (zh, en)))
+            .collect())
+    }
+
+    /// Sum the enterprises' counts by the unit `key` gives (none: not placed).
+    fn tally(
+        places: &HashMap<i64, Place>,
+        counts: &Counts,
+        key: impl Fn(&Place) -> Option<i64>,
+    ) -> Vec<(Option<i64>, i64, i64, i64)> {
+        let mut by: HashMap<Option<i64>, (i64, i64, i64)> = HashMap::new();
+        for (id, place) in places {
+            let t = by.entry(key(place)).or_default();
+            let (n, met) = counts.get(id).copied().unwrap_or((0, 0));
+            t.0 += 1;
+            t.1 += n;
+            t.2 += met;
+        }
+        let mut out: Vec<_> = by.into_iter().map(|(k, (e, n, m))| (k, e, n, m)).collect();
+        // By id, the enterprises not placed last.
+        out.sort_by_key(|(k, ..)| (k.is_none(), *k));
+        out
+    }
+
+    fn units(
+        rows: Vec<(Option<i64>, i64, i64, i64)>,
+        names: &Names,
+        parent: impl Fn(i64) -> (String, String),
+    ) -> Vec<UnitTally> {
+        rows.into_iter()
+            .map(|(k, enterprises, counted, met)| {
+                let (name, name_en) = k.and_then(|id| names.get(&id).cloned()).unwrap_or_default();
+                let (parent, parent_en) = k.map(&parent).unwrap_or_default();
+                UnitTally {
+                    name,
+                    name_en,
+                    parent,
+                    parent_en,
+                    enterprises,
+                    counted,
+                    met,
+                    percent: percent(met, counted),
+                }
+            })
+            .collect()
+    }
+
+    /// The district's compliance in `year` as of `today`, over the active enterprises.
+    pub async fn district(
+        db: &Db,
+        r: &HourRules,
+        year: i64,
+        today: Day,
+    ) -> Result<District, AppError> {
+        let (jan1, _) = year_days(year)?;
+        // Hired before this day, a person's initial training fell due before the year began
+        // (a manager has `manager_months` months; 31 days each is an upper bound).
+        let since = Day(jan1.0 - 31 * i64::from(r.manager_months) - 1);
+        type PlaceRow = (
+            i64,
+            String,
+            Option<String>,
+            i64,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+        );
+        let rows: Vec<PlaceRow> =
+            sqlx::query_as("select id, name, credit_code, high_risk, town_id, village_id, sector_id from enterprises where active = 1")
+                .fetch_all(&db.pool)
+                .await?;
+        let places: HashMap<i64, Place> = rows
+            .into_iter()
+            .map(|(id, name, code, high_risk, town, village, sector)| {
+                (
+                    id,
+                    Place {
+                        name,
+                        credit_code: code.unwrap_or_default(),
+                        high_risk: high_risk == 1,
+                        town,
+                        village,
+                        sector,
+                    },
+                )
+            })
+            .collect();
+        let mut counts = Counts::new();
+        established(db, r, year, since, &mut counts).await?;
+        recent(db, r, year, since, today, &places, &mut counts).await?;
+        let (towns, villages, sectors) = (
+            names(db, "towns").await?,
+            names(db, "villages").await?,
+            names(db, "sectors").await?,
+        );
+        let village_town: Vec<(i64, i64)> = sqlx::query_as("select id, town_id from villages")
+            .fetch_all(&db.pool)
+            .await?;
+        let village_town: HashMap<i64, i64> = village_town.into_iter().collect();
+        let none = |_| (String::new(), String::new());
+        let town_of_village = |v: i64| {
+            village_town
+                .get(&v)
+                .and_then(|t| towns.get(t).cloned())
+                .unwrap_or_default()
+        };
+        let (counted, met) = counts
+            .iter()
+            .filter(|(id, _)| places.contains_key(id))
+            .fold((0, 0), |(n, m), (_, c)| (n + c.0, m + c.1));
+        let mut behind: Vec<EnterpriseTally> = counts
+            .iter()
+            .filter(|(_, c)| c.0 > 0)
+            .filter_map(|(id, &(n, m))| places.get(id).map(|p| (p, n, m)))
+            .map(|(p, n, m)| {
+                let (town, town_en) = p
+                    .town
+                    .and_then(|t| towns.get(&t).cloned())
+                    .unwrap_or_default();
+                EnterpriseTally {
+                    name: p.name.clone(),
+                    credit_code: p.credit_code.clone(),
+                    town,
+                    town_en,
+                    high_risk: p.high_risk,
+                    counted: n,
+                    met: m,
+                    percent: percent(m, n),
+                }
+            })
+            .filter(|e| e.met < e.counted)
+            .collect();
+        behind.sort_by(|a, b| {
+            a.percent
+                .cmp(&b.percent)
+                .then(b.counted.cmp(&a.counted))
+                .then(a.credit_code.cmp(&b.credit_code))
+        });
+        behind.truncate(BEHIND_LISTED);
+        Ok(District {
+            year,
+            enterprises: places.len() as i64,
+            reporting: counts
+                .iter()
+                .filter(|(id, c)| c.0 > 0 && places.contains_key(id))
+                .count() as i64,
+            counted,
+            met,
+            percent: percent(met, counted),
+            sectors: units(tally(&places, &counts, |p| p.sector), &sectors, none),
+            towns: units(tally(&places, &counts, |p| p.town), &towns, none),
+            villages: units(
+                tally(&places, &counts, |p| p.village),
+                &villages,
+                town_of_village,
+            ),
+            behind,
+        })
+    }
+}
