@@ -110,6 +110,14 @@ run_one() {
   cp "$WORK/jar-admin" "$WORK/jar"
   time_it "district overview (server function)" "$base/api/training_district" -H 'accept: application/json' -X POST
   time_it "district overview page (Accept-Encoding: br)" "$base/staff/training" -H 'accept-encoding: br'
+  # The district's compliance files (one line per employee), streamed: time, size, lines, and the
+  # server's peak RSS before and after (VmHWM is the process's high-water mark).
+  echo "peak RSS before the files: $(awk '/VmHWM/ {print $2 " kB"}' "/proc/$spid/status")"
+  for ext in csv xlsx; do
+    curl -sS -o "$WORK/district.$ext" -b "$WORK/jar" -w "district file .$ext: HTTP %{http_code}, %{time_total} s, %{size_download} bytes\n" "$base/staff/training/compliance.$ext"
+    echo "  peak RSS after .$ext: $(awk '/VmHWM/ {print $2 " kB"}' "/proc/$spid/status")"
+  done
+  echo "  lines in the CSV (with the header): $(wc -l < "$WORK/district.csv")"
   echo "server RSS after: $(awk '/VmRSS/ {print $2 " kB"}' "/proc/$spid/status"), peak $(awk '/VmHWM/ {print $2 " kB"}' "/proc/$spid/status")"
   echo "panics in the server log: $(grep -c panicked "$WORK/server-$label.log" || true)"
   kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null || true

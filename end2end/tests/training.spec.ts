@@ -1,5 +1,6 @@
 import { test, expect, zh, en, waitForHydration, signIn, axe, axeWithoutApp } from "./fixtures";
 import { Page } from "@playwright/test";
+import { promises as fs } from "fs";
 
 // One enterprise safety manager per browser project, each of their own enterprise, so the
 // compliance figures of one run do not depend on the other.
@@ -106,6 +107,9 @@ test("a manager imports employees, records a session and attendance, sees compli
   await expect(row("陈一")).toContainText(zh.tr_state_met);
   await expect(row("吴三")).toContainText(zh.tr_state_open);
   await expect(row("吴三").locator("td.done")).toHaveText("0");
+  const [workbook] = await Promise.all([page.waitForEvent("download"), page.click("#compliance-xlsx")]);
+  expect(workbook.suggestedFilename()).toMatch(/^training-compliance-\d{4}\.xlsx$/);
+  expect((await fs.readFile(await workbook.path())).subarray(0, 2).toString()).toBe("PK");
 
   // The training administrator's district overview follows: this enterprise (no town recorded)
   // is among those behind, at 2 of 3.
@@ -120,6 +124,14 @@ test("a manager imports employees, records a session and attendance, sees compli
   await expect(behind.locator("td").nth(2)).toHaveText("3");
   await expect(admin.locator("#district-towns")).toContainText(zh.tr_unplaced);
   await a11y(admin, jsEnabled);
+  // The district's file: a line per employee, this enterprise's attendee among them as met.
+  const [file] = await Promise.all([admin.waitForEvent("download"), admin.click("#district-csv")]);
+  expect(file.suggestedFilename()).toMatch(/^district-training-compliance-\d{4}\.csv$/);
+  const lines = (await fs.readFile(await file.path())).toString("utf8").split(/\r?\n/);
+  expect(lines[0]).toContain("统一社会信用代码");
+  const chen = lines.filter((l) => l.includes(enterprise) && l.includes(",陈一,"));
+  expect(chen).toHaveLength(1);
+  expect(chen[0]).toContain("已完成");
   await admin.goto("/lang/en");
   await open(admin, "/staff/training", jsEnabled);
   await expect(admin.locator("h1")).toHaveText(en.tr_district_title);

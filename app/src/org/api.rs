@@ -64,6 +64,7 @@ pub async fn save_enterprise(
     village: Option<String>,
     sector: Option<String>,
     employees: String,
+    high_risk: Option<String>,
     active: Option<String>,
 ) -> Result<(), AppError> {
     use crate::accounts::{ssr::require, Permission};
@@ -76,6 +77,7 @@ pub async fn save_enterprise(
         village: village.as_deref().unwrap_or_default(),
         sector: sector.as_deref().unwrap_or_default(),
         employees: &employees,
+        high_risk: high_risk.is_some(),
         active: active.is_some(),
     };
     super::ssr::save_enterprise(&state.db, user.id, &input).await?;

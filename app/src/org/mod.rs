@@ -78,6 +78,8 @@ pub struct OrgEnterprise {
     pub sector: Option<String>,
     /// Registered employees: the denominator of a participation rate.
     pub employees: i64,
+    /// In a high-risk sector (高危行业): its people owe the higher training hours.
+    pub high_risk: bool,
     pub active: bool,
     /// Active accounts of its employees and managers.
     pub users: i64,

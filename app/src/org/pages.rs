@@ -210,6 +210,7 @@ fn EnterpriseForm(
         village: None,
         sector: None,
         employees: 0,
+        high_risk: false,
         active: true,
         users: 0,
     });
@@ -218,6 +219,7 @@ fn EnterpriseForm(
     let (code_id, name_id, town_id, village_id, sector_id, emp_id) =
         (id("code"), id("name"), id("town"), id("village"), id("sector"), id("employees"));
     let (code, code_shown) = (e.credit_code.clone(), e.credit_code.clone());
+    let (risk_id, risk_for) = (id("high-risk"), id("high-risk"));
     view! {
         <ActionForm action=action attr:class="org-row" attr:data-code=code>
             {if is_new {
@@ -255,6 +257,10 @@ fn EnterpriseForm(
             />
             <label for=emp_id.clone()>{t!(i18n, org_employees)}</label>
             <input id=emp_id name="employees" type="number" min="0" max="1000000" required value=e.employees.to_string() />
+            <label class="check" for=risk_for>
+                <input id=risk_id type="checkbox" name="high_risk" value="1" checked=e.high_risk />
+                {t!(i18n, org_high_risk)}
+            </label>
             <ActiveBox prefix=prefix.clone() active=e.active />
             {(!is_new).then(|| view! { <span class="hint">{t!(i18n, org_users)} " " {e.users}</span> })}
             <button type="submit">{if is_new { t_string!(i18n, org_add) } else { t_string!(i18n, wf_save) }}</button>
@@ -360,7 +366,7 @@ pub fn OrgPage() -> impl IntoView {
                                 <h2 id="enterprises">{t!(i18n, org_enterprises)}</h2>
                                 <div id="org-errors-enterprise">
                                     <FormError error=ent_err />
-                                    {["credit_code", "name", "town", "village", "sector", "employees", "active"]
+                                    {["credit_code", "name", "town", "village", "sector", "employees", "high_risk", "active"]
                                         .map(|field| view! { <FieldErrors error=ent_err field /> })
                                         .collect_view()}
                                 </div>

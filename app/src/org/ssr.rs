@@ -39,10 +39,10 @@ pub async fn org(db: &Db) -> Result<OrgData, AppError> {
     )
     .fetch_all(&db.pool)
     .await?;
-    type E = (String, String, Option<String>, Option<String>, Option<String>, i64, i64, i64);
+    type E = (String, String, Option<String>, Option<String>, Option<String>, i64, i64, i64, i64);
     let enterprises: Vec<E> = sqlx::query_as(
         "select e.credit_code, e.name, t.code, v.code, s.code, e.employees, e.active, \
-         (select count(*) from users u where u.enterprise_id = e.id and u.active = 1) \
+         (select count(*) from users u where u.enterprise_id = e.id and u.active = 1), e.high_risk \
          from enterprises e left join towns t on t.id = e.town_id left join villages v on v.id = e.village_id \
          left join sectors s on s.id = e.sector_id where e.credit_code is not null order by e.name, e.id",
     )
@@ -64,6 +64,7 @@ pub async fn org(db: &Db) -> Result<OrgData, AppError> {
                 employees: e.5,
                 active: e.6 == 1,
                 users: e.7,
+                high_risk: e.8 == 1,
             })
             .collect(),
         sectors: all_choices(db, "sectors").await?,
@@ -260,6 +261,7 @@ pub struct EnterpriseInput<'a> {
     pub village: &'a str,
     pub sector: &'a str,
     pub employees: &'a str,
+    pub high_risk: bool,
     pub active: bool,
 }
 
@@ -312,9 +314,9 @@ pub async fn save_enterprise(db: &Db, user_id: i64, e: &EnterpriseInput<'_>) -> 
     let ts = now();
     let sql = match existing {
         Some(_) => "update enterprises set name = $1, town_id = $2, village_id = $3, sector_id = $4, employees = $5, \
-                    active = $6 where id = $7",
-        None => "insert into enterprises (name, town_id, village_id, sector_id, employees, active, credit_code, created_at) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    active = $6, high_risk = $7 where id = $8",
+        None => "insert into enterprises (name, town_id, village_id, sector_id, employees, active, high_risk, credit_code, created_at) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     };
     let q = sqlx::query(sql)
         .bind(e.name.trim())
@@ -322,13 +324,14 @@ pub async fn save_enterprise(db: &Db, user_id: i64, e: &EnterpriseInput<'_>) -> 
         .bind(village_id)
         .bind(sector_id)
         .bind(employees)
-        .bind(i64::from(e.active));
+        .bind(i64::from(e.active))
+        .bind(i64::from(e.high_risk));
     let q = match existing {
         Some(id) => q.bind(id),
         None => q.bind(&credit_code).bind(ts),
     };
     let details = json!({ "credit_code": credit_code, "name": e.name.trim(), "town": e.town.trim(), "village": e.village.trim(),
-        "sector": e.sector.trim(), "employees": employees, "active": e.active, "new": existing.is_none() });
+        "sector": e.sector.trim(), "employees": employees, "high_risk": e.high_risk, "active": e.active, "new": existing.is_none() });
     let mut tx = db.begin().await?;
     q.execute(&mut *tx).await?;
     let entry = Entry { user_id: Some(user_id), action: "enterprise_saved", report_id: None, reason: None, details: details.to_string() };

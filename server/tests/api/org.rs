@@ -69,11 +69,20 @@ async fn villages_and_enterprises(backend: Backend) {
     assert_eq!(n, 1, "nothing stored by refused forms");
     // Added (lower case is stored in capitals), then changed.
     assert!(app.call(&admin, "save_enterprise", &ent("91350100m000100y43", "XZ02", "XZ02-C01", "85", true)).await.status().is_success());
-    assert!(app.call(&admin, "save_enterprise", &ent("91350100M000100Y43", "XZ02", "", "90", true)).await.status().is_success());
+    let org: Value = app.call(&admin, "org_data", &[]).await.json().await.expect("org");
+    let e = org["enterprises"].as_array().expect("enterprises").iter().find(|e| e["credit_code"] == "91350100M000100Y43").cloned();
+    assert_eq!(e.expect("listed")["high_risk"], false);
+    let mut high = ent("91350100M000100Y43", "XZ02", "", "90", true);
+    high.push(("high_risk", "1"));
+    assert!(app.call(&admin, "save_enterprise", &high).await.status().is_success());
     let org: Value = app.call(&admin, "org_data", &[]).await.json().await.expect("org");
     let e = org["enterprises"].as_array().expect("enterprises").iter().find(|e| e["credit_code"] == "91350100M000100Y43").cloned();
     let e = e.expect("the new enterprise is listed");
     assert_eq!((e["town"].as_str(), e["village"].as_str(), e["sector"].as_str(), e["employees"].as_i64()), (Some("XZ02"), None, Some("GM"), Some(90)));
+    // The high-risk flag is what the training rules read (48 initial hours for a new manager).
+    assert_eq!(e["high_risk"], true);
+    let flagged: i64 = sqlx::query_scalar("select high_risk from enterprises where credit_code = '91350100M000100Y43'").fetch_one(&db.pool).await.expect("flag");
+    assert_eq!(flagged, 1);
     // An enterprise with active accounts cannot be retired; a village with active enterprises
     // cannot be retired or moved to another town.
     let demo = "91340100MA2NL0H014";
