@@ -133,7 +133,47 @@ pub mod ssr {
         Ok(())
     }
 
-    fn year_days(year: i64) -> Result<(Day, Day), AppError> {
+    /// Hired before this day, a person's initial training fell due before the year of `jan1`
+    /// began, so their window that year is the whole calendar year (a manager has
+    /// `manager_months` months; 31 days each is an upper bound).
+    pub fn since(r: &HourRules, jan1: Day) -> Day {
+        Day(jan1.0 - 31 * i64::from(r.manager_months) - 1)
+    }
+
+    /// The attendance (day, minutes) of each active employee hired from `since` on, within the
+    /// reach of their windows in `year`: an initial window reaches twelve months back from its
+    /// due date, and a manager's due date up to `manager_months` into the next year. All
+    /// enterprises, or only `enterprise`.
+    pub async fn recent_attendance(
+        db: &Db,
+        r: &HourRules,
+        year: i64,
+        today: Day,
+        enterprise: Option<i64>,
+    ) -> Result<HashMap<i64, Vec<(Day, u32)>>, AppError> {
+        let (jan1, dec31) = year_days(year)?;
+        let since = since(r, jan1);
+        let last = Day(dec31.0 + 31 * i64::from(r.manager_months) + 1);
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "select a.employee_id, a.held_on, a.minutes from training_attendance a \
+             join training_employees e on e.id = a.employee_id \
+             where e.active = 1 and e.hired_on >= $1 and a.held_on >= $2 and a.held_on <= $3 \
+             and ($4 = 0 or e.enterprise_id = $4)",
+        )
+        .bind(since.0)
+        .bind(since.0 - 370)
+        .bind(last.0.min(today.0))
+        .bind(enterprise.unwrap_or(0))
+        .fetch_all(&db.pool)
+        .await?;
+        let mut done: HashMap<i64, Vec<(Day, u32)>> = HashMap::new();
+        for (employee, day, minutes) in rows {
+            done.entry(employee).or_default().push((Day(day), u32::try_from(minutes).unwrap_or(0)));
+        }
+        Ok(done)
+    }
+
+    pub fn year_days(year: i64) -> Result<(Day, Day), AppError> {
         let from = Day::from_ymd(year, 1, 1)
             .ok_or_else(|| AppError::field("year", "date_out_of_range"))?;
         let to = Day::from_ymd(year, 12, 31)
@@ -212,26 +252,7 @@ pub mod ssr {
         if people.is_empty() {
             return Ok(());
         }
-        // An initial window reaches twelve months back from its due date, and a manager's due
-        // date up to `manager_months` into the next year.
-        let (_, dec31) = year_days(year)?;
-        let last = Day(dec31.0 + 31 * i64::from(r.manager_months) + 1);
-        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
-            "select a.employee_id, a.held_on, a.minutes from training_attendance a \
-             join training_employees e on e.id = a.employee_id \
-             where e.active = 1 and e.hired_on >= $1 and a.held_on >= $2 and a.held_on <= $3",
-        )
-        .bind(since.0)
-        .bind(since.0 - 370)
-        .bind(last.0.min(today.0))
-        .fetch_all(&db.pool)
-        .await?;
-        let mut done: HashMap<i64, Vec<(Day, u32)>> = HashMap::new();
-        for (employee, day, minutes) in rows {
-            done.entry(employee)
-                .or_default()
-                .push((Day(day), u32::try_from(minutes).unwrap_or(0)));
-        }
+        let done = recent_attendance(db, r, year, today, None).await?;
         for (id, enterprise, code, hired) in people {
             let Some(place) = places.get(&enterprise) else {
                 continue;
@@ -319,9 +340,7 @@ pub mod ssr {
         today: Day,
     ) -> Result<District, AppError> {
         let (jan1, _) = year_days(year)?;
-        // Hired before this day, a person's initial training fell due before the year began
-        // (a manager has `manager_months` months; 31 days each is an upper bound).
-        let since = Day(jan1.0 - 31 * i64::from(r.manager_months) - 1);
+        let since = since(r, jan1);
         type PlaceRow = (
             i64,
             String,

@@ -57,11 +57,6 @@ fn state_zh(s: HoursState) -> &'static str {
     }
 }
 
-fn hours(r: &HourRules, minutes: u32) -> String {
-    let s = format!("{:.1}", rules::hours_of(r, minutes));
-    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
-}
-
 /// An enterprise's cells (name, code, town, village, sector) and its high-risk flag.
 struct Place {
     cells: [String; 5],
@@ -89,27 +84,12 @@ async fn places(db: &Db, enterprise: Option<i64>) -> Result<HashMap<i64, Place>,
 
 /// Make every line of the year's compliance and send it; stops early when the receiver is gone.
 async fn produce(db: Db, r: HourRules, year: i64, today: Day, enterprise: Option<i64>, tx: mpsc::Sender<Vec<String>>) -> Result<(), AppError> {
-    let jan1 = Day::from_ymd(year, 1, 1).ok_or_else(|| AppError::field("year", "date_out_of_range"))?;
-    let dec31 = Day::from_ymd(year, 12, 31).ok_or_else(|| AppError::field("year", "date_out_of_range"))?;
-    let months = i64::from(r.manager_months);
+    use super::district::ssr::{recent_attendance, since, year_days};
     // As in the district overview (D27): hired before `since`, the window is the calendar year.
-    let since = Day(jan1.0 - 31 * months - 1);
+    let since = since(&r, year_days(year)?.0);
     let places = places(&db, enterprise).await?;
     let filter = enterprise.unwrap_or(0);
-    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "select a.employee_id, a.held_on, a.minutes from training_attendance a join training_employees e on e.id = a.employee_id \
-         where e.active = 1 and e.hired_on >= $1 and a.held_on >= $2 and a.held_on <= $3 and ($4 = 0 or e.enterprise_id = $4)",
-    )
-    .bind(since.0)
-    .bind(since.0 - 370)
-    .bind((dec31.0 + 31 * months + 1).min(today.0))
-    .bind(filter)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut recent: HashMap<i64, Vec<(Day, u32)>> = HashMap::new();
-    for (employee, day, minutes) in rows {
-        recent.entry(employee).or_default().push((Day(day), u32::try_from(minutes).unwrap_or(0)));
-    }
+    let recent = recent_attendance(&db, &r, year, today, enterprise).await?;
     type Row = (i64, i64, String, String, i64, i64);
     let mut cursor = sqlx::query_as::<_, Row>(
         "select e.id, e.enterprise_id, e.name, e.category, e.hired_on, coalesce(y.minutes, 0) from training_employees e \
@@ -131,9 +111,9 @@ async fn produce(db: Db, r: HourRules, year: i64, today: Day, enterprise: Option
             guard_cell(&name),
             category_zh(category).to_string(),
             phase_zh(req.phase).to_string(),
-            hours(&r, s.required_minutes),
-            hours(&r, s.done_minutes),
-            hours(&r, s.shortfall_minutes),
+            rules::hours_text(&r, s.required_minutes),
+            rules::hours_text(&r, s.done_minutes),
+            rules::hours_text(&r, s.shortfall_minutes),
             s.due.to_string(),
             state_zh(s.state).to_string(),
         ]);

@@ -239,6 +239,12 @@ pub fn standing(r: &HourRules, req: &Requirement, trainings: &[(Day, u32)], toda
     Standing { required_minutes: required, done_minutes: done, shortfall_minutes: shortfall, due: req.due, state }
 }
 
+/// 学时 of `minutes` as shown: "4", "1.5".
+pub fn hours_text(r: &HourRules, minutes: u32) -> String {
+    let s = format!("{:.1}", hours_of(r, minutes));
+    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+}
+
 /// 学时 from minutes, to one decimal (for display).
 pub fn hours_of(r: &HourRules, minutes: u32) -> f64 {
     (f64::from(minutes) / f64::from(r.minutes_per_hour.max(1)) * 10.0).round() / 10.0

@@ -20,8 +20,7 @@ pub fn today() -> Day {
 
 /// 学时 of `minutes`, as shown: "4", "1.5".
 pub fn hours_text(r: &HourRules, minutes: u32) -> String {
-    let s = format!("{:.1}", rules::hours_of(r, minutes));
-    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+    rules::hours_text(r, minutes)
 }
 
 /// The enterprise a manager keeps: their account's own.
