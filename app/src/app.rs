@@ -43,7 +43,7 @@ fn set_csp_header() {
         None => "'self' 'wasm-unsafe-eval'".to_string(),
     };
     let csp = format!(
-        "default-src 'none'; script-src {script_src}; style-src 'self'; img-src 'self' data: blob:; \
+        "default-src 'none'; script-src {script_src}; style-src 'self'; img-src 'self' data: blob:; media-src 'self'; \
          font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; \
          frame-ancestors 'none'; object-src 'none'; manifest-src 'self'"
     );
@@ -85,6 +85,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/verify") view={Lazy::<public_routes::PublicVerify>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/certificates/:code") view={Lazy::<staff_routes::CertificatePrint>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/training/me") view={Lazy::<staff_routes::MyTraining>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/training/courses") view={Lazy::<staff_routes::Classroom>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/training/courses/:id") view={Lazy::<staff_routes::ClassroomCourse>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/training/lessons/:id") view={Lazy::<staff_routes::ClassroomLesson>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/training/enterprise/certificates") view={Lazy::<staff_routes::TrainingCertificates>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/training/enterprise") view={Lazy::<staff_routes::TrainingEmployees>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/training/enterprise/sessions") view={Lazy::<staff_routes::TrainingSessions>::new()} ssr=SsrMode::Async />
@@ -99,6 +102,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/questions/feedback") view={Lazy::<staff_routes::QuestionFeedback>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/contests") view={Lazy::<staff_routes::Contests>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/training") view={Lazy::<staff_routes::TrainingDistrict>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/training/courses") view={Lazy::<staff_routes::Courses>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/training/courses/:id") view={Lazy::<staff_routes::CourseEditor>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/contests/:id") view={Lazy::<staff_routes::ContestStatistics>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/dashboard") view={Lazy::<staff_routes::Dashboard>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/reports/:number") view={Lazy::<staff_routes::StaffReport>::new()} ssr=SsrMode::Async />

@@ -261,3 +261,58 @@ impl LazyRoute for TrainingDistrict {
         view! { <crate::training::district_page::DistrictPage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }
+
+pub struct Classroom;
+#[lazy_route]
+impl LazyRoute for Classroom {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::training::course_pages::ClassroomPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
+pub struct ClassroomCourse;
+#[lazy_route]
+impl LazyRoute for ClassroomCourse {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::training::course_pages::CoursePage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
+pub struct ClassroomLesson;
+#[lazy_route]
+impl LazyRoute for ClassroomLesson {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::training::course_pages::LessonPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
+pub struct Courses;
+#[lazy_route]
+impl LazyRoute for Courses {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::training::classroom_pages::CoursesPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
+pub struct CourseEditor;
+#[lazy_route]
+impl LazyRoute for CourseEditor {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::training::classroom_pages::CourseEditorPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}

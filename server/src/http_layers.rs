@@ -12,6 +12,7 @@ use axum::Router;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -78,7 +79,15 @@ pub fn apply<S: SessionStore + Clone>(
         // because its 512 KB hash table is a fresh mmap each time; quality 1 costs 30/81 µs for
         // 16 % more bytes (2,076 vs 1,791 B). Built assets come precompressed at the highest
         // level and pass through untouched (docs/benchmarks.md, issue 12).
-        .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Precise(1)))
+        .layer(
+            CompressionLayer::new().quality(tower_http::CompressionLevel::Precise(1)).compress_when(
+                // Videos and PDFs are compressed already, and a compressed body would break the
+                // byte ranges a video player asks for (the classroom's lesson files).
+                DefaultPredicate::new()
+                    .and(NotForContentType::const_new("video/"))
+                    .and(NotForContentType::const_new("application/pdf")),
+            ),
+        )
         // Inside the security headers, so the error page gets them too.
         .layer(CatchPanicLayer::custom(panic_response));
     for (name, value) in headers {

@@ -122,7 +122,10 @@ fn AccountView(user: CurrentUser) -> impl IntoView {
             {(role == crate::accounts::Role::EnterpriseManager)
                 .then(|| view! { <p><a id="training-link" href="/training/enterprise">{t!(i18n, account_training_link)}</a></p> })}
             {(role == crate::accounts::Role::Employee)
-                .then(|| view! { <p><a id="my-training-link" href="/training/me">{t!(i18n, account_my_training_link)}</a></p> })}
+                .then(|| view! {
+                    <p><a id="my-training-link" href="/training/me">{t!(i18n, account_my_training_link)}</a></p>
+                    <p><a id="classroom-link" href="/training/courses">{t!(i18n, cl_classroom_link)}</a></p>
+                })}
             <h2>{t!(i18n, account_totp_title)}</h2>
             {if user.totp_enabled {
                 view! { <p class="ok">{t!(i18n, account_totp_enabled)}</p> }.into_any()
@@ -219,7 +222,10 @@ pub fn StaffPage() -> impl IntoView {
                                         .then(|| view! { <li><a href="/staff/contests">{t!(i18n, qc_admin_title)}</a></li> })}
                                     {role
                                         .allows(super::Permission::TrainingOverview)
-                                        .then(|| view! { <li><a href="/staff/training" id="district-link">{t!(i18n, tr_district_title)}</a></li> })}
+                                        .then(|| view! {
+                                            <li><a href="/staff/training" id="district-link">{t!(i18n, tr_district_title)}</a></li>
+                                            <li><a href="/staff/training/courses" id="courses-link">{t!(i18n, cl_manage_link)}</a></li>
+                                        })}
                                     {role
                                         .allows(super::Permission::ReadAuditLog)
                                         .then(|| view! { <li><a href="/admin/audit">{t!(i18n, wf_audit_title)}</a></li> })}

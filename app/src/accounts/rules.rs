@@ -53,6 +53,8 @@ pub enum Permission {
     Certificates,
     /// The district's training overview (compliance by sector, town and village) and its files.
     TrainingOverview,
+    /// Write the network classroom's courses and lessons, publish and withdraw them.
+    ManageCourses,
 }
 
 impl Role {
@@ -96,7 +98,7 @@ impl Role {
             TriageReports => self == Role::IntakeOfficer,
             RevealIdentity => matches!(self, Role::IntakeOfficer | Role::RewardOfficer),
             ManageWorkflowRules | ReadAuditLog => self == Role::Admin,
-            ManageQuestions | ManageContests | TrainingOverview => self == Role::TrainingAdmin,
+            ManageQuestions | ManageContests | TrainingOverview | ManageCourses => self == Role::TrainingAdmin,
             DailyChallenge => matches!(self, Role::Employee | Role::EnterpriseManager),
             ManageEnterpriseTraining => self == Role::EnterpriseManager,
             OwnTraining => self == Role::Employee,
@@ -195,6 +197,10 @@ mod tests {
             (Role::TrainingAdmin, Certificates, true),
             (Role::Admin, Certificates, false),
             (Role::TrainingAdmin, TrainingOverview, true),
+            (Role::TrainingAdmin, ManageCourses, true),
+            (Role::Admin, ManageCourses, false),
+            (Role::EnterpriseManager, ManageCourses, false),
+            (Role::Employee, ManageCourses, false),
             (Role::Admin, TrainingOverview, false),
             (Role::IntakeOfficer, TrainingOverview, false),
             (Role::EnterpriseManager, TrainingOverview, false),

@@ -1,7 +1,8 @@
 //! The base layer every area stands on; it imports nothing from the areas above it (checked by
 //! `architecture_tests`). Compiled for both targets: errors, the working-day calendar and
 //! deadline rules, formatting of dates and money, checks of typed-in values. Server only: the database pool and dialect
-//! helpers, the data key, the keyed audit chain, periodic jobs, sealed session values and the upload spool.
+//! helpers, the data key, the keyed audit chain, periodic jobs, sealed session values, the upload spool
+//! and the checks of uploaded media (`media`: the type from the bytes, images re-encoded without metadata).
 pub mod calendar;
 pub mod errors;
 pub mod format;
@@ -18,6 +19,8 @@ pub mod crypto;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod jobs;
+#[cfg(feature = "ssr")]
+pub mod media;
 #[cfg(feature = "ssr")]
 pub mod sealed;
 #[cfg(feature = "ssr")]

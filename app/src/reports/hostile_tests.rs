@@ -3,7 +3,7 @@
 //! Each property runs a few hundred seeded cases (the seed is printed on failure, so a failing
 //! case can be replayed); the request-level counterpart is `server/tests/api/hardening.rs`.
 use super::abuse::{check_token, issue_token, TrustedProxies};
-use super::media;
+use crate::base::media;
 use super::rules;
 use super::ReportDraft;
 use crate::base::crypto::DataKey;

@@ -8,8 +8,6 @@ pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod abuse;
 #[cfg(feature = "ssr")]
-pub mod media;
-#[cfg(feature = "ssr")]
 pub mod ssr;
 #[cfg(all(test, feature = "ssr"))]
 mod hostile_tests;

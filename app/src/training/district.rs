@@ -121,7 +121,7 @@ pub mod ssr {
             q.execute(&mut **tx).await?;
             let insert = format!(
                 "insert into training_year_minutes (employee_id, year, minutes) select employee_id, $1, sum(minutes) \
-                 from training_attendance where held_on >= $2 and held_on <= $3 and employee_id in ({}) group by employee_id",
+                 from training_credits where held_on >= $2 and held_on <= $3 and employee_id in ({}) group by employee_id",
                 list(4)
             );
             let mut q = sqlx::query(&insert).bind(year).bind(from.0).bind(to.0);
@@ -155,7 +155,7 @@ pub mod ssr {
         let since = since(r, jan1);
         let last = Day(dec31.0 + 31 * i64::from(r.manager_months) + 1);
         let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
-            "select a.employee_id, a.held_on, a.minutes from training_attendance a \
+            "select a.employee_id, a.held_on, a.minutes from training_credits a \
              join training_employees e on e.id = a.employee_id \
              where e.active = 1 and e.hired_on >= $1 and a.held_on >= $2 and a.held_on <= $3 \
              and ($4 = 0 or e.enterprise_id = $4)",

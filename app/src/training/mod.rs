@@ -16,6 +16,12 @@ use serde::{Deserialize, Serialize};
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod certs;
+pub mod classroom;
+pub mod classroom_api;
+pub mod classroom_pages;
+#[cfg(feature = "ssr")]
+pub mod classroom_store;
+pub mod course_pages;
 pub mod district;
 pub mod district_page;
 #[cfg(feature = "ssr")]
@@ -344,6 +350,8 @@ pub struct MyRecord {
     /// This year's requirement and what counts towards it (none before the year of hiring).
     pub standing: Option<ComplianceLine>,
     pub attended: Vec<Attended>,
+    /// Network-classroom courses completed (the day, the course, its hours).
+    pub courses: Vec<Attended>,
     pub certificates: Vec<crate::certificates::Certificate>,
 }
 

@@ -181,6 +181,12 @@ pub fn MyTrainingPage() -> impl IntoView {
                             <ul id="my-sessions" class="plain">
                                 {r.attended.into_iter().map(|a| view! { <li>{a.held_on} " · " {a.title} " · " {a.hours} " " {t!(i18n, cert_hours_unit)}</li> }).collect_view()}
                             </ul>
+                            <h2>{t!(i18n, cl_my_courses)}</h2>
+                            <p><a id="classroom-from-record" href="/training/courses">{t!(i18n, cl_classroom_link)}</a></p>
+                            {r.courses.is_empty().then(|| view! { <p>{t!(i18n, cl_my_courses_none)}</p> })}
+                            <ul id="my-courses" class="plain">
+                                {r.courses.into_iter().map(|a| view! { <li>{a.held_on} " · " {a.title} " · " {a.hours} " " {t!(i18n, cert_hours_unit)}</li> }).collect_view()}
+                            </ul>
                             <h2>{t!(i18n, tr_issued_certificates)}</h2>
                             {r.certificates.is_empty().then(|| view! { <p>{t!(i18n, tr_issued_none)}</p> })}
                             <ul id="my-certificates" class="plain">

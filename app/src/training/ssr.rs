@@ -330,7 +330,7 @@ pub async fn compliance(db: &Db, r: &HourRules, enterprise_id: i64, year: i64, t
     let from = Day::from_ymd(year - 1, 1, 1).ok_or_else(|| AppError::field("year", "date_out_of_range"))?;
     let to = Day::from_ymd(year + 2, 12, 31).ok_or_else(|| AppError::field("year", "date_out_of_range"))?;
     let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "select employee_id, held_on, minutes from training_attendance where enterprise_id = $1 and held_on >= $2 and held_on <= $3",
+        "select employee_id, held_on, minutes from training_credits where enterprise_id = $1 and held_on >= $2 and held_on <= $3",
     )
     .bind(enterprise_id)
     .bind(from.0)
@@ -438,8 +438,9 @@ pub fn routes() -> crate::state::HttpRoutes {
         router: axum::Router::new()
             .route("/training/enterprise/import", post(upload).layer(axum::extract::DefaultBodyLimit::disable()))
             .route("/training/enterprise/template.csv", get(template))
-            .merge(super::export::router()),
-        upload_paths: &["/training/enterprise/import"],
+            .merge(super::export::router())
+            .merge(super::classroom_store::router()),
+        upload_paths: &["/training/enterprise/import", super::classroom_store::UPLOAD_PATH],
         not_pages: &[
             "/training/enterprise/import",
             "/training/enterprise/template.csv",
@@ -447,6 +448,8 @@ pub fn routes() -> crate::state::HttpRoutes {
             super::export::PATHS[1],
             super::export::PATHS[2],
             super::export::PATHS[3],
+            super::classroom_store::UPLOAD_PATH,
+            super::classroom_store::FILES_PREFIX,
         ],
     }
 }
@@ -570,12 +573,18 @@ pub async fn my_record(db: &Db, r: &HourRules, user_id: i64, today: Day) -> Resu
     .bind(id)
     .fetch_all(&db.pool)
     .await?;
-    let trainings: Vec<(Day, u32)> = rows.iter().map(|(d, _, m)| (Day(*d), u32::try_from(*m).unwrap_or(0))).collect();
+    let done = super::classroom_store::completed(db, id).await?;
+    let trainings: Vec<(Day, u32)> =
+        rows.iter().chain(done.iter()).map(|(d, _, m)| (Day(*d), u32::try_from(*m).unwrap_or(0))).collect();
     let standing = line_of(r, (id, name.clone(), category, Day(hired)), high_risk == 1, today.ymd().0, &trainings, today);
     let attended = rows
         .into_iter()
         .map(|(d, title, m)| Attended { held_on: day_text(d), title, hours: hours_text(r, u32::try_from(m).unwrap_or(0)) })
         .collect();
+    let courses = done
+        .into_iter()
+        .map(|(d, title, m)| Attended { held_on: day_text(d), title, hours: hours_text(r, u32::try_from(m).unwrap_or(0)) })
+        .collect();
     let certificates = crate::certificates::ssr::of_employee(db, id).await?;
-    Ok(MyRecord { name, enterprise, category, standing, attended, certificates })
+    Ok(MyRecord { name, enterprise, category, standing, attended, courses, certificates })
 }

@@ -113,3 +113,75 @@ fn employee_files_line_by_line() {
     assert_eq!(read_employees(vec![], today), Err("wrong_columns".to_string()));
     assert_eq!(import_template(), ["姓名", "人员类别", "上岗日期", "联系方式"]);
 }
+
+fn form(pairs: &[(&str, &str)]) -> std::collections::HashMap<String, String> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+#[test]
+fn lesson_forms() {
+    use super::classroom::{validate_lesson, Question};
+    let one = [("q1", "题目"), ("q1a", "甲"), ("q1b", "乙"), ("q1ok", "b")];
+    // (title, minutes, questions) → the error codes, or the questions stored
+    let cases: Vec<(&str, &str, Vec<(&str, &str)>, Result<Vec<Question>, Vec<(&str, &str)>>)> = vec![
+        ("储存", "30", one.to_vec(), Ok(vec![Question { prompt: "题目".into(), options: vec!["甲".into(), "乙".into()], answer: 1 }])),
+        // Gaps between options close up; the answer follows its option.
+        (
+            "储存",
+            "0",
+            vec![("q2", "第二题"), ("q2a", "甲"), ("q2c", "丙"), ("q2ok", "c")],
+            Ok(vec![Question { prompt: "第二题".into(), options: vec!["甲".into(), "丙".into()], answer: 1 }]),
+        ),
+        ("储存", "30", vec![], Err(vec![("q1", "question_required")])),
+        ("储存", "30", vec![("q1", "题目"), ("q1a", "甲"), ("q1ok", "a")], Err(vec![("q1", "options_too_few")])),
+        ("储存", "30", vec![("q1", "题目"), ("q1a", "甲"), ("q1b", "乙")], Err(vec![("q1", "answer_required")])),
+        ("储存", "30", vec![("q1", "题目"), ("q1a", "甲"), ("q1b", "乙"), ("q1ok", "d")], Err(vec![("q1", "answer_required")])),
+        ("储存", "30", vec![("q3", ""), ("q3a", "甲"), ("q3b", "乙"), ("q3ok", "a")], Err(vec![("q3", "required")])),
+        ("储存", "30", vec![("q1", "题目"), ("q1a", "甲\u{0}"), ("q1b", "乙"), ("q1ok", "a")], Err(vec![("q1", "invalid_characters")])),
+        ("", "601", one.to_vec(), Err(vec![("title", "required"), ("minutes", "minutes_invalid")])),
+        ("储存", "-1", one.to_vec(), Err(vec![("minutes", "minutes_invalid")])),
+        ("储存", "1.5", one.to_vec(), Err(vec![("minutes", "minutes_invalid")])),
+        ("储存", "", one.to_vec(), Err(vec![("minutes", "required")])),
+    ];
+    for (title, minutes, q, want) in cases {
+        let got = validate_lesson(title, "正文", minutes, &form(&q)).map(|v| v.questions).map_err(codes);
+        let want = want.map_err(|e| e.into_iter().map(|(f, c)| (f.to_string(), c.to_string())).collect::<Vec<_>>());
+        assert_eq!(got, want, "{title} {minutes} {q:?}");
+    }
+    assert_eq!(validate_lesson("储存", "", "7", &form(&one)).map(|v| v.min_seconds), Ok(420));
+}
+
+#[test]
+fn checks_graded() {
+    use super::classroom::{grade, publish_problem, seconds_left, Question};
+    let qs = vec![
+        Question { prompt: "一".into(), options: vec!["甲".into(), "乙".into()], answer: 1 },
+        Question { prompt: "二".into(), options: vec!["甲".into(), "乙".into(), "丙".into()], answer: 0 },
+    ];
+    // answers → right answers, or the refusal
+    let cases: [(&[(&str, &str)], Result<usize, &str>); 6] = [
+        (&[("0", "1"), ("1", "0")], Ok(2)),
+        (&[("0", "0"), ("1", "0")], Ok(1)),
+        (&[("0", "0"), ("1", "2")], Ok(0)),
+        (&[("0", "1")], Err("answer_all")),
+        (&[("0", "1"), ("1", "3")], Err("answer_all")),
+        (&[("0", "x"), ("1", "0")], Err("answer_all")),
+    ];
+    for (answers, want) in cases {
+        assert_eq!(grade(&qs, &form(answers)), want, "{answers:?}");
+    }
+    // (opened at, minimum seconds, now) → seconds still to spend
+    for (opened, min, now, left) in [(1000, 600, 1000, 600), (1000, 600, 1599, 1), (1000, 600, 1600, 0), (1000, 0, 1000, 0), (1000, 600, 9000, 0)] {
+        assert_eq!(seconds_left(opened, min, now), left);
+    }
+    // (course minutes, lessons' minimum seconds) → why it cannot be published
+    let cases: [(u32, &[i64], Option<&str>); 4] = [
+        (45, &[], Some("course_no_lessons")),
+        (45, &[1800, 900], None),
+        (45, &[1800, 899], Some("course_time_short")),
+        (45, &[3600], None),
+    ];
+    for (minutes, lessons, want) in cases {
+        assert_eq!(publish_problem(minutes, lessons), want, "{minutes} {lessons:?}");
+    }
+}

@@ -177,6 +177,19 @@ pub fn error_text(locale: Locale, code: &str) -> String {
         "session_not_held" => td_string!(locale, err_session_not_held),
         "employee_repeated" => td_string!(locale, err_employee_repeated),
         "employees_too_many" => td_string!(locale, err_employees_too_many),
+        "minutes_invalid" => td_string!(locale, err_minutes_invalid),
+        "options_too_few" => td_string!(locale, err_options_too_few),
+        "answer_required" => td_string!(locale, err_answer_required),
+        "question_required" => td_string!(locale, err_question_required),
+        "answer_all" => td_string!(locale, err_answer_all),
+        "lesson_too_soon" => td_string!(locale, err_lesson_too_soon),
+        "check_failed" => td_string!(locale, err_check_failed),
+        "lesson_not_opened" => td_string!(locale, err_lesson_not_opened),
+        "course_published" => td_string!(locale, err_course_published),
+        "course_started" => td_string!(locale, err_course_started),
+        "course_no_lessons" => td_string!(locale, err_course_no_lessons),
+        "course_time_short" => td_string!(locale, err_course_time_short),
+        "lessons_too_many" => td_string!(locale, err_lessons_too_many),
         _ => td_string!(locale, err_internal),
     };
     s.to_string()
@@ -329,7 +342,13 @@ mod tests {
         }
         // Codes returned as values (the state machine's refusals, the media checks) or pushed for a
         // field named by a variable (the text checks).
-        for (f, marker) in [("cases/rules.rs", "Err(\""), ("reports/media.rs", "=> \""), ("base/validate.rs", "field, \"")] {
+        for (f, marker) in [
+            ("cases/rules.rs", "Err(\""),
+            ("base/media.rs", "=> \""),
+            ("base/validate.rs", "field, \""),
+            ("training/classroom.rs", "Err(\""),
+            ("training/classroom.rs", "Some(\""),
+        ] {
             let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(f)).expect("read");
             let text = text.split("#[cfg(test)]").next().unwrap_or("");
             for part in text.split(marker).skip(1) {

@@ -129,6 +129,16 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/issue_session_certificates", Access::Roles(MANAGERS), vec![("session", "999999")]),
         ("/api/my_training", Access::Roles(&[Role::Employee]), vec![]),
         ("/api/training_district", Access::Roles(TRAINING), vec![]),
+        ("/api/training_courses", Access::Roles(TRAINING), vec![]),
+        ("/api/save_course", Access::Roles(TRAINING), vec![("title", ""), ("hours", "0")]),
+        ("/api/training_course", Access::Roles(TRAINING), vec![("id", "999999")]),
+        ("/api/add_lesson", Access::Roles(TRAINING), vec![("course", "999999"), ("title", "")]),
+        ("/api/delete_lesson", Access::Roles(TRAINING), vec![("id", "999999")]),
+        ("/api/publish_course", Access::Roles(TRAINING), vec![("id", "999999"), ("publish", "1")]),
+        ("/api/my_courses", Access::Roles(&[Role::Employee]), vec![]),
+        ("/api/my_course", Access::Roles(&[Role::Employee]), vec![("id", "999999")]),
+        ("/api/open_lesson", Access::Roles(&[Role::Employee]), vec![("id", "999999")]),
+        ("/api/answer_check", Access::Roles(&[Role::Employee]), vec![("lesson", "999999"), ("a[0]", "0")]),
         ("/api/verify_certificate", Access::Public, vec![("code", "AAAA-AAAA-AAAA-AAAA")]),
         ("/api/printable_certificate", Access::Roles(CERTIFICATES), vec![("code", "AAAA-AAAA-AAAA-AAAA")]),
         ("/api/revoke_certificate", Access::Roles(CERTIFICATES), vec![("code", "AAAA-AAAA-AAAA-AAAA"), ("reason", "matrix")]),
@@ -301,6 +311,23 @@ async fn authorization_matrix(backend: Backend) {
             (None, _) => assert_eq!(status, 401, "employee import as {name}"),
             (Some(_), true) => assert_eq!(status, 200, "employee import as {name} (a report: no file)"),
             (Some(_), false) => assert_eq!(status, 403, "employee import as {name}"),
+        }
+        // The classroom's lesson files: the training administrator (drafts too) and employees
+        // (published courses only); its upload, the administrator only.
+        let reads_lessons = role.is_some_and(|r| r.allows(app::accounts::Permission::ManageCourses) || r.allows(app::accounts::Permission::OwnTraining));
+        let status = client.get(app.url("/training/files/999999")).send().await.expect("get").status().as_u16();
+        match (role, reads_lessons) {
+            (None, _) => assert_eq!(status, 401, "lesson file as {name}"),
+            (Some(_), true) => assert_eq!(status, 404, "lesson file as {name} (no such lesson)"),
+            (Some(_), false) => assert_eq!(status, 403, "lesson file as {name}"),
+        }
+        let writes_lessons = role.is_some_and(|r| r.allows(app::accounts::Permission::ManageCourses));
+        let form = reqwest::multipart::Form::new().text("lesson", "999999");
+        let status = client.post(app.url("/staff/training/lesson-file")).multipart(form).send().await.expect("post").status().as_u16();
+        match (role, writes_lessons) {
+            (None, _) => assert_eq!(status, 401, "lesson upload as {name}"),
+            (Some(_), true) => assert_eq!(status, 404, "lesson upload as {name} (no such lesson)"),
+            (Some(_), false) => assert_eq!(status, 403, "lesson upload as {name}"),
         }
         let form = reqwest::multipart::Form::new().text("default_tag", "");
         let status = client

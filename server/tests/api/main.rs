@@ -4,6 +4,7 @@ mod import;
 
 mod auth;
 mod authz;
+mod classroom;
 mod cli;
 mod contests;
 mod daily;

@@ -188,7 +188,7 @@ async fn anonymous_report_with_photo(backend: Backend) {
     fields.push(("form_token", form_token(&app, &client).await));
     fields.push(("use_photo_location", "on".into()));
     let photo = jpeg_with_gps();
-    assert_eq!(app::reports::media::read_gps(&photo).map(|(a, b)| (a.round(), b.round())), Some((32.0, 117.0)));
+    assert_eq!(app::base::media::read_gps(&photo).map(|(a, b)| (a.round(), b.round())), Some((32.0, 117.0)));
     let resp = client
         .post(app.url("/report/submit"))
         .header("accept", "application/json")
@@ -233,7 +233,7 @@ async fn anonymous_report_with_photo(backend: Backend) {
     assert!(data.starts_with(&[0xFF, 0xD8]));
     assert!(!contains(&data, b"Exif"), "EXIF block removed");
     assert!(!contains(&data, SPY_MAKE.as_bytes()), "camera make removed");
-    assert_eq!(app::reports::media::read_gps(&data), None, "GPS removed");
+    assert_eq!(app::base::media::read_gps(&data), None, "GPS removed");
     assert_eq!(count(&app, "report_identities").await, 0, "anonymous: no identity row");
 
     // No client address or user agent anywhere in the database; the access code is not in clear.
@@ -691,6 +691,6 @@ fn e2e_photo_fixture_carries_gps_and_camera() {
         std::fs::write(&path, jpeg_with_gps()).expect("write fixture");
     }
     let bytes = std::fs::read(&path).expect("fixture present");
-    assert!(app::reports::media::read_gps(&bytes).is_some());
+    assert!(app::base::media::read_gps(&bytes).is_some());
     assert!(contains(&bytes, SPY_MAKE.as_bytes()));
 }

@@ -1,7 +1,7 @@
 //! Storage of reports and everything a reporter does with them. A report is stored in one
 //! transaction with its attachments, sealed identity and first timeline entry, or not at all.
 use super::abuse::{self, Bucket, CheckedToken};
-use super::media::{self, CleanFile};
+use crate::base::media::{self, CleanFile};
 use crate::base::spool::{Spool, SpoolError, SpooledFile};
 use super::rules;
 use crate::org::Choice;
