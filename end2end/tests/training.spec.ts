@@ -1,6 +1,7 @@
 import { test, expect, zh, en, waitForHydration, signIn, axe, axeWithoutApp } from "./fixtures";
 import { Page } from "@playwright/test";
 import { promises as fs } from "fs";
+import { execFileSync } from "child_process";
 
 // One enterprise safety manager per browser project, each of their own enterprise, so the
 // compliance figures of one run do not depend on the other.
@@ -196,6 +197,146 @@ test("a manager imports employees, records a session and attendance, sees compli
   await a11y(page, jsEnabled);
   await page.goto("/lang/zh-CN");
   await page.context().close();
+});
+
+// A 1×1 PNG: the lesson's image (re-encoded by the server on upload).
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+
+function sqlite(statement: string): string {
+  return execFileSync("sqlite3", [process.env.SW_E2E_DB ?? "", statement]).toString().trim();
+}
+
+test("the training administrator writes a course; an employee completes it in the network classroom and sees the hours", async ({ browser, baseURL, jsEnabled }) => {
+  const title = `危化品安全网课${jsEnabled ? "甲" : "乙"}${Date.now() % 100000}`;
+  const staff = jsEnabled ? staff1 : staff2;
+
+  // The employee's hours before (the session of the test above counts).
+  const own = await signIn(browser, baseURL!, jsEnabled, staff, /\/account$/);
+  await open(own, "/training/me", jsEnabled);
+  const before = Number((await own.locator("#my-done").textContent()) ?? "NaN");
+  expect(before).toBeGreaterThanOrEqual(0);
+
+  // The course, with two lessons whose minimum times (30 + 20 minutes) cover its one 学时 (45).
+  const admin = await signIn(browser, baseURL!, jsEnabled, trainer);
+  if (jsEnabled) await waitForHydration(admin);
+  await admin.click("#courses-link");
+  await expect(admin).toHaveURL(/\/staff\/training\/courses$/);
+  if (jsEnabled) await waitForHydration(admin);
+  await a11y(admin, jsEnabled);
+  await admin.fill("#course-title", title);
+  await admin.fill("#course-hours", "1");
+  await admin.click("#course-form button[type=submit]");
+  await expect(admin).toHaveURL(/\/staff\/training\/courses\/\d+$/);
+  const course = admin.url().split("/").pop()!;
+  if (jsEnabled) await waitForHydration(admin);
+  await expect(admin.locator("#course-name")).toHaveText(title);
+  await expect(admin.locator("#publish-problem")).toHaveText(zh.err_course_no_lessons);
+  const lesson = async (name: string, minutes: string, right: string, wrong: string) => {
+    await admin.fill("#lesson-title", name);
+    await admin.fill("#lesson-body", `${name}：第一段。\n\n第二段。`);
+    await admin.fill("#lesson-minutes", minutes);
+    await admin.fill("#q1-prompt", `${name}的要点是？`);
+    await admin.fill("#q1-a", wrong);
+    await admin.fill("#q1-b", right);
+    await admin.check("#q1-ok-b");
+    await admin.click("#lesson-form button[type=submit]");
+  };
+  await lesson("储存要求", "30", "专用仓库", "办公室");
+  await expect(admin.locator("#lessons > li")).toHaveCount(1);
+  if (jsEnabled) await waitForHydration(admin);
+  await expect(admin.locator("#publish-problem")).toHaveText(zh.err_course_time_short);
+  await admin.click("#publish-form button[type=submit]");
+  await expect(admin.locator("#publish-form")).toContainText(zh.err_course_time_short);
+  await expect(admin.locator("#course-state")).toHaveText(zh.cl_draft);
+  if (jsEnabled) await waitForHydration(admin);
+  await lesson("使用要求", "20", "阅读安全技术说明书", "直接使用");
+  await expect(admin.locator("#lessons > li")).toHaveCount(2);
+  await expect(admin.locator("#lesson-minutes")).toHaveValue("");
+  if (jsEnabled) await waitForHydration(admin);
+
+  // The lesson file: a file that is not what it claims is refused, the image is kept.
+  const first = admin.locator("#lessons > li").first();
+  await first.locator("input[type=file]").setInputFiles({ name: "slide.png", mimeType: "image/png", buffer: Buffer.from("not a picture") });
+  await first.locator(".file-form button[type=submit]").click();
+  await expect(admin.locator("#file-error")).toHaveText(zh.err_file_type_not_allowed);
+  await expect(admin.locator("#lessons > li").first().locator(".lesson-file-none")).toHaveCount(1);
+  if (jsEnabled) await waitForHydration(admin);
+  await admin.locator("#lessons > li").first().locator("input[type=file]").setInputFiles({ name: "slide.png", mimeType: "image/png", buffer: PNG });
+  await admin.locator("#lessons > li").first().locator(".file-form button[type=submit]").click();
+  await expect(admin.locator("#file-saved")).toHaveText(zh.cl_file_saved);
+  await expect(admin.locator("#lessons > li").first().locator("a.lesson-file")).toContainText("image/png");
+  if (jsEnabled) await waitForHydration(admin);
+  await admin.click("#publish-form button[type=submit]");
+  await expect(admin.locator("#course-state")).toHaveText(zh.cl_published);
+  await a11y(admin, jsEnabled);
+  await admin.context().close();
+
+  // The employee finds it in the classroom and opens the first lesson.
+  await open(own, "/account", jsEnabled);
+  await own.click("#classroom-link");
+  await expect(own).toHaveURL(/\/training\/courses$/);
+  if (jsEnabled) await waitForHydration(own);
+  await a11y(own, jsEnabled);
+  await own.locator("#classroom li", { hasText: title }).locator("h2 a").click();
+  await expect(own).toHaveURL(new RegExp(`/training/courses/${course}$`));
+  if (jsEnabled) await waitForHydration(own);
+  await expect(own.locator("#course-lessons li")).toHaveCount(2);
+  await a11y(own, jsEnabled);
+  await own.locator("#course-lessons li").first().locator("a").click();
+  await expect(own).toHaveURL(/\/training\/lessons\/\d+$/);
+  if (jsEnabled) await waitForHydration(own);
+  await expect(own.locator("#lesson-body p")).toHaveCount(2);
+  await expect(own.locator("#lesson-image")).toBeVisible();
+  expect(await own.locator("#lesson-image").evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+  await expect(own.locator("#lesson-left")).toHaveText("30");
+  await a11y(own, jsEnabled);
+  const lessonUrl = own.url();
+  // Opening the page is not studying it.
+  await own.check("#a0-1");
+  await own.click("#check-form button[type=submit]");
+  await expect(own.locator("#check-form")).toContainText(zh.err_lesson_too_soon);
+
+  // The second lesson is opened too; then the time passes (moved back in the database rather
+  // than waited for).
+  await open(own, `/training/courses/${course}`, jsEnabled);
+  await own.locator("#course-lessons li").nth(1).locator("a").click();
+  await expect(own.locator("#lesson-left")).toHaveText("20");
+  sqlite(`update training_lesson_progress set opened_at = opened_at - 3600 where lesson_id in (select id from training_lessons where course_id = ${course})`);
+  await open(own, lessonUrl, jsEnabled);
+  await expect(own.locator("#lesson-left")).toHaveCount(0);
+  await own.check("#a0-0");
+  await own.click("#check-form button[type=submit]");
+  await expect(own.locator("#check-form")).toContainText(zh.err_check_failed);
+  if (jsEnabled) await waitForHydration(own);
+  await own.check("#a0-1");
+  await own.click("#check-form button[type=submit]");
+  await expect(own).toHaveURL(new RegExp(`/training/courses/${course}$`));
+  await expect(own.locator("#course-lessons li").first()).toHaveAttribute("data-step", "passed");
+  if (jsEnabled) await waitForHydration(own);
+  await own.locator("#course-lessons li").nth(1).locator("a").click();
+  await expect(own).toHaveURL(/\/training\/lessons\/\d+$/);
+  if (jsEnabled) await waitForHydration(own);
+  await own.check("#a0-1");
+  await own.click("#check-form button[type=submit]");
+  await expect(own).toHaveURL(new RegExp(`/training/courses/${course}\\?completed=1$`));
+  await expect(own.locator("#course-completed")).toHaveText(zh.cl_just_completed);
+  await expect(own.locator("#course-done")).toHaveText(chinaToday());
+
+  // The hours are in the record, with the course and its certificate.
+  await open(own, "/training/me", jsEnabled);
+  await expect(own.locator("#my-done")).toHaveText(String(before + 1));
+  await expect(own.locator("#my-courses")).toContainText(title);
+  await expect(own.locator("#my-certificates")).toContainText(title);
+  await a11y(own, jsEnabled);
+
+  // In English.
+  await own.goto("/lang/en");
+  await open(own, `/training/courses/${course}`, jsEnabled);
+  await expect(own.locator("h1")).toHaveText(en.cl_title);
+  await expect(own.locator("#course-lessons li").first()).toContainText(en.cl_step_passed);
+  await a11y(own, jsEnabled);
+  await own.goto("/lang/zh-CN");
+  await own.context().close();
 });
 
 test("the training pages refuse visitors and employees", async ({ page, visit, browser, baseURL, jsEnabled }) => {

@@ -1,5 +1,5 @@
 //! The two databases have one schema: the SQLite and PostgreSQL migrations must produce the same
-//! tables with the same columns (issue 13). Types are each dialect's own and are not compared.
+//! tables (and views) with the same columns (issue 13). Types are each dialect's own and are not compared.
 use crate::helpers::{spawn, Backend};
 use std::collections::BTreeSet;
 
@@ -9,7 +9,7 @@ async fn columns(backend: Backend) -> BTreeSet<(String, String)> {
     let sql = match backend {
         Backend::Sqlite => {
             "select m.name, p.name from sqlite_master m join pragma_table_info(m.name) p \
-             where m.type = 'table' and m.name not like 'sqlite_%' and m.name not like '_sqlx%'"
+             where m.type in ('table', 'view') and m.name not like 'sqlite_%' and m.name not like '_sqlx%'"
         }
         Backend::Postgres => {
             "select table_name::text, column_name::text from information_schema.columns \
