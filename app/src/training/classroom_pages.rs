@@ -129,7 +129,7 @@ pub fn CourseEditorPage() -> impl IntoView {
                                     <dt>{t!(i18n, tr_state)}</dt>
                                     <dd id="course-state">{if published { t!(i18n, cl_published).into_any() } else { t!(i18n, cl_draft).into_any() }}</dd>
                                     <dt>{t!(i18n, cl_hours)}</dt><dd>{hours.clone()}</dd>
-                                    <dt>{t!(i18n, cl_lesson_minutes_total)}</dt><dd id="lesson-minutes">{lesson_minutes}</dd>
+                                    <dt>{t!(i18n, cl_lesson_minutes_total)}</dt><dd id="lesson-minutes-total">{lesson_minutes}</dd>
                                     <dt>{t!(i18n, cl_completions)}</dt><dd id="course-completions">{completions}</dd>
                                 </dl>
                                 {published.then(|| view! { <p class="hint">{t!(i18n, cl_published_hint)}</p> })}
