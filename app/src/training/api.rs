@@ -51,10 +51,11 @@ pub async fn training_sessions() -> Result<Vec<Session>, AppError> {
     super::ssr::sessions(&state.db, state.area::<super::rules::HourRules>()?, enterprise).await
 }
 
-/// Record a session; then its attendance sheet.
+/// Record a session (no `id`) or change one; then its attendance sheet.
 #[allow(clippy::too_many_arguments)]
 #[server(endpoint = "save_session")]
 pub async fn save_session(
+    id: Option<String>,
     #[server(default)] title: String,
     #[server(default)] audience: String,
     #[server(default)] phase: String,
@@ -66,7 +67,15 @@ pub async fn save_session(
     let (user, enterprise, state) = manager().await?;
     let rules = state.area::<super::rules::HourRules>()?;
     let valid = super::validate_session(&title, &audience, &phase, &hours, &held_on, &trainer, &material, rules.minutes_per_hour, super::ssr::today())?;
-    let id = super::ssr::save_session(&state.db, user.id, enterprise, &valid).await?;
+    let today = super::ssr::today();
+    let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => {
+            let id = s.parse::<i64>().map_err(|_| AppError::NotFound)?;
+            super::ssr::change_session(&state.db, user.id, enterprise, id, &valid, today).await?;
+            id
+        }
+        None => super::ssr::save_session(&state.db, user.id, enterprise, &valid).await?,
+    };
     leptos_axum::redirect(&format!("/training/enterprise/sessions/{id}"));
     Ok(())
 }

@@ -293,41 +293,58 @@ pub fn SessionsPage() -> impl IntoView {
             </Suspense>
             <h2>{t!(i18n, tr_session_add)}</h2>
             <ActionForm action=save attr:id="session-form" attr:class="stacked">
-                <label for="ses-title">{t!(i18n, tr_session_title)}</label>
-                <input id="ses-title" name="title" type="text" required maxlength=TITLE_MAX.to_string() />
-                <FieldErrors error=err field="title" />
-                <label for="ses-audience">{t!(i18n, tr_audience)}</label>
-                <select id="ses-audience" name="audience">
-                    <option value="all">{move || audience_label(i18n.get_locale(), Audience::All)}</option>
-                    {Category::ALL
-                        .into_iter()
-                        .map(|c| view! { <option value=c.as_str()>{move || category_label(i18n.get_locale(), c)}</option> })
-                        .collect_view()}
-                </select>
-                <FieldErrors error=err field="audience" />
-                <label for="ses-phase">{t!(i18n, tr_phase)}</label>
-                <select id="ses-phase" name="phase">
-                    <option value="refresher">{move || phase_label(i18n.get_locale(), SessionPhase::Refresher)}</option>
-                    <option value="initial">{move || phase_label(i18n.get_locale(), SessionPhase::Initial)}</option>
-                </select>
-                <FieldErrors error=err field="phase" />
-                <label for="ses-hours">{t!(i18n, tr_hours)}</label>
-                <input id="ses-hours" name="hours" type="text" inputmode="decimal" required maxlength="6" />
-                <p class="hint">{t!(i18n, tr_hours_hint)}</p>
-                <FieldErrors error=err field="hours" />
-                <label for="ses-day">{t!(i18n, tr_held_on)}</label>
-                <input id="ses-day" name="held_on" type="date" required />
-                <FieldErrors error=err field="held_on" />
-                <label for="ses-trainer">{t!(i18n, tr_trainer)}</label>
-                <input id="ses-trainer" name="trainer" type="text" required maxlength=TRAINER_MAX.to_string() />
-                <FieldErrors error=err field="trainer" />
-                <label for="ses-material">{t!(i18n, tr_material)}</label>
-                <textarea id="ses-material" name="material" rows="3" maxlength=MATERIAL_MAX.to_string()></textarea>
-                <FieldErrors error=err field="material" />
-                <FormError error=err />
+                <SessionFields err=err session=None />
                 <button type="submit">{t!(i18n, tr_session_save)}</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// The fields of a session form, empty for a new session or holding `session`'s values (with its
+/// id, so that the form changes it).
+#[component]
+fn SessionFields(err: Signal<Option<crate::base::errors::AppError>>, session: Option<super::Session>) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = session.as_ref().map(|s| s.id.to_string());
+    let audience = session.as_ref().map(|s| s.audience);
+    let phase = session.as_ref().map(|s| s.phase);
+    let value = |f: fn(&super::Session) -> String| session.as_ref().map(f).unwrap_or_default();
+    let (title, hours, held_on, trainer, material) =
+        (value(|s| s.title.clone()), value(|s| s.hours.clone()), value(|s| s.held_on.clone()), value(|s| s.trainer.clone()), value(|s| s.material.clone()));
+    view! {
+        {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
+        <label for="ses-title">{t!(i18n, tr_session_title)}</label>
+        <input id="ses-title" name="title" type="text" required maxlength=TITLE_MAX.to_string() value=title />
+        <FieldErrors error=err field="title" />
+        <label for="ses-audience">{t!(i18n, tr_audience)}</label>
+        <select id="ses-audience" name="audience">
+            <option value="all" selected=audience == Some(Audience::All)>{move || audience_label(i18n.get_locale(), Audience::All)}</option>
+            {Category::ALL
+                .into_iter()
+                .map(|c| view! { <option value=c.as_str() selected=audience == Some(Audience::Only(c))>{move || category_label(i18n.get_locale(), c)}</option> })
+                .collect_view()}
+        </select>
+        <FieldErrors error=err field="audience" />
+        <label for="ses-phase">{t!(i18n, tr_phase)}</label>
+        <select id="ses-phase" name="phase">
+            <option value="refresher" selected=phase == Some(SessionPhase::Refresher)>{move || phase_label(i18n.get_locale(), SessionPhase::Refresher)}</option>
+            <option value="initial" selected=phase == Some(SessionPhase::Initial)>{move || phase_label(i18n.get_locale(), SessionPhase::Initial)}</option>
+        </select>
+        <FieldErrors error=err field="phase" />
+        <label for="ses-hours">{t!(i18n, tr_hours)}</label>
+        <input id="ses-hours" name="hours" type="text" inputmode="decimal" required maxlength="6" value=hours />
+        <p class="hint">{t!(i18n, tr_hours_hint)}</p>
+        <FieldErrors error=err field="hours" />
+        <label for="ses-day">{t!(i18n, tr_held_on)}</label>
+        <input id="ses-day" name="held_on" type="date" required value=held_on />
+        <FieldErrors error=err field="held_on" />
+        <label for="ses-trainer">{t!(i18n, tr_trainer)}</label>
+        <input id="ses-trainer" name="trainer" type="text" required maxlength=TRAINER_MAX.to_string() value=trainer />
+        <FieldErrors error=err field="trainer" />
+        <label for="ses-material">{t!(i18n, tr_material)}</label>
+        <textarea id="ses-material" name="material" rows="3" maxlength=MATERIAL_MAX.to_string()>{material}</textarea>
+        <FieldErrors error=err field="material" />
+        <FormError error=err />
     }
 }
 
@@ -339,9 +356,11 @@ pub fn SessionSheetPage() -> impl IntoView {
     let query = use_query_map();
     let save = ServerAction::<SaveAttendance>::new();
     let issue = ServerAction::<IssueSessionCertificates>::new();
+    let edit = ServerAction::<SaveSession>::new();
     let issue_err = Signal::derive(move || issue.value().get().and_then(|r| r.err()));
+    let edit_err = Signal::derive(move || edit.value().get().and_then(|r| r.err()));
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
-    let sheet = Resource::new(move || (id(), save.version().get()), |(id, _)| training_session(id));
+    let sheet = Resource::new(move || (id(), save.version().get(), edit.version().get()), |(id, ..)| training_session(id));
     let err = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     let saved = move || query.with(|q| q.get("saved").is_some()) || save.value().with(|v| matches!(v, Some(Ok(()))));
     view! {
@@ -354,6 +373,7 @@ pub fn SessionSheetPage() -> impl IntoView {
                     match sheet.await {
                         Ok(sh) => {
                             let s = sh.session.clone();
+                            let s_edit = s.clone();
                             let session_id = s.id.to_string();
                             let session_id2 = session_id.clone();
                             view! {
@@ -410,6 +430,12 @@ pub fn SessionSheetPage() -> impl IntoView {
                                         </ActionForm>
                                     }
                                 })}
+                                <h3>{t!(i18n, tr_session_edit)}</h3>
+                                <p class="hint">{t!(i18n, tr_session_edit_hint)}</p>
+                                <ActionForm action=edit attr:id="session-edit-form" attr:class="stacked">
+                                    <SessionFields err=edit_err session=Some(s_edit) />
+                                    <button type="submit">{t!(i18n, tr_session_save)}</button>
+                                </ActionForm>
                             }
                                 .into_any()
                         }

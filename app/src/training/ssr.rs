@@ -218,6 +218,64 @@ pub async fn save_session(db: &Db, user_id: i64, enterprise_id: i64, v: &ValidSe
     Ok(id)
 }
 
+/// Change a session of this enterprise; audited with what it was. Its attendance follows its day
+/// and minutes, and the yearly totals of its attendees are recomputed for the year it was in and
+/// the year it moves to. Refused: a session with attendance moved past `today`
+/// (`held_on` = `session_attended_future`); another enterprise's session (not found).
+pub async fn change_session(db: &Db, user_id: i64, enterprise_id: i64, id: i64, v: &ValidSession, today: Day) -> Result<(), AppError> {
+    let ts = now();
+    let mut tx = db.begin().await?;
+    let row: Option<(i64, i64)> = sqlx::query_as("select held_on, minutes from training_sessions where id = $1 and enterprise_id = $2")
+        .bind(id)
+        .bind(enterprise_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let (was_on, was_minutes) = row.ok_or(AppError::NotFound)?;
+    let attendees: Vec<i64> = sqlx::query_scalar("select employee_id from training_attendance where session_id = $1 order by employee_id")
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+    if !attendees.is_empty() && v.held_on > today {
+        return Err(AppError::field("held_on", "session_attended_future"));
+    }
+    sqlx::query(
+        "update training_sessions set title = $1, audience = $2, phase = $3, minutes = $4, held_on = $5, trainer = $6, material = $7 \
+         where id = $8 and enterprise_id = $9",
+    )
+    .bind(&v.title)
+    .bind(v.audience.as_str())
+    .bind(v.phase.as_str())
+    .bind(i64::from(v.minutes))
+    .bind(v.held_on.0)
+    .bind(&v.trainer)
+    .bind(&v.material)
+    .bind(id)
+    .bind(enterprise_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("update training_attendance set held_on = $1, minutes = $2 where session_id = $3")
+        .bind(v.held_on.0)
+        .bind(i64::from(v.minutes))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    super::district::ssr::refresh_year_minutes(&mut tx, &attendees, was_on).await?;
+    if Day(was_on).ymd().0 != v.held_on.ymd().0 {
+        super::district::ssr::refresh_year_minutes(&mut tx, &attendees, v.held_on.0).await?;
+    }
+    let details = json!({
+        "enterprise": enterprise_id,
+        "session": id,
+        "minutes": [was_minutes, v.minutes],
+        "held_on": [Day(was_on).to_string(), v.held_on.to_string()],
+        "attendees": attendees.len(),
+    });
+    let entry = Entry { user_id: Some(user_id), action: "training_session_changed", report_id: None, reason: None, details: details.to_string() };
+    audit::append(db, &mut tx, entry, ts).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// A session of this enterprise with its attendance sheet.
 pub async fn sheet(db: &Db, r: &HourRules, enterprise_id: i64, id: i64, today: Day) -> Result<SessionSheet, AppError> {
     let row: Option<SessionRow> =

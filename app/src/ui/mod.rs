@@ -190,6 +190,7 @@ pub fn error_text(locale: Locale, code: &str) -> String {
         "course_no_lessons" => td_string!(locale, err_course_no_lessons),
         "course_time_short" => td_string!(locale, err_course_time_short),
         "lessons_too_many" => td_string!(locale, err_lessons_too_many),
+        "session_attended_future" => td_string!(locale, err_session_attended_future),
         _ => td_string!(locale, err_internal),
     };
     s.to_string()

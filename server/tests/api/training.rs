@@ -389,3 +389,111 @@ async fn certificates_and_own_records(backend: Backend) {
     assert_eq!(m.get(app.url("/training/enterprise/certificates")).send().await.expect("get").status(), 200);
 }
 both_backends!(certificates_and_own_records);
+
+/// A session changed after attendance was taken: the attendees' hours and yearly totals follow
+/// its minutes and day (both years when it moves across one), it cannot move past today, a
+/// session nobody attended may, and another enterprise's session is out of reach.
+async fn session_editing(backend: Backend) {
+    let app = spawn(backend).await;
+    let db = app.db().await;
+    app.create_user("e.manager", Role::EnterpriseManager, PW).await;
+    let m = app.login("e.manager", PW).await;
+    for name in ["张三", "李四"] {
+        let (status, v) = call(&app, &m, "save_employee", &[("name", name), ("category", "other"), ("hired_on", "2015-01-01")]).await;
+        assert!(status < 400, "{v}");
+    }
+    let (_, staff) = call(&app, &m, "training_staff", &[]).await;
+    let (zhang, li) = (employee_id(&staff, "张三"), employee_id(&staff, "李四"));
+    let today = Day::of_timestamp(app::base::db::now());
+    let (year, _, _) = today.ymd();
+    let today_s = today.to_string();
+    let session = |id: &'static str, hours: &'static str, day: String| {
+        vec![
+            ("id", id.to_string()),
+            ("title", "消防安全培训".to_string()),
+            ("audience", "all".to_string()),
+            ("phase", "refresher".to_string()),
+            ("hours", hours.to_string()),
+            ("held_on", day),
+            ("trainer", "李老师".to_string()),
+            ("material", String::new()),
+        ]
+    };
+    let send = |f: &Vec<(&'static str, String)>| f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    let form = send(&session("", "8", today_s.clone()));
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, v) = call(&app, &m, "save_session", &form).await;
+    assert!(status < 400, "{v}");
+    let id: i64 = sqlx::query_scalar("select id from training_sessions").fetch_one(&db.pool).await.expect("session");
+    let ids = id.to_string();
+    let (status, v) = call(&app, &m, "save_attendance", &[("session", &ids), ("attended[a]", &zhang), ("attended[b]", &li)]).await;
+    assert!(status < 400, "{v}");
+    let minutes = |year: i64| {
+        let db = db.clone();
+        async move {
+            let rows: Vec<i64> = sqlx::query_scalar("select minutes from training_year_minutes where year = $1 order by employee_id")
+                .bind(year)
+                .fetch_all(&db.pool)
+                .await
+                .expect("year minutes");
+            rows
+        }
+    };
+    assert_eq!(minutes(year).await, vec![360, 360]);
+
+    let change = |hours: &'static str, day: String| {
+        let f = send(&session("", hours, day));
+        f.into_iter().map(|(k, v)| if k == "id" { (k, ids.clone()) } else { (k, v) }).collect::<Vec<_>>()
+    };
+    // Fewer hours: the attendance and the totals follow.
+    let f = change("4", today_s.clone());
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, v) = call(&app, &m, "save_session", &f).await;
+    assert!(status < 400, "{v}");
+    assert_eq!(minutes(year).await, vec![180, 180]);
+    assert_eq!(count(&db, "select count(*) from training_attendance where minutes = 180").await, 2);
+    // Into last year: this year's totals drop to nothing, last year's gain it.
+    let last = Day::from_ymd(year - 1, 6, 1).expect("day").to_string();
+    let f = change("4", last.clone());
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, v) = call(&app, &m, "save_session", &f).await;
+    assert!(status < 400, "{v}");
+    assert_eq!(minutes(year).await, Vec::<i64>::new());
+    assert_eq!(minutes(year - 1).await, vec![180, 180]);
+    let (_, compliance) = call(&app, &m, "training_compliance", &[("year", &(year - 1).to_string())]).await;
+    assert!(compliance["lines"].as_array().is_some_and(|l| l.iter().all(|l| l["done_hours"] == "4")), "{compliance}");
+    // Not past today once attended: refused, nothing changed.
+    let f = change("6", Day(today.0 + 3).to_string());
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, v) = call(&app, &m, "save_session", &f).await;
+    assert_eq!((status, codes(&v)), (400, vec!["held_on=session_attended_future".to_string()]));
+    assert_eq!(count(&db, "select count(*) from training_attendance where minutes = 180").await, 2);
+    assert_eq!(minutes(year - 1).await, vec![180, 180]);
+    // Nobody attending: a planned day ahead is fine.
+    let (status, v) = call(&app, &m, "save_attendance", &[("session", &ids)]).await;
+    assert!(status < 400, "{v}");
+    assert_eq!(minutes(year - 1).await, Vec::<i64>::new());
+    let (status, v) = call(&app, &m, "save_session", &f).await;
+    assert!(status < 400, "{v}");
+    let held: i64 = sqlx::query_scalar("select held_on from training_sessions").fetch_one(&db.pool).await.expect("day");
+    assert_eq!(held, today.0 + 3);
+    // Another enterprise's manager: not found.
+    sqlx::query("insert into enterprises (name, credit_code, created_at) values ('另一企业', 'TESTCODE3', 0)").execute(&db.pool).await.expect("enterprise");
+    let other: i64 = sqlx::query_scalar("select id from enterprises where credit_code = 'TESTCODE3'").fetch_one(&db.pool).await.expect("id");
+    let hash = app::accounts::ssr::hash_password_blocking(PW).expect("hash");
+    let user = app::accounts::ssr::NewUser {
+        username: "e.other".into(),
+        display_name: "另一管理员".into(),
+        role: Role::EnterpriseManager,
+        department_id: None,
+        enterprise_id: Some(other),
+        is_demo: false,
+    };
+    app::accounts::ssr::insert_user(&db, &user, &hash).await.expect("user");
+    let o = app.login("e.other", PW).await;
+    let f = change("1", today_s.clone());
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(call(&app, &o, "save_session", &f).await.0, 404);
+    assert_eq!(count(&db, "select count(*) from audit_log where action = 'training_session_changed'").await, 3);
+}
+both_backends!(session_editing);
