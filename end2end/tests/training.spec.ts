@@ -28,7 +28,7 @@ function chinaToday(): string {
   return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
-test("a manager imports employees, records a session and attendance, sees compliance change and issues a certificate that is printed, checked and revoked", async ({ browser, baseURL, jsEnabled }) => {
+test("a manager imports employees, records a session and attendance, corrects the session, sees compliance change and issues a certificate that is printed, checked and revoked", async ({ browser, baseURL, jsEnabled }) => {
   const page = await signIn(browser, baseURL!, jsEnabled, jsEnabled ? manager1 : manager2, /\/account$/);
   const staff = jsEnabled ? staff1 : staff2;
   const enterprise = jsEnabled ? "端到端企业甲" : "端到端企业乙";
@@ -100,6 +100,29 @@ test("a manager imports employees, records a session and attendance, sees compli
   await sheet.locator("label", { hasText: "林二" }).locator("input").check();
   await sheet.locator("button[type=submit]").click();
   await expect(page.locator("#attendance-saved")).toHaveText(zh.tr_attendance_saved);
+  await expect(page.locator("#attendee-count")).toHaveText("2");
+
+  // A mistake in the session is corrected on its page: the attendees' hours follow it. A day after
+  // today is refused once people have attended.
+  if (jsEnabled) await waitForHydration(page);
+  const edit = page.locator("#session-edit-form");
+  await expect(edit.locator("#ses-hours")).toHaveValue("8");
+  await edit.locator("#ses-hours").fill("4");
+  await edit.locator("#ses-day").fill(new Date(Date.now() + 8 * 3600_000 + 30 * 86400_000).toISOString().slice(0, 10));
+  await edit.locator("button[type=submit]").click();
+  await expect(page.locator("#session-edit-form")).toContainText(zh.err_session_attended_future);
+  await expect(page.locator("#session-hours")).toHaveText("8");
+  if (jsEnabled) await waitForHydration(page);
+  await page.locator("#session-edit-form #ses-hours").fill("4");
+  await page.locator("#session-edit-form #ses-day").fill(chinaToday());
+  await page.locator("#session-edit-form button[type=submit]").click();
+  await expect(page.locator("#session-hours")).toHaveText("4");
+  await open(page, "/training/enterprise/compliance", jsEnabled);
+  await expect(page.locator("#compliance-share")).toContainText("0% (0 / 3)");
+  await open(page, sessionPath, jsEnabled);
+  await page.locator("#session-edit-form #ses-hours").fill("8");
+  await page.locator("#session-edit-form button[type=submit]").click();
+  await expect(page.locator("#session-hours")).toHaveText("8");
   await expect(page.locator("#attendee-count")).toHaveText("2");
 
   await open(page, "/training/enterprise/compliance", jsEnabled);

@@ -382,7 +382,7 @@ pub fn SessionSheetPage() -> impl IntoView {
                                     <dt>{t!(i18n, tr_held_on)}</dt><dd>{s.held_on.clone()}</dd>
                                     <dt>{t!(i18n, tr_audience)}</dt><dd>{audience_label(locale, s.audience)}</dd>
                                     <dt>{t!(i18n, tr_phase)}</dt><dd>{phase_label(locale, s.phase)}</dd>
-                                    <dt>{t!(i18n, tr_hours)}</dt><dd>{s.hours.clone()}</dd>
+                                    <dt>{t!(i18n, tr_hours)}</dt><dd id="session-hours">{s.hours.clone()}</dd>
                                     <dt>{t!(i18n, tr_trainer)}</dt><dd>{s.trainer.clone()}</dd>
                                     {(!s.material.is_empty()).then(|| view! { <dt>{t!(i18n, tr_material)}</dt><dd>{s.material.clone()}</dd> })}
                                     <dt>{t!(i18n, tr_attendees)}</dt><dd id="attendee-count">{s.attendees}</dd>
