@@ -134,6 +134,14 @@ test("a manager imports employees, records a session and attendance, corrects th
   const [workbook] = await Promise.all([page.waitForEvent("download"), page.click("#compliance-xlsx")]);
   expect(workbook.suggestedFilename()).toMatch(/^training-compliance-\d{4}\.xlsx$/);
   expect((await fs.readFile(await workbook.path())).subarray(0, 2).toString()).toBe("PK");
+  // The same year for another learning record store: xAPI 2.0 statements, one per attendee.
+  const [xapi] = await Promise.all([page.waitForEvent("download"), page.click("#compliance-xapi")]);
+  expect(xapi.suggestedFilename()).toMatch(/^training-xapi-\d{4}\.json$/);
+  const statements = JSON.parse((await fs.readFile(await xapi.path())).toString("utf8"));
+  const attended = statements.filter((s: any) => s.verb.id === "http://adlnet.gov/expapi/verbs/attended" && s.object.definition.name["zh-CN"] === "年度安全生产再培训");
+  expect(attended.map((s: any) => s.actor.name).sort()).toEqual(["林二", "陈一"].sort());
+  expect(attended[0].version).toBe("2.0.0");
+  expect(attended[0].result.duration).toBe("PT360M");
 
   // The training administrator's district overview follows: this enterprise (no town recorded)
   // is among those behind, at 2 of 3.

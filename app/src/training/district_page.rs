@@ -100,6 +100,10 @@ pub fn DistrictPage() -> impl IntoView {
                                     <a id="district-csv" href=format!("/staff/training/compliance.csv?year={}", d.year) download rel="external">"CSV"</a> " · "
                                     <a id="district-xlsx" href=format!("/staff/training/compliance.xlsx?year={}", d.year) download rel="external">"Excel"</a>
                                 </p>
+                                <p id="district-xapi-line">
+                                    {t!(i18n, tr_xapi)} " "
+                                    <a id="district-xapi" href=format!("/staff/training/xapi.json?year={}", d.year) download rel="external">"xAPI 2.0 (JSON)"</a>
+                                </p>
                                 <p id="district-enterprises">
                                     {t!(i18n, tr_enterprises)} ": " {d.enterprises} " · " {t!(i18n, tr_reporting)} ": " {d.reporting}
                                 </p>

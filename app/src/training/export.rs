@@ -228,7 +228,7 @@ pub struct YearQuery {
     year: Option<i64>,
 }
 
-fn checked_year(q: &YearQuery) -> Result<i64, AppError> {
+pub fn checked_year(q: &YearQuery) -> Result<i64, AppError> {
     let this_year = Day::of_timestamp(now()).ymd().0;
     let year = q.year.unwrap_or(this_year);
     if !(1990..=this_year + 1).contains(&year) {

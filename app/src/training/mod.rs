@@ -31,6 +31,8 @@ pub mod record_pages;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+#[cfg(feature = "ssr")]
+pub mod xapi;
 #[cfg(test)]
 mod tests;
 

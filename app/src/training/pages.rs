@@ -478,6 +478,10 @@ pub fn CompliancePage() -> impl IntoView {
                                     <a id="compliance-csv" href=format!("/training/enterprise/compliance.csv?year={}", c.year) download rel="external">"CSV"</a> " · "
                                     <a id="compliance-xlsx" href=format!("/training/enterprise/compliance.xlsx?year={}", c.year) download rel="external">"Excel"</a>
                                 </p>
+                                <p id="compliance-xapi-line">
+                                    {t!(i18n, tr_xapi)} " "
+                                    <a id="compliance-xapi" href=format!("/training/enterprise/xapi.json?year={}", c.year) download rel="external">"xAPI 2.0 (JSON)"</a>
+                                </p>
                                 {c.lines.is_empty().then(|| view! { <p>{t!(i18n, tr_employees_none)}</p> })}
                                 <div class="table-wrap">
                                     <table id="compliance">

@@ -497,6 +497,7 @@ pub fn routes() -> crate::state::HttpRoutes {
             .route("/training/enterprise/import", post(upload).layer(axum::extract::DefaultBodyLimit::disable()))
             .route("/training/enterprise/template.csv", get(template))
             .merge(super::export::router())
+            .merge(super::xapi::router())
             .merge(super::classroom_store::router()),
         upload_paths: &["/training/enterprise/import", super::classroom_store::UPLOAD_PATH],
         not_pages: &[
@@ -506,6 +507,8 @@ pub fn routes() -> crate::state::HttpRoutes {
             super::export::PATHS[1],
             super::export::PATHS[2],
             super::export::PATHS[3],
+            super::xapi::PATHS[0],
+            super::xapi::PATHS[1],
             super::classroom_store::UPLOAD_PATH,
             super::classroom_store::FILES_PREFIX,
         ],

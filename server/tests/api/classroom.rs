@@ -192,6 +192,63 @@ async fn classroom(backend: Backend) {
     let line: &Value = compliance["lines"].as_array().and_then(|l| l.iter().find(|l| l["name"] == "周学员")).expect("line");
     assert_eq!(line["done_hours"], "1", "{compliance}");
 
+    // The xAPI 2.0 export: the course completed, and an on-site session attended, as statements
+    // for another learning record store; the same ids on a second export; the manager's file is
+    // their enterprise's, the district's the training administrator's.
+    let today = app::base::calendar::Day::of_timestamp(app::base::db::now()).to_string();
+    let (status, v) = call(
+        &app,
+        &manager,
+        "save_session",
+        &[("title", "消防安全培训"), ("audience", "all"), ("phase", "refresher"), ("hours", "2"), ("held_on", &today), ("trainer", "李老师")],
+    )
+    .await;
+    assert!(status < 400, "{v}");
+    let (_, sessions) = call(&app, &manager, "training_sessions", &[]).await;
+    let session_id = sessions[0]["id"].to_string();
+    let employee_id: i64 = sqlx::query_scalar("select id from training_employees where name = '周学员'").fetch_one(&db.pool).await.expect("employee");
+    let (status, v) = call(&app, &manager, "save_attendance", &[("session", &session_id), ("attended[a]", &employee_id.to_string())]).await;
+    assert!(status < 400, "{v}");
+    let xapi = |c: &reqwest::Client, path: &str| {
+        let request = c.get(app.url(path));
+        async move {
+            let resp = request.send().await.expect("xapi");
+            let status = resp.status().as_u16();
+            let kind = resp.headers().get("content-type").and_then(|h| h.to_str().ok()).unwrap_or("").to_string();
+            (status, kind, resp.bytes().await.expect("body"))
+        }
+    };
+    let (status, kind, body) = xapi(&manager, "/training/enterprise/xapi.json").await;
+    assert_eq!((status, kind.as_str()), (200, "application/json"));
+    let statements: Value = serde_json::from_slice(&body).expect("a JSON array");
+    let statements = statements.as_array().expect("statements").clone();
+    assert_eq!(statements.len(), 2, "{statements:?}");
+    let (session, course) = (&statements[0], &statements[1]);
+    assert_eq!(session["verb"]["id"], "http://adlnet.gov/expapi/verbs/attended");
+    assert_eq!(session["object"]["definition"]["name"]["zh-CN"], "消防安全培训");
+    assert_eq!(session["result"]["duration"], "PT90M");
+    assert_eq!(course["verb"]["id"], "http://adlnet.gov/expapi/verbs/completed");
+    assert_eq!(course["object"]["definition"]["name"]["zh-CN"], "危险化学品安全");
+    assert_eq!((course["result"]["duration"].as_str(), course["result"]["success"].as_bool()), (Some("PT45M"), Some(true)));
+    for s in &statements {
+        assert_eq!(s["version"], "2.0.0");
+        assert_eq!(s["actor"]["name"], "周学员");
+        assert_eq!(s["actor"]["account"]["name"], format!("employee-{employee_id}"));
+        assert!(s["timestamp"].as_str().is_some_and(|t| t.starts_with(&today) && t.ends_with("+08:00")), "{s}");
+        assert_eq!(s["id"].as_str().map(str::len), Some(36), "{s}");
+    }
+    let (_, _, again) = xapi(&manager, "/training/enterprise/xapi.json").await;
+    assert_eq!(again, body, "a second export states the same");
+    let (status, _, district) = xapi(&admin, "/staff/training/xapi.json").await;
+    assert_eq!(status, 200);
+    let district: Value = serde_json::from_slice(&district).expect("JSON");
+    assert_eq!(district.as_array().map(Vec::len), Some(2), "{district}");
+    let (status, _, last_year) = xapi(&admin, &format!("/staff/training/xapi.json?year={}", year - 1)).await;
+    assert_eq!((status, last_year.as_ref()), (200, b"[]\n".as_ref()), "nothing last year");
+    assert_eq!(xapi(&admin, "/staff/training/xapi.json?year=1800").await.0, 400);
+    assert_eq!(xapi(&staff, "/training/enterprise/xapi.json").await.0, 403);
+    assert_eq!(xapi(&manager, "/staff/training/xapi.json").await.0, 403);
+
     // Withdrawn: gone from the list, still in the record; its lessons stay fixed (started).
     let (status, v) = call(&app, &admin, "publish_course", &[("id", &course_s)]).await;
     assert!(status < 400, "{v}");
