@@ -64,6 +64,23 @@ pub struct ValidLesson {
     pub questions: Vec<Question>,
 }
 
+/// A lesson's text as paragraphs: split at blank lines (whatever the line breaks), each trimmed.
+pub fn paragraphs(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in body.lines().chain(std::iter::once("")) {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                out.push(current.join("\n").trim().to_string());
+                current.clear();
+            }
+        } else {
+            current.push(line.trim_end());
+        }
+    }
+    out
+}
+
 /// The lesson form: its title, text, minimum minutes and the check questions as the form names
 /// them (`q[q1]` the first prompt, `q[q1a]`…`q[q1d]` its options, `q[q1ok]` the right letter; keys
 /// start with a letter so that the form decoder reads them as a map, not a list). A
@@ -72,6 +89,8 @@ pub fn validate_lesson(title: &str, body: &str, minutes: &str, q: &HashMap<Strin
     let mut e = FieldErrors::default();
     let title = title.trim();
     e.text("title", title, 2, LESSON_TITLE_MAX);
+    // Browsers send a text area's line breaks as CRLF: kept as LF.
+    let body = body.replace("\r\n", "\n").replace('\r', "\n");
     let body = body.trim();
     e.text("body", body, 0, BODY_MAX);
     let m = minutes.trim();

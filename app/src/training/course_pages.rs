@@ -151,7 +151,7 @@ pub fn LessonPage() -> impl IntoView {
                                 <p><a href=back>{t!(i18n, cl_back_course)} ": " {l.course_title.clone()}</a></p>
                                 <h2 id="lesson-name">{t!(i18n, cl_lesson)} " " {l.position} " / " {l.count} ": " {l.title.clone()}</h2>
                                 <div id="lesson-body" class="lesson-body">
-                                    {l.body.split("\n\n").filter(|p| !p.trim().is_empty()).map(|p| view! { <p>{p.trim().to_string()}</p> }).collect_view()}
+                                    {super::classroom::paragraphs(&l.body).into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
                                 </div>
                                 {l.file.clone().map(|f| view! { <LessonFileView file=f title=l.title.clone() /> })}
                                 <dl class="facts">

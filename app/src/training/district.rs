@@ -6,9 +6,10 @@
 //! attendance row by row. An employee hired long enough before the year owes the yearly hours
 //! over the whole calendar year, so their standing is their minutes in that year against the
 //! requirement of their category: SQL sums that per enterprise from `training_year_minutes` (kept
-//! by `set_attendance`). Only recent hires, whose initial window straddles years, are read with
-//! their attendance and judged by `rules::standing`, exactly as the enterprise's own compliance
-//! page judges them; the integration test holds the two views to the same figures.
+//! by `set_attendance`). Only recent hires, whose initial window straddles years, are judged one
+//! by one with `rules::standing`, exactly as the enterprise's own compliance page judges them: the
+//! database sums each one's credits within their window (the distinct windows, a few hundred, go
+//! with the query). The integration test holds the two views to the same figures.
 use serde::{Deserialize, Serialize};
 
 /// Enterprises listed as furthest behind.
@@ -92,7 +93,7 @@ pub mod ssr {
     use crate::base::errors::AppError;
     use crate::training::percent;
     use crate::training::rules::{self, Category, HourRules};
-    use std::collections::HashMap;
+    use std::collections::{BTreeMap, HashMap};
 
     /// Recompute the yearly minutes of `employees` for the year of `day` from their attendance,
     /// in the transaction that changed it.
@@ -120,9 +121,10 @@ pub mod ssr {
             }
             q.execute(&mut **tx).await?;
             let insert = format!(
-                "insert into training_year_minutes (employee_id, year, minutes) select employee_id, $1, sum(minutes) \
-                 from training_credits where held_on >= $2 and held_on <= $3 and employee_id in ({}) group by employee_id",
-                list(4)
+                "insert into training_year_minutes (employee_id, year, minutes) select employee_id, $1, sum(minutes) from ({}) c \
+                 group by employee_id",
+                credits("select a.employee_id, a.minutes from {credits} a where a.{day} >= $2 and a.{day} <= $3 and a.employee_id in (LIST)")
+                    .replace("LIST", &list(4))
             );
             let mut q = sqlx::query(&insert).bind(year).bind(from.0).bind(to.0);
             for id in chunk {
@@ -131,6 +133,15 @@ pub mod ssr {
             q.execute(&mut **tx).await?;
         }
         Ok(())
+    }
+
+    /// The view `training_credits` (D28) spelled out: `select` (with `{credits}` for the table and
+    /// `{day}` for its day column) over the attendance, `union all` over the course completions.
+    /// In a join SQLite reads the view 15 times slower than this (docs/benchmarks.md), as it
+    /// cannot take the conditions into each branch's index.
+    pub fn credits(select: &str) -> String {
+        let arm = |table: &str, day: &str| select.replace("{credits}", table).replace("{day}", day);
+        format!("{} union all {}", arm("training_attendance", "held_on"), arm("training_course_completions", "completed_on"))
     }
 
     /// Hired before this day, a person's initial training fell due before the year of `jan1`
@@ -154,12 +165,12 @@ pub mod ssr {
         let (jan1, dec31) = year_days(year)?;
         let since = since(r, jan1);
         let last = Day(dec31.0 + 31 * i64::from(r.manager_months) + 1);
-        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
-            "select a.employee_id, a.held_on, a.minutes from training_credits a \
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(&credits(
+            "select a.employee_id, a.{day}, a.minutes from {credits} a \
              join training_employees e on e.id = a.employee_id \
-             where e.active = 1 and e.hired_on >= $1 and a.held_on >= $2 and a.held_on <= $3 \
+             where e.active = 1 and e.hired_on >= $1 and a.{day} >= $2 and a.{day} <= $3 \
              and ($4 = 0 or e.enterprise_id = $4)",
-        )
+        ))
         .bind(since.0)
         .bind(since.0 - 370)
         .bind(last.0.min(today.0))
@@ -233,7 +244,11 @@ pub mod ssr {
         Ok(())
     }
 
-    /// Employees hired from `since` on, judged one by one against the attendance in their window.
+    /// Employees hired from `since` on, judged one by one against the training in their window.
+    /// A window depends only on the day a person took the post and whether they are a manager
+    /// (`rules::requirement`), so the few hundred distinct windows go to the database, which sums
+    /// each person's credits inside theirs: one row per person instead of one per training
+    /// (≈ 12,000 instead of ≈ 120,000 at the benchmark's scale; docs/benchmarks.md).
     async fn recent(
         db: &Db,
         r: &HourRules,
@@ -249,10 +264,8 @@ pub mod ssr {
         .bind(since.0)
         .fetch_all(&db.pool)
         .await?;
-        if people.is_empty() {
-            return Ok(());
-        }
-        let done = recent_attendance(db, r, year, today, None).await?;
+        let mut windows: BTreeMap<(i64, bool), (Day, Day)> = BTreeMap::new();
+        let mut judged = Vec::with_capacity(people.len());
         for (id, enterprise, code, hired) in people {
             let Some(place) = places.get(&enterprise) else {
                 continue;
@@ -263,17 +276,64 @@ pub mod ssr {
             else {
                 continue;
             };
-            let s = rules::standing(
-                r,
-                &req,
-                done.get(&id).map(Vec::as_slice).unwrap_or(&[]),
-                today,
-            );
+            windows.insert((hired, category.is_manager()), (req.from, req.due));
+            judged.push((id, enterprise, req));
+        }
+        let done = window_minutes(db, since, today, &windows).await?;
+        for (id, enterprise, req) in judged {
+            let minutes = done.get(&id).copied().unwrap_or(0);
+            let s = rules::standing(r, &req, &[(req.from, minutes)], today);
             let c = counts.entry(enterprise).or_default();
             c.0 += 1;
             c.1 += i64::from(s.state == rules::HoursState::Met);
         }
         Ok(())
+    }
+
+    /// The minutes each active person hired from `since` on was credited within their window up
+    /// to `today`, from `windows`: (day hired, manager) → (first day, last day).
+    async fn window_minutes(
+        db: &Db,
+        since: Day,
+        today: Day,
+        windows: &BTreeMap<(i64, bool), (Day, Day)>,
+    ) -> Result<HashMap<i64, u32>, AppError> {
+        let mut done: HashMap<i64, u32> = HashMap::new();
+        if windows.is_empty() {
+            return Ok(done);
+        }
+        // Day numbers computed here (never input), written into the statement: a bound
+        // parameter each would pass SQLite's limit at a few thousand windows. `cross join` keeps
+        // SQLite's order (windows, then the people hired that day by `training_employees_hired`,
+        // then their credits by `training_attendance_employee`); left to itself it scanned every
+        // employee against every window (seconds). PostgreSQL plans it as an inner join.
+        let values: Vec<String> = windows
+            .iter()
+            .map(|((hired, manager), (from, due))| {
+                format!("({hired}, {}, {}, {})", i64::from(*manager), from.0, due.0.min(today.0))
+            })
+            .collect();
+        let sql = format!(
+            "with w (hired, manager, lo, hi) as (values {}) {}",
+            values.join(", "),
+            credits(
+                "select e.id, cast(sum(a.minutes) as bigint) from w cross join training_employees e cross join {credits} a \
+                 where e.hired_on = w.hired and w.manager = (case when e.category in ('principal', 'safety_manager') then 1 else 0 end) \
+                 and a.employee_id = e.id and a.{day} >= w.lo and a.{day} <= w.hi \
+                 and e.active = 1 and e.hired_on >= $1 group by e.id"
+            )
+        );
+        // Not kept among the prepared statements: the text changes with the day.
+        let rows: Vec<(i64, i64)> = sqlx::query_as(&sql)
+            .persistent(false)
+            .bind(since.0)
+            .fetch_all(&db.pool)
+            .await?;
+        for (id, minutes) in rows {
+            let m = done.entry(id).or_default();
+            *m = m.saturating_add(u32::try_from(minutes).unwrap_or(u32::MAX));
+        }
+        Ok(done)
     }
 
     type Names = HashMap<i64, (String, String)>;

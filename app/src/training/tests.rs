@@ -185,3 +185,17 @@ fn checks_graded() {
         assert_eq!(publish_problem(minutes, lessons), want, "{minutes} {lessons:?}");
     }
 }
+
+#[test]
+fn lesson_text_paragraphs() {
+    use super::classroom::paragraphs;
+    // As a browser sends a text area (CRLF), as typed (LF), with stray spaces and blank lines.
+    assert_eq!(paragraphs("第一段。\r\n\r\n第二段。"), vec!["第一段。", "第二段。"]);
+    assert_eq!(paragraphs("第一段。\n\n\n第二段，\n续行。\n"), vec!["第一段。", "第二段，\n续行。"]);
+    assert_eq!(paragraphs("  \n \t\n"), Vec::<String>::new());
+    assert_eq!(paragraphs("只有一段"), vec!["只有一段"]);
+    let q: std::collections::HashMap<String, String> =
+        [("q1", "要点？"), ("q1a", "甲"), ("q1b", "乙"), ("q1ok", "a")].into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let v = super::classroom::validate_lesson("储存要求", "第一段。\r\n\r\n第二段。", "30", &q).expect("valid");
+    assert_eq!(v.body, "第一段。\n\n第二段。", "stored with LF line breaks");
+}

@@ -242,6 +242,43 @@ async fn district_overview(backend: Backend) {
     assert_eq!(got, want, "yearly minutes per employee and year");
     check_same(&db, &r, today, "after changes").await;
 
+    // Courses completed count as sessions do (D28), recent hires' too.
+    let course: i64 = sqlx::query_scalar(
+        "insert into training_courses (title, summary, minutes, published, created_by, created_at, updated_at) \
+         values ('网络课程', '', 900, 1, $1, 0, 0) returning id",
+    )
+    .bind(recorder)
+    .fetch_one(&db.pool)
+    .await
+    .expect("course");
+    let learners: Vec<(i64, i64)> = sqlx::query_as(
+        "select id, enterprise_id from training_employees where active = 1 and hired_on >= $1 order by id limit 8",
+    )
+    .bind(jan1.0 - 200)
+    .fetch_all(&db.pool)
+    .await
+    .expect("recent hires");
+    assert!(!learners.is_empty(), "recent hires to take the course");
+    let mut tx = db.begin().await.expect("tx");
+    for (employee, enterprise) in &learners {
+        sqlx::query(
+            "insert into training_course_completions (employee_id, course_id, enterprise_id, completed_on, minutes, completed_at) \
+             values ($1, $2, $3, $4, 900, $5)",
+        )
+        .bind(employee)
+        .bind(course)
+        .bind(enterprise)
+        .bind(today.0)
+        .bind(ts)
+        .execute(&mut *tx)
+        .await
+        .expect("completion");
+    }
+    let ids: Vec<i64> = learners.iter().map(|l| l.0).collect();
+    app::training::district::ssr::refresh_year_minutes(&mut tx, &ids, today.0).await.expect("yearly minutes");
+    tx.commit().await.expect("commit");
+    check_same(&db, &r, today, "courses completed").await;
+
     // A retired enterprise leaves the overview.
     let before = app::training::district::ssr::district(&db, &r, this_year, today)
         .await
