@@ -104,6 +104,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/training") view={Lazy::<staff_routes::TrainingDistrict>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/training/courses") view={Lazy::<staff_routes::Courses>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/training/courses/:id") view={Lazy::<staff_routes::CourseEditor>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/training/enterprises") view={Lazy::<staff_routes::TrainingEnterprises>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/training/enterprises/:code") view={Lazy::<staff_routes::TrainingEnterprise>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/training/officers") view={Lazy::<staff_routes::InfoOfficers>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/training/officers/:id") view={Lazy::<staff_routes::InfoOfficer>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/training/officers/trainings/:id") view={Lazy::<staff_routes::InfoOfficerTraining>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/contests/:id") view={Lazy::<staff_routes::ContestStatistics>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/dashboard") view={Lazy::<staff_routes::Dashboard>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/reports/:number") view={Lazy::<staff_routes::StaffReport>::new()} ssr=SsrMode::Async />

@@ -316,3 +316,58 @@ impl LazyRoute for CourseEditor {
         view! { <crate::training::classroom_pages::CourseEditorPage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }
+
+pub struct InfoOfficers;
+#[lazy_route]
+impl LazyRoute for InfoOfficers {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::training::officer_pages::OfficersPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
+pub struct InfoOfficer;
+#[lazy_route]
+impl LazyRoute for InfoOfficer {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::training::officer_pages::OfficerPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
+pub struct InfoOfficerTraining;
+#[lazy_route]
+impl LazyRoute for InfoOfficerTraining {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::training::officer_pages::OfficerTrainingPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
+pub struct TrainingEnterprises;
+#[lazy_route]
+impl LazyRoute for TrainingEnterprises {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::training::enterprises_page::EnterprisesPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}
+
+pub struct TrainingEnterprise;
+#[lazy_route]
+impl LazyRoute for TrainingEnterprise {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::training::enterprises_page::EnterpriseAccountsPage /> <crate::ui::HydrationMarker /> }.into_any()
+    }
+}

@@ -372,6 +372,163 @@ test("the training administrator writes a course; an employee completes it in th
   await own.context().close();
 });
 
+test("the training administrator records disaster information officers and their training; the three-level coverage follows", async ({ browser, baseURL, jsEnabled }) => {
+  // One village/community per browser project (the database is shared by both runs).
+  const unit = jsEnabled ? "village:JD01-S01" : "village:XZ01-C02";
+  const name = `信息员${jsEnabled ? "甲" : "乙"}${Date.now() % 100000}`;
+  const admin = await signIn(browser, baseURL!, jsEnabled, trainer);
+  if (jsEnabled) await waitForHydration(admin);
+  await admin.click("#officers-link");
+  await expect(admin).toHaveURL(/\/staff\/training\/officers$/);
+  if (jsEnabled) await waitForHydration(admin);
+  await expect(admin.locator("h1")).toHaveText(zh.io_title);
+  const missing = admin.locator(`#coverage-missing li[data-unit="${unit}"]`);
+  await expect(missing).toHaveAttribute("data-state", "NoOfficer");
+  await expect(admin.locator("#coverage-full")).toHaveAttribute("data-full", "false");
+  await a11y(admin, jsEnabled);
+
+  // An appointment dated tomorrow is refused with its reason; then recorded.
+  const tomorrow = new Date(Date.now() + 8 * 3600_000 + 86400_000).toISOString().slice(0, 10);
+  const fill = async (day: string) => {
+    await admin.fill("#officer-name", name);
+    await admin.selectOption("#officer-unit", unit);
+    await admin.fill("#officer-contact", "0551-12345678");
+    await admin.fill("#officer-appointed", day);
+    await admin.click("#officer-form button[type=submit]");
+  };
+  await fill(tomorrow);
+  await expect(admin.locator("#officer-form")).toContainText(zh.err_date_in_future);
+  if (jsEnabled) await waitForHydration(admin);
+  await fill("2024-05-01");
+  await expect(admin.locator("#officer-added")).toHaveText(zh.io_added);
+  await expect(missing).toHaveAttribute("data-state", "Untrained");
+  await expect(missing).toContainText(name);
+  const row = admin.locator("#officers tr", { hasText: name });
+  await expect(row.locator(".officer-state")).toHaveText(zh.io_untrained_year);
+  if (jsEnabled) await waitForHydration(admin);
+
+  // A training today, and the officer ticked on its sheet.
+  await admin.fill("#otraining-title", `灾情报送业务培训${name}`);
+  await admin.fill("#otraining-hours", "2");
+  await admin.fill("#otraining-held", chinaToday());
+  await admin.fill("#otraining-trainer", "区应急管理局");
+  await admin.click("#officer-training-form button[type=submit]");
+  await expect(admin).toHaveURL(/\/staff\/training\/officers\/trainings\/\d+$/);
+  if (jsEnabled) await waitForHydration(admin);
+  await expect(admin.locator("#otraining-count")).toHaveText("0");
+  await a11y(admin, jsEnabled);
+  await admin.locator("#officer-attendance-form label", { hasText: name }).locator("input").check();
+  await admin.click("#officer-attendance-form button[type=submit]");
+  await expect(admin.locator("#otraining-saved")).toHaveText(zh.tr_attendance_saved);
+  await expect(admin.locator("#otraining-count")).toHaveText("1");
+
+  // The unit is covered now.
+  await open(admin, "/staff/training/officers", jsEnabled);
+  await expect(admin.locator("#officers tr", { hasText: name }).locator(".officer-state")).toHaveText(zh.io_trained_year);
+  await expect(missing).toHaveCount(0);
+  await admin.locator("#officers tr", { hasText: name }).locator("a").click();
+  await expect(admin).toHaveURL(/\/staff\/training\/officers\/\d+$/);
+  if (jsEnabled) await waitForHydration(admin);
+  await expect(admin.locator("#officer-attended li")).toHaveCount(1);
+  await a11y(admin, jsEnabled);
+
+  // In English.
+  await admin.goto("/lang/en");
+  await open(admin, "/staff/training/officers", jsEnabled);
+  await expect(admin.locator("h1")).toHaveText(en.io_title);
+  await expect(admin.locator("#officers tr", { hasText: name }).locator(".officer-state")).toHaveText(en.io_trained_year);
+  await a11y(admin, jsEnabled);
+  await admin.goto("/lang/zh-CN");
+  await admin.context().close();
+});
+
+/** A unified social credit code: `stem` (17 characters) and its check character (GB 32100). */
+function creditCode(stem: string): string {
+  const chars = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  const sum = [...stem].reduce((acc, c, i) => acc + chars.indexOf(c) * weights[i], 0);
+  return stem + chars[(31 - (sum % 31)) % 31];
+}
+
+test("the training administrator registers an enterprise and keeps its safety manager's account", async ({ browser, baseURL, jsEnabled }) => {
+  const tail = String(Date.now() % 10000).padStart(4, "0");
+  const code = creditCode(`91340100MA2T${jsEnabled ? "H" : "N"}${tail}`);
+  const wrong = code.slice(0, 17) + (code.endsWith("0") ? "1" : "0");
+  const company = `端到端培训企业${jsEnabled ? "丙" : "丁"}${tail}`;
+  const manager = { username: `e2e.mgr${jsEnabled ? "h" : "n"}${tail}`, password: `e2e-manager-${tail}-pw` };
+  const admin = await signIn(browser, baseURL!, jsEnabled, trainer);
+  if (jsEnabled) await waitForHydration(admin);
+  await admin.click("#enterprises-link");
+  await expect(admin).toHaveURL(/\/staff\/training\/enterprises$/);
+  if (jsEnabled) await waitForHydration(admin);
+  await a11y(admin, jsEnabled);
+  await admin.fill("#enterprise-search", "精细化工");
+  await admin.click("form[role=search] button[type=submit]");
+  await expect(admin.locator('#enterprise-table tr[data-code="91340100MA2NL0H014"]')).toBeVisible();
+  await expect(admin.locator("#enterprise-table tbody tr")).toHaveCount(1);
+  if (jsEnabled) await waitForHydration(admin);
+
+  // A mistyped credit code is refused with the reason; then the enterprise is registered.
+  const register = async (credit: string) => {
+    await admin.fill("#ent-new-code", credit);
+    await admin.fill("#ent-new-name", company);
+    await admin.selectOption("#ent-new-town", "XZ02");
+    await admin.selectOption("#ent-new-sector", "WHP");
+    await admin.fill("#ent-new-employees", "30");
+    await admin.check("#ent-new-high-risk");
+    await admin.click("#enterprise-new button[type=submit]");
+  };
+  await register(wrong);
+  await expect(admin.locator("#credit_code-errors")).toHaveText(zh.err_credit_code_invalid);
+  if (jsEnabled) await waitForHydration(admin);
+  await register(code);
+  await expect(admin).toHaveURL(new RegExp(`/staff/training/enterprises/${code}\\?saved=1$`));
+  if (jsEnabled) await waitForHydration(admin);
+  await expect(admin.locator("#enterprise-name")).toHaveText(company);
+  await expect(admin.locator("#managers-none")).toHaveText(zh.te_managers_none);
+
+  // Its safety manager's account (a name already taken is refused, with the reason).
+  const create = async (username: string) => {
+    await admin.fill("#manager-username", username);
+    await admin.fill("#manager-display", "端到端安全员");
+    await admin.fill("#manager-password", manager.password);
+    await admin.click("#manager-form button[type=submit]");
+  };
+  await create(trainer.username);
+  await expect(admin.locator("#manager-form")).toContainText(zh.err_username_taken);
+  if (jsEnabled) await waitForHydration(admin);
+  await create(manager.username);
+  await expect(admin.locator("#enterprise-notice")).toHaveText(zh.te_created);
+  const account = admin.locator(`#managers li[data-username="${manager.username}"]`);
+  await expect(account).toHaveAttribute("data-active", "true");
+  await a11y(admin, jsEnabled);
+
+  // The manager signs in and keeps their enterprise's records.
+  const own = await signIn(browser, baseURL!, jsEnabled, manager, /\/account$/);
+  await open(own, "/training/enterprise", jsEnabled);
+  await expect(own.locator("h1")).toHaveText(zh.tr_title);
+  await expect(own.locator("main")).toContainText(company);
+
+  // Disabled: their next page refuses them; enabled again for the record.
+  if (jsEnabled) await waitForHydration(admin);
+  await account.locator(".manager-toggle button").click();
+  await expect(account).toHaveAttribute("data-active", "false");
+  await own.goto("/training/enterprise");
+  await expect(own.locator("main")).toContainText(zh.err_unauthorized);
+  await own.context().close();
+  if (jsEnabled) await waitForHydration(admin);
+  await account.locator(".manager-toggle button").click();
+  await expect(account).toHaveAttribute("data-active", "true");
+
+  // In English.
+  await admin.goto("/lang/en");
+  await open(admin, `/staff/training/enterprises/${code}`, jsEnabled);
+  await expect(admin.locator("h1")).toHaveText(en.te_title);
+  await expect(account.locator(".manager-state")).toHaveText(en.te_active);
+  await admin.goto("/lang/zh-CN");
+  await admin.context().close();
+});
+
 test("the training pages refuse visitors and employees", async ({ page, visit, browser, baseURL, jsEnabled }) => {
   await visit("/training/enterprise");
   await expect(page.locator("main")).toContainText(zh.err_unauthorized);

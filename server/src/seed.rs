@@ -144,6 +144,33 @@ async fn seed_training(db: &Db) -> anyhow::Result<()> {
     app::training::ssr::set_attendance(db, manager, enterprise, session, &ids[..4], today)
         .await
         .map_err(|e| anyhow::anyhow!("demo attendance: {e:?}"))?;
+    seed_officers(db, today).await
+}
+
+/// Demo disaster information officers (name, unit): some units have one, one of them untrained,
+/// the rest none, so that the coverage page shows each state.
+const OFFICERS: &[(&str, &str)] = &[
+    ("黄志远", "district"),
+    ("吴秀英", "town:XZ01"),
+    ("郑海", "town:YQ01"),
+    ("冯桂兰", "village:XZ01-C01"),
+];
+
+async fn seed_officers(db: &Db, today: app::base::calendar::Day) -> anyhow::Result<()> {
+    use app::base::calendar::Day;
+    use app::training::{officer_store, officers};
+    let trainer = demo_trainer(db).await?;
+    let mut ids = Vec::new();
+    for (name, unit) in OFFICERS {
+        let v = officers::validate_officer(name, unit, "", "2022-03-01", today).map_err(|e| anyhow::anyhow!("demo officer {name}: {e:?}"))?;
+        ids.push(officer_store::save_officer(db, trainer, None, &v, true).await.map_err(|e| anyhow::anyhow!("demo officer {name}: {e:?}"))?);
+    }
+    // The district's training for 5·12 (Disaster Prevention Day), or today before it.
+    let day = Day::from_ymd(today.ymd().0, 5, 12).unwrap_or(today).min(today);
+    let t = officers::validate_officer_training("灾害信息员业务培训", "4", &day.to_string(), "区应急管理局", "灾情统计报表制度、灾情报送系统操作", 45, today)
+        .map_err(|e| anyhow::anyhow!("demo officer training: {e:?}"))?;
+    let training = officer_store::save_training(db, trainer, &t).await.map_err(|e| anyhow::anyhow!("demo officer training: {e:?}"))?;
+    officer_store::set_attendance(db, trainer, training, &ids[..3], today).await.map_err(|e| anyhow::anyhow!("demo officer attendance: {e:?}"))?;
     Ok(())
 }
 

@@ -227,6 +227,12 @@ pub fn StaffPage() -> impl IntoView {
                                             <li><a href="/staff/training/courses" id="courses-link">{t!(i18n, cl_manage_link)}</a></li>
                                         })}
                                     {role
+                                        .allows(super::Permission::ManageInfoOfficers)
+                                        .then(|| view! { <li><a href="/staff/training/officers" id="officers-link">{t!(i18n, io_link)}</a></li> })}
+                                    {role
+                                        .allows(super::Permission::ManageEnterpriseAccounts)
+                                        .then(|| view! { <li><a href="/staff/training/enterprises" id="enterprises-link">{t!(i18n, te_link)}</a></li> })}
+                                    {role
                                         .allows(super::Permission::ReadAuditLog)
                                         .then(|| view! { <li><a href="/admin/audit">{t!(i18n, wf_audit_title)}</a></li> })}
                                 </ul>

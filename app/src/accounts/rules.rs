@@ -55,6 +55,15 @@ pub enum Permission {
     TrainingOverview,
     /// Write the network classroom's courses and lessons, publish and withdraw them.
     ManageCourses,
+    /// Keep the disaster information officers (灾害信息员) of the three levels and their
+    /// trainings, and read the coverage.
+    ManageInfoOfficers,
+    /// Keep the enterprises (the organisation page's, and the training administrator's list)
+    /// and, for the training administrator, their safety managers' accounts.
+    ManageEnterprises,
+    /// Create, disable and re-enable enterprise safety managers' accounts, and set a new
+    /// password for one (the training administrator; nothing else about accounts).
+    ManageEnterpriseAccounts,
 }
 
 impl Role {
@@ -98,10 +107,12 @@ impl Role {
             TriageReports => self == Role::IntakeOfficer,
             RevealIdentity => matches!(self, Role::IntakeOfficer | Role::RewardOfficer),
             ManageWorkflowRules | ReadAuditLog => self == Role::Admin,
-            ManageQuestions | ManageContests | TrainingOverview | ManageCourses => self == Role::TrainingAdmin,
+            ManageQuestions | ManageContests | TrainingOverview | ManageCourses | ManageInfoOfficers => self == Role::TrainingAdmin,
             DailyChallenge => matches!(self, Role::Employee | Role::EnterpriseManager),
             ManageEnterpriseTraining => self == Role::EnterpriseManager,
             OwnTraining => self == Role::Employee,
+            ManageEnterprises => matches!(self, Role::Admin | Role::TrainingAdmin),
+            ManageEnterpriseAccounts => self == Role::TrainingAdmin,
             Certificates => matches!(self, Role::Employee | Role::EnterpriseManager | Role::TrainingAdmin),
         }
     }
@@ -201,6 +212,19 @@ mod tests {
             (Role::Admin, ManageCourses, false),
             (Role::EnterpriseManager, ManageCourses, false),
             (Role::Employee, ManageCourses, false),
+            (Role::TrainingAdmin, ManageInfoOfficers, true),
+            (Role::Admin, ManageEnterprises, true),
+            (Role::TrainingAdmin, ManageEnterprises, true),
+            (Role::IntakeOfficer, ManageEnterprises, false),
+            (Role::EnterpriseManager, ManageEnterprises, false),
+            (Role::TrainingAdmin, ManageEnterpriseAccounts, true),
+            (Role::Admin, ManageEnterpriseAccounts, false),
+            (Role::EnterpriseManager, ManageEnterpriseAccounts, false),
+            (Role::Employee, ManageEnterpriseAccounts, false),
+            (Role::Admin, ManageInfoOfficers, false),
+            (Role::IntakeOfficer, ManageInfoOfficers, false),
+            (Role::EnterpriseManager, ManageInfoOfficers, false),
+            (Role::Employee, ManageInfoOfficers, false),
             (Role::Admin, TrainingOverview, false),
             (Role::IntakeOfficer, TrainingOverview, false),
             (Role::EnterpriseManager, TrainingOverview, false),

@@ -210,6 +210,57 @@ pub async fn create_user(state: &AppState, u: NewUser, password: String, by: Opt
     Ok(id)
 }
 
+/// The enterprise safety managers' accounts of an enterprise: (id, username, display name, active).
+pub async fn enterprise_managers(db: &Db, enterprise_id: i64) -> Result<Vec<(i64, String, String, bool)>, AppError> {
+    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "select id, username, display_name, active from users where enterprise_id = $1 and role = 'enterprise_manager' order by active desc, username",
+    )
+    .bind(enterprise_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|(id, u, d, a)| (id, u, d, a == 1)).collect())
+}
+
+/// Disable or re-enable an account of `role` (anything else is not found: this is no general
+/// account tool). A disabled account's sessions end at its next request (`current_user_in`).
+pub async fn set_role_account_active(db: &Db, by: i64, user_id: i64, role: Role, active: bool) -> Result<(), AppError> {
+    use crate::base::audit::{self, Entry};
+    let ts = now();
+    let mut tx = db.begin().await?;
+    let done = sqlx::query("update users set active = $1, updated_at = $2 where id = $3 and role = $4")
+        .bind(i64::from(active))
+        .bind(ts)
+        .bind(user_id)
+        .bind(role.as_str())
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    let details = serde_json::json!({ "user_id": user_id, "role": role.as_str(), "active": active });
+    let entry = Entry { user_id: Some(by), action: "user_active_changed", report_id: None, reason: None, details: details.to_string() };
+    audit::append(db, &mut tx, entry, ts).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Set a new password on an account of `role` (a manager who forgot theirs), checked against the
+/// policy; its failed-login lock is lifted.
+pub async fn set_role_account_password(state: &AppState, by: i64, user_id: i64, role: Role, password: String) -> Result<(), AppError> {
+    use crate::base::audit::{self, Entry};
+    super::rules::check_password(&password).map_err(|code| AppError::field("password", code))?;
+    let row = find_user_by_id(&state.db, user_id).await?.filter(|u| u.role == role.as_str()).ok_or(AppError::NotFound)?;
+    let hash = state.run_cpu(move || hash_password_blocking(&password)).await??;
+    let ts = now();
+    let mut tx = state.db.begin().await?;
+    sqlx::query("update users set password_hash = $1, updated_at = $2 where id = $3").bind(&hash).bind(ts).bind(user_id).execute(&mut *tx).await?;
+    let details = serde_json::json!({ "user_id": user_id, "role": role.as_str() });
+    let entry = Entry { user_id: Some(by), action: "user_password_set", report_id: None, reason: None, details: details.to_string() };
+    audit::append(&state.db, &mut tx, entry, ts).await?;
+    tx.commit().await?;
+    key_clear(&state.db, &throttle_key(&row.username)).await
+}
+
 /// Ask for the password again before a security change (a new TOTP secret). Counted and locked
 /// like a login attempt on the same name.
 pub async fn confirm_password(state: &AppState, user: &CurrentUser, password: &str) -> Result<(), AppError> {

@@ -1,4 +1,5 @@
-//! Server functions of the organisation page (system administrator only).
+//! Server functions of the organisation page (system administrator only; enterprises also the
+//! training administrator).
 use crate::base::errors::AppError;
 use leptos::prelude::*;
 
@@ -66,9 +67,10 @@ pub async fn save_enterprise(
     employees: String,
     high_risk: Option<String>,
     active: Option<String>,
+    back: Option<String>,
 ) -> Result<(), AppError> {
     use crate::accounts::{ssr::require, Permission};
-    let user = require(Permission::ManageWorkflowRules).await?;
+    let user = require(Permission::ManageEnterprises).await?;
     let state = crate::state::app_state()?;
     let input = super::ssr::EnterpriseInput {
         credit_code: &credit_code,
@@ -81,6 +83,14 @@ pub async fn save_enterprise(
         active: active.is_some(),
     };
     super::ssr::save_enterprise(&state.db, user.id, &input).await?;
-    leptos_axum::redirect("/admin/organisation#enterprises");
+    // Back to the page the form was on: the training administrator's enterprise (a new one's
+    // code is upper-cased as stored), or the organisation page.
+    let code = credit_code.trim().to_uppercase();
+    match back.as_deref() {
+        Some("training") if code.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+            leptos_axum::redirect(&format!("/staff/training/enterprises/{code}?saved=1"))
+        }
+        _ => leptos_axum::redirect("/admin/organisation#enterprises"),
+    }
     Ok(())
 }

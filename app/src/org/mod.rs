@@ -85,6 +85,15 @@ pub struct OrgEnterprise {
     pub users: i64,
 }
 
+/// What an enterprise's form offers to choose from (villages/communities named with their
+/// town/street, so two of the same name are told apart).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnterpriseChoices {
+    pub towns: Vec<Choice>,
+    pub villages: Vec<Choice>,
+    pub sectors: Vec<Choice>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgData {
     pub departments: Vec<OrgDepartment>,

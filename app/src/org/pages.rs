@@ -1,6 +1,6 @@
 //! The admin's organisation page: departments, towns/streets, villages/communities and enterprises.
 use super::api::{load_org, SaveDepartment, SaveEnterprise, SaveTown, SaveVillage};
-use super::{choice_name, Choice, OrgData, OrgDepartment, OrgEnterprise, OrgTown, OrgVillage};
+use super::{choice_name, Choice, EnterpriseChoices, OrgData, OrgDepartment, OrgEnterprise, OrgTown, OrgVillage};
 use crate::i18n::*;
 use crate::ui::{ErrorPage, FieldErrors, FormError};
 use leptos::prelude::*;
@@ -187,19 +187,15 @@ fn VillageForm(action: ServerAction<SaveVillage>, #[prop(optional)] village: Opt
     }
 }
 
-/// What an enterprise's form offers to choose from.
-#[derive(Clone)]
-struct EnterpriseChoices {
-    towns: Vec<Choice>,
-    villages: Vec<Choice>,
-    sectors: Vec<Choice>,
-}
-
+/// An enterprise's form: its credit code (typed for a new one, fixed afterwards), name, place,
+/// sector, registered employees, high-risk and active flags. `back` names the page to return to
+/// (the training administrator's enterprises, `save_enterprise`).
 #[component]
-fn EnterpriseForm(
+pub fn EnterpriseForm(
     action: ServerAction<SaveEnterprise>,
     #[prop(optional)] enterprise: Option<OrgEnterprise>,
     choices: EnterpriseChoices,
+    #[prop(optional)] back: Option<&'static str>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let is_new = enterprise.is_none();
@@ -222,6 +218,7 @@ fn EnterpriseForm(
     let (risk_id, risk_for) = (id("high-risk"), id("high-risk"));
     view! {
         <ActionForm action=action attr:class="org-row" attr:data-code=code>
+            {back.map(|b| view! { <input type="hidden" name="back" value=b /> })}
             {if is_new {
                 view! {
                     <label for=code_id.clone()>{t!(i18n, org_credit_code)}</label>

@@ -39,34 +39,12 @@ pub async fn org(db: &Db) -> Result<OrgData, AppError> {
     )
     .fetch_all(&db.pool)
     .await?;
-    type E = (String, String, Option<String>, Option<String>, Option<String>, i64, i64, i64, i64);
-    let enterprises: Vec<E> = sqlx::query_as(
-        "select e.credit_code, e.name, t.code, v.code, s.code, e.employees, e.active, \
-         (select count(*) from users u where u.enterprise_id = e.id and u.active = 1), e.high_risk \
-         from enterprises e left join towns t on t.id = e.town_id left join villages v on v.id = e.village_id \
-         left join sectors s on s.id = e.sector_id where e.credit_code is not null order by e.name, e.id",
-    )
-    .fetch_all(&db.pool)
-    .await?;
     Ok(OrgData {
         villages: villages
             .into_iter()
             .map(|v| OrgVillage { code: v.0, name_zh: v.1, name_en: v.2, town: v.3, kind: v.4, active: v.5 == 1, enterprises: v.6 })
             .collect(),
-        enterprises: enterprises
-            .into_iter()
-            .map(|e| OrgEnterprise {
-                credit_code: e.0,
-                name: e.1,
-                town: e.2,
-                village: e.3,
-                sector: e.4,
-                employees: e.5,
-                active: e.6 == 1,
-                users: e.7,
-                high_risk: e.8 == 1,
-            })
-            .collect(),
+        enterprises: enterprises(db, "").await?,
         sectors: all_choices(db, "sectors").await?,
         departments: deps
             .into_iter()
@@ -85,6 +63,54 @@ pub async fn org(db: &Db) -> Result<OrgData, AppError> {
             .map(|t| OrgTown { code: t.0, name_zh: t.1, name_en: t.2, kind: t.3, active: t.4 == 1, reports: t.5 })
             .collect(),
     })
+}
+
+/// What an enterprise's form offers: every town/street, village/community and sector.
+pub async fn enterprise_choices(db: &Db) -> Result<EnterpriseChoices, AppError> {
+    let villages: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "select v.code, t.name_zh, v.name_zh, t.name_en, v.name_en from villages v join towns t on t.id = v.town_id order by t.id, v.code",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(EnterpriseChoices {
+        towns: all_choices(db, "towns").await?,
+        villages: villages
+            .into_iter()
+            .map(|(code, tz, vz, te, ve)| Choice { code, name_zh: format!("{tz} · {vz}"), name_en: format!("{te} · {ve}") })
+            .collect(),
+        sectors: all_choices(db, "sectors").await?,
+    })
+}
+
+/// The enterprises (by name), or those whose name or credit code contains `search`.
+pub async fn enterprises(db: &Db, search: &str) -> Result<Vec<OrgEnterprise>, AppError> {
+    type E = (String, String, Option<String>, Option<String>, Option<String>, i64, i64, i64, i64);
+    let pattern = format!("%{}%", search.trim().replace(['%', '_', '\\'], ""));
+    let rows: Vec<E> = sqlx::query_as(
+        "select e.credit_code, e.name, t.code, v.code, s.code, e.employees, e.active, \
+         (select count(*) from users u where u.enterprise_id = e.id and u.active = 1), e.high_risk \
+         from enterprises e left join towns t on t.id = e.town_id left join villages v on v.id = e.village_id \
+         left join sectors s on s.id = e.sector_id where e.credit_code is not null and (e.name like $1 or e.credit_code like $2) \
+         order by e.name, e.id",
+    )
+    .bind(&pattern)
+    .bind(pattern.to_uppercase())
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|e| OrgEnterprise {
+            credit_code: e.0,
+            name: e.1,
+            town: e.2,
+            village: e.3,
+            sector: e.4,
+            employees: e.5,
+            active: e.6 == 1,
+            users: e.7,
+            high_risk: e.8 == 1,
+        })
+        .collect())
 }
 
 fn check_names(errs: &mut Vec<FieldError>, code: &str, name_zh: &str, name_en: &str) {

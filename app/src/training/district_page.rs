@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 
 /// A share as a bar of at most 160 px, with the figure beside it.
 #[component]
-fn Share(percent: i64) -> impl IntoView {
+pub fn Share(percent: i64) -> impl IntoView {
     let width = (percent.clamp(0, 100) * 160 / 100).to_string();
     view! {
         <svg class="bar" width="160" height="12" aria-hidden="true"><rect width=width height="12"></rect></svg>
@@ -104,6 +104,7 @@ pub fn DistrictPage() -> impl IntoView {
                                     {t!(i18n, tr_xapi)} " "
                                     <a id="district-xapi" href=format!("/staff/training/xapi.json?year={}", d.year) download rel="external">"xAPI 2.0 (JSON)"</a>
                                 </p>
+                                <p id="district-officers"><a href="/staff/training/officers">{t!(i18n, io_link)}</a></p>
                                 <p id="district-enterprises">
                                     {t!(i18n, tr_enterprises)} ": " {d.enterprises} " · " {t!(i18n, tr_reporting)} ": " {d.reporting}
                                 </p>

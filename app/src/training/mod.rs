@@ -6,7 +6,11 @@
 //! - this file: what the enterprise safety manager's forms send, checked (pure), and the shapes
 //!   the pages show;
 //! - `ssr`: storage, scoped to the manager's own enterprise; `api`: the server functions;
-//!   `pages`: the manager's pages (`/training/enterprise/…`).
+//!   `pages`: the manager's pages (`/training/enterprise/…`);
+//! - `officers` (with `officer_store`, `officer_api`, `officer_pages`): the disaster information
+//!   officers of the three levels, their trainings and the coverage the bureau reports;
+//! - `enterprises` (with `enterprises_page`): the training administrator's enterprises and their
+//!   safety managers' accounts.
 use crate::base::calendar::Day;
 use crate::base::table::{dangerous_cell, ImportReport, LineError};
 use crate::base::validate::FieldErrors;
@@ -24,8 +28,15 @@ pub mod classroom_store;
 pub mod course_pages;
 pub mod district;
 pub mod district_page;
+pub mod enterprises;
+pub mod enterprises_page;
 #[cfg(feature = "ssr")]
 pub mod export;
+pub mod officer_api;
+pub mod officer_pages;
+#[cfg(feature = "ssr")]
+pub mod officer_store;
+pub mod officers;
 pub mod pages;
 pub mod record_pages;
 pub mod rules;

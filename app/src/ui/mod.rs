@@ -191,6 +191,9 @@ pub fn error_text(locale: Locale, code: &str) -> String {
         "course_time_short" => td_string!(locale, err_course_time_short),
         "lessons_too_many" => td_string!(locale, err_lessons_too_many),
         "session_attended_future" => td_string!(locale, err_session_attended_future),
+        "officer_repeated" => td_string!(locale, err_officer_repeated),
+        "officer_unknown" => td_string!(locale, err_officer_unknown),
+        "enterprise_retired" => td_string!(locale, err_enterprise_retired),
         _ => td_string!(locale, err_internal),
     };
     s.to_string()
