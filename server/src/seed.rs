@@ -140,8 +140,8 @@ async fn seed_training(db: &Db) -> anyhow::Result<()> {
     let jan = Day::from_ymd(today.ymd().0, 1, 5).unwrap_or(today).min(today);
     let s = app::training::validate_session("年度安全生产再培训", "all", "refresher", "8", &jan.to_string(), "区应急管理局", "《安全生产法》、危险化学品安全", 45, today)
         .map_err(|e| anyhow::anyhow!("demo session: {e:?}"))?;
-    let session = app::training::ssr::save_session(db, manager, enterprise, &s).await.map_err(|e| anyhow::anyhow!("demo session: {e:?}"))?;
-    app::training::ssr::set_attendance(db, manager, enterprise, session, &ids[..4], today)
+    let session = app::training::session_store::save_session(db, manager, enterprise, &s).await.map_err(|e| anyhow::anyhow!("demo session: {e:?}"))?;
+    app::training::session_store::set_attendance(db, manager, enterprise, session, &ids[..4], today)
         .await
         .map_err(|e| anyhow::anyhow!("demo attendance: {e:?}"))?;
     seed_officers(db, today).await

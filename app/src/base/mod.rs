@@ -1,7 +1,7 @@
 //! The base layer every area stands on; it imports nothing from the areas above it (checked by
 //! `architecture_tests`). Compiled for both targets: errors, the working-day calendar and
 //! deadline rules, formatting of dates and money, checks of typed-in values. Server only: the database pool and dialect
-//! helpers, the data key, the keyed audit chain, periodic jobs, sealed session values, the upload spool
+//! helpers, file downloads, the data key, the keyed audit chain, periodic jobs, sealed session values, the upload spool
 //! and the checks of uploaded media (`media`: the type from the bytes, images re-encoded without metadata).
 pub mod calendar;
 pub mod errors;
@@ -17,6 +17,8 @@ pub mod clients;
 pub mod crypto;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod download;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 #[cfg(feature = "ssr")]

@@ -82,35 +82,42 @@ pub async fn enterprise_choices(db: &Db) -> Result<EnterpriseChoices, AppError> 
     })
 }
 
+/// (id, credit code, name, town, village, sector, employees, active, active accounts, high risk)
+type EnterpriseRow = (i64, String, String, Option<String>, Option<String>, Option<String>, i64, i64, i64, i64);
+
+const ENTERPRISE_SELECT: &str = "select e.id, e.credit_code, e.name, t.code, v.code, s.code, e.employees, e.active, \
+     (select count(*) from users u where u.enterprise_id = e.id and u.active = 1), e.high_risk \
+     from enterprises e left join towns t on t.id = e.town_id left join villages v on v.id = e.village_id \
+     left join sectors s on s.id = e.sector_id where e.credit_code is not null";
+
+fn enterprise_of(e: EnterpriseRow) -> (i64, OrgEnterprise) {
+    let enterprise = OrgEnterprise {
+        credit_code: e.1,
+        name: e.2,
+        town: e.3,
+        village: e.4,
+        sector: e.5,
+        employees: e.6,
+        active: e.7 == 1,
+        users: e.8,
+        high_risk: e.9 == 1,
+    };
+    (e.0, enterprise)
+}
+
 /// The enterprises (by name), or those whose name or credit code contains `search`.
 pub async fn enterprises(db: &Db, search: &str) -> Result<Vec<OrgEnterprise>, AppError> {
-    type E = (String, String, Option<String>, Option<String>, Option<String>, i64, i64, i64, i64);
     let pattern = format!("%{}%", search.trim().replace(['%', '_', '\\'], ""));
-    let rows: Vec<E> = sqlx::query_as(
-        "select e.credit_code, e.name, t.code, v.code, s.code, e.employees, e.active, \
-         (select count(*) from users u where u.enterprise_id = e.id and u.active = 1), e.high_risk \
-         from enterprises e left join towns t on t.id = e.town_id left join villages v on v.id = e.village_id \
-         left join sectors s on s.id = e.sector_id where e.credit_code is not null and (e.name like $1 or e.credit_code like $2) \
-         order by e.name, e.id",
-    )
-    .bind(&pattern)
-    .bind(pattern.to_uppercase())
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|e| OrgEnterprise {
-            credit_code: e.0,
-            name: e.1,
-            town: e.2,
-            village: e.3,
-            sector: e.4,
-            employees: e.5,
-            active: e.6 == 1,
-            users: e.7,
-            high_risk: e.8 == 1,
-        })
-        .collect())
+    let sql = format!("{ENTERPRISE_SELECT} and (e.name like $1 or e.credit_code like $2) order by e.name, e.id");
+    let rows: Vec<EnterpriseRow> = sqlx::query_as(&sql).bind(&pattern).bind(pattern.to_uppercase()).fetch_all(&db.pool).await?;
+    Ok(rows.into_iter().map(|e| enterprise_of(e).1).collect())
+}
+
+/// The enterprise with this credit code (as stored: upper case), with its id.
+pub async fn enterprise_by_code(db: &Db, code: &str) -> Result<Option<(i64, OrgEnterprise)>, AppError> {
+    let sql = format!("{ENTERPRISE_SELECT} and e.credit_code = $1");
+    let row: Option<EnterpriseRow> = sqlx::query_as(&sql).bind(code).fetch_optional(&db.pool).await?;
+    Ok(row.map(enterprise_of))
 }
 
 fn check_names(errs: &mut Vec<FieldError>, code: &str, name_zh: &str, name_en: &str) {

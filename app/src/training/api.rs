@@ -48,7 +48,7 @@ pub async fn save_employee(
 #[server(endpoint = "training_sessions")]
 pub async fn training_sessions() -> Result<Vec<Session>, AppError> {
     let (_, enterprise, state) = manager().await?;
-    super::ssr::sessions(&state.db, state.area::<super::rules::HourRules>()?, enterprise).await
+    super::session_store::sessions(&state.db, state.area::<super::rules::HourRules>()?, enterprise).await
 }
 
 /// Record a session (no `id`) or change one; then its attendance sheet.
@@ -71,10 +71,10 @@ pub async fn save_session(
     let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => {
             let id = s.parse::<i64>().map_err(|_| AppError::NotFound)?;
-            super::ssr::change_session(&state.db, user.id, enterprise, id, &valid, today).await?;
+            super::session_store::change_session(&state.db, user.id, enterprise, id, &valid, today).await?;
             id
         }
-        None => super::ssr::save_session(&state.db, user.id, enterprise, &valid).await?,
+        None => super::session_store::save_session(&state.db, user.id, enterprise, &valid).await?,
     };
     leptos_axum::redirect(&format!("/training/enterprise/sessions/{id}"));
     Ok(())
@@ -84,7 +84,7 @@ pub async fn save_session(
 #[server(endpoint = "training_session")]
 pub async fn training_session(id: i64) -> Result<SessionSheet, AppError> {
     let (_, enterprise, state) = manager().await?;
-    super::ssr::sheet(&state.db, state.area::<super::rules::HourRules>()?, enterprise, id, super::ssr::today()).await
+    super::session_store::sheet(&state.db, state.area::<super::rules::HourRules>()?, enterprise, id, super::ssr::today()).await
 }
 
 /// Who attended: the ticked employees (`attended[ID]=ID`, the shape a group of checkboxes posts),
@@ -95,7 +95,7 @@ pub async fn save_attendance(session: i64, attended: Option<HashMap<String, Stri
     let rules = state.area::<super::rules::HourRules>()?;
     let today = super::ssr::today();
     let ids: Vec<i64> = if everyone.is_some() {
-        let sheet = super::ssr::sheet(&state.db, rules, enterprise, session, today).await?;
+        let sheet = super::session_store::sheet(&state.db, rules, enterprise, session, today).await?;
         sheet.lines.iter().map(|l| l.employee_id).collect()
     } else {
         attended
@@ -104,7 +104,7 @@ pub async fn save_attendance(session: i64, attended: Option<HashMap<String, Stri
             .map(|v| v.trim().parse::<i64>().map_err(|_| AppError::field("op", "employee_unknown")))
             .collect::<Result<_, _>>()?
     };
-    super::ssr::set_attendance(&state.db, user.id, enterprise, session, &ids, today).await?;
+    super::session_store::set_attendance(&state.db, user.id, enterprise, session, &ids, today).await?;
     leptos_axum::redirect(&format!("/training/enterprise/sessions/{session}?saved=1"));
     Ok(())
 }

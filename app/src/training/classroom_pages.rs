@@ -217,19 +217,7 @@ fn LessonItem(lesson: LessonOutline, editable: bool, delete: ServerAction<Delete
 fn LessonForm(course: i64, add: ServerAction<AddLesson>, err: Signal<Option<crate::base::errors::AppError>>) -> impl IntoView {
     let i18n = use_i18n();
     let form_ref = NodeRef::<leptos::html::Form>::new();
-    // Emptied once a lesson is added, ready for the next (kept after an error, to be corrected).
-    // Without JavaScript the page comes back with an empty form anyway.
-    Effect::new(move |_| {
-        let added = matches!(add.value().get(), Some(Ok(_)));
-        #[cfg(feature = "hydrate")]
-        if added {
-            if let Some(form) = form_ref.get() {
-                form.reset();
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (added, form_ref);
-    });
+    crate::ui::reset_form_after(move || matches!(add.value().get(), Some(Ok(_))), form_ref);
     view! {
         <h3>{t!(i18n, cl_lesson_add)}</h3>
         <ActionForm action=add node_ref=form_ref attr:id="lesson-form" attr:class="stacked">

@@ -51,9 +51,7 @@ async fn enterprise(db: &crate::base::db::Db, code: &str) -> Result<(i64, OrgEnt
     if code.is_empty() || code.len() > 18 || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(AppError::NotFound);
     }
-    let id: i64 = sqlx::query_scalar("select id from enterprises where credit_code = $1").bind(&code).fetch_optional(&db.pool).await?.ok_or(AppError::NotFound)?;
-    let row = crate::org::ssr::enterprises(db, &code).await?.into_iter().find(|e| e.credit_code == code).ok_or(AppError::NotFound)?;
-    Ok((id, row))
+    crate::org::ssr::enterprise_by_code(db, &code).await?.ok_or(AppError::NotFound)
 }
 
 /// The enterprises whose name or credit code contains `q` (all when none), at most `LISTED_MAX`.

@@ -20,8 +20,7 @@ use crate::base::table::{guard_cell, XLSX};
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use futures_util::TryStreamExt;
 use std::collections::HashMap;
 use tokio::sync::mpsc;
@@ -213,14 +212,7 @@ fn stream(state: &AppState, year: i64, enterprise: Option<i64>, xlsx: bool, name
     });
     let body = Body::from_stream(futures_util::stream::poll_fn(move |cx| piece_rx.poll_recv(cx)));
     let kind = if xlsx { XLSX } else { "text/csv; charset=utf-8" };
-    let mut resp = (StatusCode::OK, body).into_response();
-    let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(resp)
+    Ok(crate::base::download::download(body, kind, name))
 }
 
 #[derive(serde::Deserialize)]

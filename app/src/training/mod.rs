@@ -41,6 +41,9 @@ pub mod pages;
 pub mod record_pages;
 pub mod rules;
 #[cfg(feature = "ssr")]
+pub mod session_store;
+pub mod sheet;
+#[cfg(feature = "ssr")]
 pub mod ssr;
 #[cfg(feature = "ssr")]
 pub mod xapi;
@@ -180,43 +183,34 @@ pub fn parse_hours(text: &str, minutes_per_hour: u32) -> Result<u32, &'static st
     Ok((tenths * minutes_per_hour + 5) / 10)
 }
 
-/// A checked session.
+/// What every training of the district records, an enterprise's session and a training of
+/// disaster information officers alike.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ValidSession {
+pub struct TrainingFields {
     pub title: String,
-    pub audience: Audience,
-    pub phase: SessionPhase,
     pub minutes: u32,
     pub held_on: Day,
     pub trainer: String,
     pub material: String,
 }
 
-/// Check a session form. A session may be recorded ahead of its day (attendance waits for it);
-/// one dated before 1950 or more than a year ahead is a typing error.
+/// Check the fields every training shares, pushing errors into `e` in the form's order: a title,
+/// 学时, a day, a trainer, optional material. A training may be recorded ahead of its day
+/// (attendance waits for it); one dated before 1950 or more than a year ahead is a typing error.
+/// The values returned are only meaningful when `e` stayed empty.
 #[allow(clippy::too_many_arguments)]
-pub fn validate_session(
+pub fn check_training_fields(
+    e: &mut FieldErrors,
     title: &str,
-    audience: &str,
-    phase: &str,
     hours: &str,
     held_on: &str,
     trainer: &str,
     material: &str,
     minutes_per_hour: u32,
     today: Day,
-) -> Result<ValidSession, FieldErrors> {
-    let mut e = FieldErrors::default();
+) -> TrainingFields {
     let title = title.trim();
     e.text("title", title, 2, TITLE_MAX);
-    let audience = Audience::parse(audience.trim());
-    if audience.is_none() {
-        e.push("audience", "required");
-    }
-    let phase = SessionPhase::parse(phase.trim());
-    if phase.is_none() {
-        e.push("phase", "required");
-    }
     let minutes = parse_hours(hours, minutes_per_hour).map_err(|code| e.push("hours", code)).ok();
     let held = held_on.trim();
     let day = Day::parse(held);
@@ -230,15 +224,64 @@ pub fn validate_session(
     e.text("trainer", trainer, 1, TRAINER_MAX);
     let material = material.trim();
     e.text("material", material, 0, MATERIAL_MAX);
-    e.or(())?;
-    Ok(ValidSession {
+    TrainingFields {
         title: title.to_string(),
-        audience: audience.unwrap_or(Audience::All),
-        phase: phase.unwrap_or(SessionPhase::Refresher),
         minutes: minutes.unwrap_or(0),
         held_on: day.unwrap_or(today),
         trainer: trainer.to_string(),
         material: material.to_string(),
+    }
+}
+
+/// A checked session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidSession {
+    pub title: String,
+    pub audience: Audience,
+    pub phase: SessionPhase,
+    pub minutes: u32,
+    pub held_on: Day,
+    pub trainer: String,
+    pub material: String,
+}
+
+/// Check a session form: the fields of every training (`check_training_fields`), and whom it is
+/// for and whether it is initial or refresher training.
+#[allow(clippy::too_many_arguments)]
+pub fn validate_session(
+    title: &str,
+    audience: &str,
+    phase: &str,
+    hours: &str,
+    held_on: &str,
+    trainer: &str,
+    material: &str,
+    minutes_per_hour: u32,
+    today: Day,
+) -> Result<ValidSession, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let f = check_training_fields(&mut e, title, hours, held_on, trainer, material, minutes_per_hour, today);
+    let mut own = FieldErrors::default();
+    let audience = Audience::parse(audience.trim());
+    if audience.is_none() {
+        own.push("audience", "required");
+    }
+    let phase = SessionPhase::parse(phase.trim());
+    if phase.is_none() {
+        own.push("phase", "required");
+    }
+    // In the form's order: audience and phase come right after the title.
+    let at = e.0.iter().take_while(|x| x.field == "title").count();
+    e.0.splice(at..at, own.0);
+    e.or(())?;
+    Ok(ValidSession {
+        title: f.title,
+        audience: audience.unwrap_or(Audience::All),
+        phase: phase.unwrap_or(SessionPhase::Refresher),
+        minutes: f.minutes,
+        held_on: f.held_on,
+        trainer: f.trainer,
+        material: f.material,
     })
 }
 

@@ -5,6 +5,7 @@
 use super::district_page::Share;
 use super::officer_api::{info_officer, info_officers, officer_training, SaveInfoOfficer, SaveOfficerAttendance, SaveOfficerTraining};
 use super::officers::{Level, Officer, Unit, UnitState};
+use super::sheet::{AttendanceTicks, SheetTick};
 use super::{CONTACT_MAX, MATERIAL_MAX, NAME_MAX, TITLE_MAX, TRAINER_MAX};
 use crate::i18n::*;
 use crate::ui::{ErrorPage, FieldErrors, FormError};
@@ -98,6 +99,8 @@ pub fn OfficersPage() -> impl IntoView {
     let train_err = Signal::derive(move || train.value().get().and_then(|r| r.err()));
     let added = move || query.with(|q| q.get("added").is_some()) || add.value().with(|v| matches!(v, Some(Ok(()))));
     let saved = move || query.with(|q| q.get("saved").is_some());
+    let officer_form = NodeRef::<leptos::html::Form>::new();
+    crate::ui::reset_form_after(move || matches!(add.value().get(), Some(Ok(_))), officer_form);
     view! {
         <section class="page wide">
             <h1>{t!(i18n, io_title)}</h1>
@@ -236,7 +239,7 @@ pub fn OfficersPage() -> impl IntoView {
                                     </table>
                                 </div>
                                 <h2>{t!(i18n, io_officer_new)}</h2>
-                                <ActionForm action=add attr:id="officer-form" attr:class="stacked">
+                                <ActionForm action=add node_ref=officer_form attr:id="officer-form" attr:class="stacked">
                                     <OfficerFields err=add_err units=units officer=None />
                                     <FormError error=add_err />
                                     <button type="submit">{t!(i18n, io_officer_save)}</button>
@@ -402,22 +405,9 @@ pub fn OfficerTrainingPage() -> impl IntoView {
                                 {sh.lines.is_empty().then(|| view! { <p>{t!(i18n, io_officers_none)}</p> })}
                                 <ActionForm action=save attr:id="officer-attendance-form">
                                     <input type="hidden" name="training" value=id1 />
-                                    <fieldset>
-                                        <legend>{t!(i18n, io_attendance_hint)}</legend>
-                                        {sh.lines
-                                            .iter()
-                                            .map(|l| {
-                                                let box_id = format!("oatt-{}", l.officer_id);
-                                                let box_for = box_id.clone();
-                                                view! {
-                                                    <label class="check" for=box_for>
-                                                        <input type="checkbox" id=box_id name=format!("attended[{}]", l.officer_id) value=l.officer_id.to_string() checked=l.attended />
-                                                        {l.name.clone()} " · " {unit_label(locale, &l.unit)}
-                                                    </label>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </fieldset>
+                                    <AttendanceTicks prefix="oatt" ticks=sh.lines.iter().map(|l| SheetTick { id: l.officer_id, label: format!("{} · {}", l.name, unit_label(locale, &l.unit)), attended: l.attended }).collect()>
+                                        {t!(i18n, io_attendance_hint)}
+                                    </AttendanceTicks>
                                     <FieldErrors error=err field="op" />
                                     <FormError error=err />
                                     <button type="submit">{t!(i18n, tr_attendance_save)}</button>

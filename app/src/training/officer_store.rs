@@ -72,13 +72,33 @@ struct Stored {
     trained_on: Vec<Day>,
 }
 
-/// Every officer (or the one `only`), with the days of the trainings each attended.
-async fn read_officers(db: &Db, only: Option<i64>) -> Result<Vec<Stored>, AppError> {
+/// Every officer (or the one `only`), without their trainings: active ones first, by unit and name.
+async fn officer_rows(db: &Db, only: Option<i64>) -> Result<Vec<(Officer, Day)>, AppError> {
     let sql = match only {
         Some(_) => format!("{OFFICER_SELECT} where o.id = $1"),
         None => format!("{OFFICER_SELECT} where 1 = 1 order by o.active desc, o.level, t.code, v.code, o.name, o.id"),
     };
     let rows: Vec<OfficerRow> = sqlx::query_as(&sql).bind(only.unwrap_or(0)).fetch_all(&db.pool).await?;
+    rows.into_iter()
+        .map(|(id, name, level, tc, tn, te, vc, vn, ve, contact, appointed, active)| {
+            let officer = Officer {
+                id,
+                name,
+                unit: unit_of(&level, (tc, tn, te), (vc, vn, ve))?,
+                contact,
+                appointed_on: Day(appointed).to_string(),
+                active: active == 1,
+                last_trained: None,
+                trained_this_year: false,
+            };
+            Ok((officer, Day(appointed)))
+        })
+        .collect()
+}
+
+/// Every officer (or the one `only`), with the days of the trainings each attended.
+async fn read_officers(db: &Db, only: Option<i64>) -> Result<Vec<Stored>, AppError> {
+    let rows = officer_rows(db, only).await?;
     let days: Vec<(i64, i64)> = match only {
         Some(id) => sqlx::query_as(
             "select a.officer_id, t.held_on from info_officer_attendance a join info_officer_trainings t on t.id = a.training_id where a.officer_id = $1",
@@ -94,26 +114,14 @@ async fn read_officers(db: &Db, only: Option<i64>) -> Result<Vec<Stored>, AppErr
     for (id, day) in days {
         trained.entry(id).or_default().push(Day(day));
     }
-    rows.into_iter()
-        .map(|(id, name, level, tc, tn, te, vc, vn, ve, contact, appointed, active)| {
-            let mut days = trained.remove(&id).unwrap_or_default();
+    Ok(rows
+        .into_iter()
+        .map(|(officer, appointed)| {
+            let mut days = trained.remove(&officer.id).unwrap_or_default();
             days.sort_unstable();
-            Ok(Stored {
-                officer: Officer {
-                    id,
-                    name,
-                    unit: unit_of(&level, (tc, tn, te), (vc, vn, ve))?,
-                    contact,
-                    appointed_on: Day(appointed).to_string(),
-                    active: active == 1,
-                    last_trained: None,
-                    trained_this_year: false,
-                },
-                appointed: Day(appointed),
-                trained_on: days,
-            })
+            Stored { officer, appointed, trained_on: days }
         })
-        .collect()
+        .collect())
 }
 
 /// Fill in what the officer's list shows about their training (by `today`, in `year`).
@@ -317,11 +325,11 @@ pub async fn sheet(db: &Db, r: &HourRules, id: i64, today: Day) -> Result<Office
         .await?
         .into_iter()
         .collect();
-    let lines = read_officers(db, None)
+    let lines = officer_rows(db, None)
         .await?
         .into_iter()
-        .filter(|s| s.officer.active || attended.contains(&s.officer.id))
-        .map(|s| OfficerSheetLine { officer_id: s.officer.id, name: s.officer.name, unit: s.officer.unit, attended: attended.contains(&s.officer.id) })
+        .filter(|(o, _)| o.active || attended.contains(&o.id))
+        .map(|(o, _)| OfficerSheetLine { attended: attended.contains(&o.id), officer_id: o.id, name: o.name, unit: o.unit })
         .collect();
     let open = Day::parse(&training.held_on).is_some_and(|d| d <= today);
     Ok(OfficerSheet { training, open, lines })

@@ -6,7 +6,7 @@
 //! This file holds the shapes the pages show, the form checks and the coverage count (pure,
 //! case-table tested); `officer_store` reads and writes them, `officer_api` serves them and
 //! `officer_pages` shows them (`/staff/training/officers…`, the training administrator).
-use super::{parse_hours, EARLIEST_HIRE, MATERIAL_MAX, NAME_MAX, CONTACT_MAX, TITLE_MAX, TRAINER_MAX};
+use super::{check_training_fields, TrainingFields, EARLIEST_HIRE, NAME_MAX, CONTACT_MAX};
 use crate::base::calendar::Day;
 use crate::base::validate::FieldErrors;
 use serde::{Deserialize, Serialize};
@@ -327,43 +327,14 @@ pub fn validate_officer(name: &str, unit: &str, contact: &str, appointed_on: &st
     })
 }
 
-/// A checked training of officers.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ValidOfficerTraining {
-    pub title: String,
-    pub minutes: u32,
-    pub held_on: Day,
-    pub trainer: String,
-    pub material: String,
-}
+/// A checked training of officers: the fields of every training, without audience or phase.
+pub type ValidOfficerTraining = TrainingFields;
 
-/// Check a training of officers: as an enterprise's session (a title, 学时, a day no earlier than
-/// 1950 and at most a year ahead, a trainer), without audience or phase.
+/// Check a training of officers (`check_training_fields`).
 pub fn validate_officer_training(title: &str, hours: &str, held_on: &str, trainer: &str, material: &str, minutes_per_hour: u32, today: Day) -> Result<ValidOfficerTraining, FieldErrors> {
     let mut e = FieldErrors::default();
-    let title = title.trim();
-    e.text("title", title, 2, TITLE_MAX);
-    let minutes = parse_hours(hours, minutes_per_hour).map_err(|code| e.push("hours", code)).ok();
-    let text = held_on.trim();
-    let day = Day::parse(text);
-    match day {
-        None if text.is_empty() => e.push("held_on", "required"),
-        None => e.push("held_on", "date_invalid"),
-        Some(d) if d.0 > today.0 + 366 || Day::parse(EARLIEST_HIRE).is_some_and(|min| d < min) => e.push("held_on", "date_invalid"),
-        Some(_) => {}
-    }
-    let trainer = trainer.trim();
-    e.text("trainer", trainer, 1, TRAINER_MAX);
-    let material = material.trim();
-    e.text("material", material, 0, MATERIAL_MAX);
-    e.or(())?;
-    Ok(ValidOfficerTraining {
-        title: title.to_string(),
-        minutes: minutes.unwrap_or(0),
-        held_on: day.unwrap_or(today),
-        trainer: trainer.to_string(),
-        material: material.to_string(),
-    })
+    let t = check_training_fields(&mut e, title, hours, held_on, trainer, material, minutes_per_hour, today);
+    e.or(t)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use super::api::{
     SaveSession,
 };
 use super::rules::{Category, HoursState, Phase};
+use super::sheet::{AttendanceTicks, SheetTick};
 use super::{Audience, Employee, SessionPhase, CONTACT_MAX, MATERIAL_MAX, NAME_MAX, TITLE_MAX, TRAINER_MAX};
 use crate::i18n::*;
 use crate::ui::{ErrorPage, FieldErrors, FormError, ImportReportView};
@@ -393,23 +394,9 @@ pub fn SessionSheetPage() -> impl IntoView {
                                 {sh.lines.is_empty().then(|| view! { <p>{t!(i18n, tr_employees_none)}</p> })}
                                 <ActionForm action=save attr:id="attendance-form">
                                     <input type="hidden" name="session" value=session_id />
-                                    <fieldset>
-                                        <legend>{t!(i18n, tr_attendance_hint)}</legend>
-                                        {sh.lines
-                                            .into_iter()
-                                            .map(|l| {
-                                                let box_id = format!("att-{}", l.employee_id);
-                                                let box_for = box_id.clone();
-                                                let name = format!("attended[{}]", l.employee_id);
-                                                view! {
-                                                    <label class="check" for=box_for>
-                                                        <input type="checkbox" id=box_id name=name value=l.employee_id.to_string() checked=l.attended />
-                                                        {l.name.clone()} " · " {category_label(locale, l.category)}
-                                                    </label>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </fieldset>
+                                    <AttendanceTicks prefix="att" ticks=sh.lines.iter().map(|l| SheetTick { id: l.employee_id, label: format!("{} · {}", l.name, category_label(locale, l.category)), attended: l.attended }).collect()>
+                                        {t!(i18n, tr_attendance_hint)}
+                                    </AttendanceTicks>
                                     <FieldErrors error=err field="op" />
                                     <FormError error=err />
                                     <button type="submit">{t!(i18n, tr_attendance_save)}</button>

@@ -22,8 +22,8 @@ use crate::base::errors::{error_response, AppError};
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{header, HeaderMap};
+use axum::response::Response;
 use futures_util::TryStreamExt;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -217,14 +217,7 @@ fn stream(state: &AppState, headers: &HeaderMap, year: i64, enterprise: Option<i
         }
     });
     let body = Body::from_stream(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx)));
-    let mut resp = (StatusCode::OK, body).into_response();
-    let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(resp)
+    Ok(crate::base::download::download(body, "application/json", name))
 }
 
 async fn enterprise_file(state: AppState, session: tower_sessions::Session, headers: HeaderMap, q: YearQuery) -> Response {

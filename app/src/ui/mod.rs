@@ -23,6 +23,23 @@ pub fn HydrationMarker() -> impl IntoView {
     });
 }
 
+/// Empties `form` each time `succeeded` turns true, ready for the next entry (a form is kept after
+/// an error, to be corrected). Only the hydrated page needs it: without JavaScript the page comes
+/// back with an empty form anyway.
+pub fn reset_form_after(succeeded: impl Fn() -> bool + Send + Sync + 'static, form: NodeRef<leptos::html::Form>) {
+    Effect::new(move |_| {
+        let done = succeeded();
+        #[cfg(feature = "hydrate")]
+        if done {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (done, form);
+    });
+}
+
 /// Translate an error code (from `AppError` or a field error) into the reader's language.
 pub fn error_text(locale: Locale, code: &str) -> String {
     let s = match code {

@@ -173,7 +173,7 @@ async fn district_overview(backend: Backend) {
                 trainer: "讲师".into(),
                 material: String::new(),
             };
-            let id = app::training::ssr::save_session(&db, recorder, e, &v)
+            let id = app::training::session_store::save_session(&db, recorder, e, &v)
                 .await
                 .expect("session");
             sessions.push((e, id));
@@ -188,7 +188,7 @@ async fn district_overview(backend: Backend) {
     };
     for &(e, s) in &sessions {
         let who = attend(&mut rng, &staff[&e], 7);
-        app::training::ssr::set_attendance(&db, recorder, e, s, &who, today)
+        app::training::session_store::set_attendance(&db, recorder, e, s, &who, today)
             .await
             .expect("attendance");
     }
@@ -201,7 +201,7 @@ async fn district_overview(backend: Backend) {
     // Change half the sheets (people unticked and ticked): the yearly minutes follow.
     for &(e, s) in sessions.iter().step_by(2) {
         let who = attend(&mut rng, &staff[&e], 3);
-        app::training::ssr::set_attendance(&db, recorder, e, s, &who, today)
+        app::training::session_store::set_attendance(&db, recorder, e, s, &who, today)
             .await
             .expect("attendance again");
     }

@@ -3,8 +3,7 @@
 use super::{guard_cell, XLSX};
 use crate::base::errors::AppError;
 use crate::state::AppState;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use tower_sessions::Session;
 
 #[derive(serde::Deserialize)]
@@ -80,17 +79,7 @@ pub async fn ranking_file(state: AppState, session: Session, q: RankingQuery, xl
     match made {
         Ok(bytes) => {
             let (ct, ext) = if xlsx { (XLSX, "xlsx") } else { ("text/csv; charset=utf-8", "csv") };
-            let name = format!("attachment; filename=\"contest-{}-{}.{ext}\"", q.id, r.by);
-            (
-                StatusCode::OK,
-                [
-                    (header::CONTENT_TYPE, HeaderValue::from_static(ct)),
-                    (header::CONTENT_DISPOSITION, HeaderValue::from_str(&name).unwrap_or(HeaderValue::from_static("attachment"))),
-                    (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-                ],
-                bytes,
-            )
-                .into_response()
+            crate::base::download::download(bytes, ct, &format!("contest-{}-{}.{ext}", q.id, r.by))
         }
         Err(e) => crate::base::errors::error_response(&e),
     }

@@ -203,16 +203,7 @@ async fn download(State(state): State<AppState>, session: Session, what: &'stati
         },
     };
     match made {
-        Ok((bytes, content_type, name)) => (
-            StatusCode::OK,
-            [
-                (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-                (header::CONTENT_DISPOSITION, HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).unwrap_or(HeaderValue::from_static("attachment"))),
-                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok((bytes, content_type, name)) => crate::base::download::download(bytes, content_type, name),
         Err(e) => crate::base::errors::error_response(&e),
     }
 }

@@ -3,6 +3,7 @@
 //! reporter identity and no text the reporter wrote, and every export is written to the audit log.
 use super::*;
 use crate::accounts::{ssr::require_in, Permission};
+use crate::base::download::download;
 use crate::base::errors::error_response;
 use crate::state::HttpRoutes;
 use crate::workflow::QueueFilter;
@@ -96,17 +97,6 @@ async fn staff_attachment(State(state): State<AppState>, session: Session, Path(
 async fn rows(state: &AppState, session: &Session, filter: &QueueFilter) -> Result<Vec<ExportRow>, AppError> {
     let user = require_in(state, session, Permission::ReadReports).await?;
     export_rows(state, &user, filter).await
-}
-
-fn download(body: Vec<u8>, content_type: &'static str, name: &str) -> Response {
-    let mut resp = body.into_response();
-    let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
 }
 
 pub fn to_csv(rows: &[ExportRow]) -> Result<Vec<u8>, AppError> {
