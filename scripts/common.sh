@@ -32,12 +32,14 @@ else
   export PATH="/usr/bin:$HOME/.cargo/bin:$PATH"
   export RUSTC_BOOTSTRAP=1
   LIB_ARGS=(--lib-cargo-args=-Zbuild-std=std,panic_abort)
-  # No file/line/column records for panics in the WebAssembly (issue 12): every `t!` and signal
-  # access is #[track_caller], and their ~2,900 locations and source paths took about 65 KB of the
-  # bundle's data, which cannot be split out of the main module. A nightly flag, so only here; the
-  # getrandom cfg of .cargo/config.toml is repeated because this variable may replace it.
-  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--cfg getrandom_backend="wasm_js" -Zlocation-detail=none'
 fi
+# No file/line/column records for panics in the WebAssembly (issue 12, D32): every `t!` and signal
+# access is #[track_caller], and their ~2,900 locations and source paths took about 65 KB of the
+# bundle's data, which cannot be split out of the main module. A nightly flag (hence
+# RUSTC_BOOTSTRAP, also with a rustup toolchain); the getrandom cfg of .cargo/config.toml is
+# repeated because this variable may replace it.
+export RUSTC_BOOTSTRAP=1
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--cfg getrandom_backend="wasm_js" -Zlocation-detail=none'
 export PATH="$ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # In debian mode /usr/bin must still win over rustup's proxies for cargo/rustc.
 if [ "$SW_TOOLCHAIN" = debian ]; then export PATH="/usr/bin:$PATH"; fi
