@@ -41,13 +41,13 @@ pub fn hydrate() {
 /// Room for the WebAssembly splitter to lay out the read-only data by module (issue 12, D33).
 /// `cargo leptos build --split` moves each data symbol (a page's texts, attribute names, serde
 /// field names…) into the module whose code uses it, but only when the rearranged data fits in the
-/// original `.rodata` segment; symbols several modules share and alignment made it 1,184 B longer,
-/// so wasm-split kept the whole segment (≈ 300 KB raw, 82 KB brotli) in the main module that every
-/// first visit downloads. This block is kept by the linker (`#[used]`) but no code refers to it,
+/// original `.rodata` segment. Here the rearranged layout came out 1,184 B longer, so wasm-split
+/// kept the whole segment (≈ 300 KB raw, 82 KB brotli) in the main module that every first visit
+/// downloads. This block is kept by the linker (`#[used]`) but no code refers to it,
 /// so no module receives it and its bytes become the slack the rearranged layout may use. It costs
 /// 16 KiB of linear memory and no downloaded byte (a build that is not split ships it, brotli
-/// makes it a few bytes). The first-visit budget
-/// test (`end2end/tests/bundle.hydrate.spec.ts`) fails if the data falls back into the main module.
+/// makes it a few bytes). The first-visit budget test (`end2end/tests/bundle.hydrate.spec.ts`)
+/// fails if the data falls back into the main module.
 #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
 #[used]
 static SPLIT_DATA_SLACK: [u8; 16 * 1024] = [0x5a; 16 * 1024];
