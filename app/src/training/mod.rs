@@ -24,6 +24,8 @@ pub mod classroom;
 pub mod classroom_api;
 pub mod classroom_pages;
 #[cfg(feature = "ssr")]
+pub mod classroom_http;
+#[cfg(feature = "ssr")]
 pub mod classroom_store;
 pub mod course_pages;
 pub mod district;

@@ -300,8 +300,8 @@ pub fn routes() -> crate::state::HttpRoutes {
             .route("/training/enterprise/template.csv", get(template))
             .merge(super::export::router())
             .merge(super::xapi::router())
-            .merge(super::classroom_store::router()),
-        upload_paths: &["/training/enterprise/import", super::classroom_store::UPLOAD_PATH],
+            .merge(super::classroom_http::router()),
+        upload_paths: &["/training/enterprise/import", super::classroom_http::UPLOAD_PATH],
         not_pages: &[
             "/training/enterprise/import",
             "/training/enterprise/template.csv",
@@ -311,8 +311,8 @@ pub fn routes() -> crate::state::HttpRoutes {
             super::export::PATHS[3],
             super::xapi::PATHS[0],
             super::xapi::PATHS[1],
-            super::classroom_store::UPLOAD_PATH,
-            super::classroom_store::FILES_PREFIX,
+            super::classroom_http::UPLOAD_PATH,
+            super::classroom_http::FILES_PREFIX,
         ],
     }
 }
