@@ -93,7 +93,7 @@ pub mod ssr {
     use crate::base::errors::AppError;
     use crate::training::percent;
     use crate::training::rules::{self, Category, HourRules};
-    use std::collections::{BTreeMap, HashMap};
+    use std::collections::HashMap;
 
     /// Recompute the yearly minutes of `employees` for the year of `day` from their attendance,
     /// in the transaction that changed it.
@@ -140,8 +140,30 @@ pub mod ssr {
     /// In a join SQLite reads the view 15 times slower than this (docs/benchmarks.md), as it
     /// cannot take the conditions into each branch's index.
     pub fn credits(select: &str) -> String {
-        let arm = |table: &str, day: &str| select.replace("{credits}", table).replace("{day}", day);
-        format!("{} union all {}", arm("training_attendance", "held_on"), arm("training_course_completions", "completed_on"))
+        CREDITS
+            .iter()
+            .map(|(table, day)| select.replace("{credits}", table).replace("{day}", day))
+            .collect::<Vec<_>>()
+            .join(" union all ")
+    }
+
+    /// Every kind of credit (table, day column): each has `employee_id`, `enterprise_id`,
+    /// `minutes` and an index on (employee_id, day).
+    const CREDITS: &[(&str, &str)] = &[
+        ("training_attendance", "held_on"),
+        ("training_course_completions", "completed_on"),
+    ];
+
+    /// The minutes credited to `employee` (a column) from day `lo` to day `hi`, both included,
+    /// as an SQL expression: a correlated sum over each kind of credit by its index.
+    pub fn credit_sum(employee: &str, lo: &str, hi: &str) -> String {
+        CREDITS
+            .iter()
+            .map(|(table, day)| {
+                format!("coalesce((select sum(c.minutes) from {table} c where c.employee_id = {employee} and c.{day} >= {lo} and c.{day} <= {hi}), 0)")
+            })
+            .collect::<Vec<_>>()
+            .join(" + ")
     }
 
     /// Hired before this day, a person's initial training fell due before the year of `jan1`
@@ -244,96 +266,78 @@ pub mod ssr {
         Ok(())
     }
 
-    /// Employees hired from `since` on, judged one by one against the training in their window.
-    /// A window depends only on the day a person took the post and whether they are a manager
-    /// (`rules::requirement`), so the few hundred distinct windows go to the database, which sums
-    /// each person's credits inside theirs: one row per person instead of one per training
-    /// (≈ 12,000 instead of ≈ 120,000 at the benchmark's scale; docs/benchmarks.md).
+    /// Employees hired from `since` on, whose window is not the calendar year. A window and the
+    /// hours owed depend only on the day a person took the post, whether they are a manager and
+    /// whether their sector is high-risk (`rules::requirement`), so the few hundred distinct
+    /// windows go to the database with both requirements, and it judges each person against the
+    /// credits inside theirs up to `today` (`rules::standing`: met when nothing is short),
+    /// returning one row per enterprise. Deciding person by person in the server read about
+    /// 12,000 people and as many sums through the `Any` driver: 140 ms of the overview's 270 on
+    /// SQLite (docs/benchmarks.md).
     async fn recent(
         db: &Db,
         r: &HourRules,
         year: i64,
         since: Day,
         today: Day,
-        places: &HashMap<i64, Place>,
         counts: &mut Counts,
     ) -> Result<(), AppError> {
-        let people: Vec<(i64, i64, String, i64)> = sqlx::query_as(
-            "select id, enterprise_id, category, hired_on from training_employees where active = 1 and hired_on >= $1",
+        let starts: Vec<(i64, i64)> = sqlx::query_as(
+            "select distinct hired_on, case when category in ('principal', 'safety_manager') then 1 else 0 end \
+             from training_employees where active = 1 and hired_on >= $1",
         )
         .bind(since.0)
         .fetch_all(&db.pool)
         .await?;
-        let mut windows: BTreeMap<(i64, bool), (Day, Day)> = BTreeMap::new();
-        let mut judged = Vec::with_capacity(people.len());
-        for (id, enterprise, code, hired) in people {
-            let Some(place) = places.get(&enterprise) else {
+        let required = |q: &rules::Requirement| i64::from(q.hours) * i64::from(r.minutes_per_hour);
+        // Day numbers and minutes computed here (never input), written into the statement: a
+        // bound parameter each would pass SQLite's limit at a few thousand windows.
+        let mut values = Vec::with_capacity(starts.len());
+        for (hired, manager) in starts {
+            let category = if manager == 1 { Category::Principal } else { Category::Other };
+            let (Some(q), Some(high)) = (
+                rules::requirement(r, category, false, Day(hired), year),
+                rules::requirement(r, category, true, Day(hired), year),
+            ) else {
                 continue;
             };
-            let category = Category::parse(&code)
-                .ok_or_else(|| AppError::internal("training category", &code))?;
-            let Some(req) = rules::requirement(r, category, place.high_risk, Day(hired), year)
-            else {
-                continue;
-            };
-            windows.insert((hired, category.is_manager()), (req.from, req.due));
-            judged.push((id, enterprise, req));
+            values.push(format!(
+                "({hired}, {manager}, {}, {}, {}, {})",
+                q.from.0,
+                q.due.0.min(today.0),
+                required(&q),
+                required(&high)
+            ));
         }
-        let done = window_minutes(db, since, today, &windows).await?;
-        for (id, enterprise, req) in judged {
-            let minutes = done.get(&id).copied().unwrap_or(0);
-            let s = rules::standing(r, &req, &[(req.from, minutes)], today);
-            let c = counts.entry(enterprise).or_default();
-            c.0 += 1;
-            c.1 += i64::from(s.state == rules::HoursState::Met);
+        if values.is_empty() {
+            return Ok(());
         }
-        Ok(())
-    }
-
-    /// The minutes each active person hired from `since` on was credited within their window up
-    /// to `today`, from `windows`: (day hired, manager) → (first day, last day).
-    async fn window_minutes(
-        db: &Db,
-        since: Day,
-        today: Day,
-        windows: &BTreeMap<(i64, bool), (Day, Day)>,
-    ) -> Result<HashMap<i64, u32>, AppError> {
-        let mut done: HashMap<i64, u32> = HashMap::new();
-        if windows.is_empty() {
-            return Ok(done);
-        }
-        // Day numbers computed here (never input), written into the statement: a bound
-        // parameter each would pass SQLite's limit at a few thousand windows. `cross join` keeps
-        // SQLite's order (windows, then the people hired that day by `training_employees_hired`,
-        // then their credits by `training_attendance_employee`); left to itself it scanned every
-        // employee against every window (seconds). PostgreSQL plans it as an inner join.
-        let values: Vec<String> = windows
-            .iter()
-            .map(|((hired, manager), (from, due))| {
-                format!("({hired}, {}, {}, {})", i64::from(*manager), from.0, due.0.min(today.0))
-            })
-            .collect();
+        // `cross join` keeps SQLite's order: the windows, the people hired that day
+        // (`training_employees_hired`), then each one's credits by employee and day; left to
+        // itself it scanned every employee against every window (seconds). PostgreSQL plans it
+        // as an inner join.
         let sql = format!(
-            "with w (hired, manager, lo, hi) as (values {}) {}",
+            "with w (hired, manager, lo, hi, req, req_high) as (values {}) \
+             select e.enterprise_id, count(*), sum(case when {} >= (case when n.high_risk = 1 then w.req_high else w.req end) then 1 else 0 end) \
+             from w cross join training_employees e cross join enterprises n \
+             where e.hired_on = w.hired and w.manager = (case when e.category in ('principal', 'safety_manager') then 1 else 0 end) \
+             and n.id = e.enterprise_id and e.active = 1 and n.active = 1 and e.hired_on >= $1 \
+             group by e.enterprise_id",
             values.join(", "),
-            credits(
-                "select e.id, cast(sum(a.minutes) as bigint) from w cross join training_employees e cross join {credits} a \
-                 where e.hired_on = w.hired and w.manager = (case when e.category in ('principal', 'safety_manager') then 1 else 0 end) \
-                 and a.employee_id = e.id and a.{day} >= w.lo and a.{day} <= w.hi \
-                 and e.active = 1 and e.hired_on >= $1 group by e.id"
-            )
+            credit_sum("e.id", "w.lo", "w.hi")
         );
         // Not kept among the prepared statements: the text changes with the day.
-        let rows: Vec<(i64, i64)> = sqlx::query_as(&sql)
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(&sql)
             .persistent(false)
             .bind(since.0)
             .fetch_all(&db.pool)
             .await?;
-        for (id, minutes) in rows {
-            let m = done.entry(id).or_default();
-            *m = m.saturating_add(u32::try_from(minutes).unwrap_or(u32::MAX));
+        for (enterprise, n, met) in rows {
+            let c = counts.entry(enterprise).or_default();
+            c.0 += n;
+            c.1 += met;
         }
-        Ok(done)
+        Ok(())
     }
 
     type Names = HashMap<i64, (String, String)>;
@@ -432,7 +436,7 @@ pub mod ssr {
             .collect();
         let mut counts = Counts::new();
         established(db, r, year, since, &mut counts).await?;
-        recent(db, r, year, since, today, &places, &mut counts).await?;
+        recent(db, r, year, since, today, &mut counts).await?;
         let (towns, villages, sectors) = (
             names(db, "towns").await?,
             names(db, "villages").await?,
