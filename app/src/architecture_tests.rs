@@ -23,6 +23,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("rewards", 5),
     // Issued by training now and by the quiz later: below both.
     ("certificates", 5),
+    // Every kind of training that counts as hours: credited by training and by the quiz.
+    ("credits", 5),
     ("reports", 6),
     ("workflow", 6),
     ("quiz", 6),

@@ -10,6 +10,7 @@ pub mod app;
 pub mod base;
 pub mod cases;
 pub mod certificates;
+pub mod credits;
 pub mod home;
 pub mod layout;
 pub mod org;

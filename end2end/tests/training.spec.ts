@@ -28,7 +28,7 @@ function chinaToday(): string {
   return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
-test("a manager imports employees, records a session and attendance, corrects the session, sees compliance change and issues a certificate that is printed, checked and revoked", async ({ browser, baseURL, jsEnabled }) => {
+test("a manager imports employees, records a session and attendance (ticked and from a sign-in sheet), corrects the session, sees compliance change and issues a certificate that is printed, checked and revoked", async ({ browser, baseURL, jsEnabled }) => {
   const page = await signIn(browser, baseURL!, jsEnabled, jsEnabled ? manager1 : manager2, /\/account$/);
   const staff = jsEnabled ? staff1 : staff2;
   const enterprise = jsEnabled ? "端到端企业甲" : "端到端企业乙";
@@ -97,10 +97,30 @@ test("a manager imports employees, records a session and attendance, corrects th
   await a11y(page, jsEnabled);
   const sheet = page.locator("#attendance-form");
   await sheet.locator("label", { hasText: "陈一" }).locator("input").check();
-  await sheet.locator("label", { hasText: "林二" }).locator("input").check();
   await sheet.locator("button[type=submit]").click();
   await expect(page.locator("#attendance-saved")).toHaveText(zh.tr_attendance_saved);
+  await expect(page.locator("#attendee-count")).toHaveText("1");
+
+  // 林二 from a sign-in sheet, added to the ticks: a line naming nobody here stops the whole
+  // sheet, with its line and reason; then the clean sheet.
+  if (jsEnabled) await waitForHydration(page);
+  const sheetFile = (text: string) => ({ name: "sign-in.csv", mimeType: "text/csv", buffer: Buffer.from(text) });
+  await page.setInputFiles("#sign-in-file", sheetFile("姓名,联系方式\r\n林二,13900000000\r\n无名氏,\r\n"));
+  await page.click("#sign-in-form button[type=submit]");
+  await expect(page.locator("#sign-in-errors tbody tr")).toHaveCount(1);
+  await expect(page.locator("#sign-in-errors tbody td").first()).toHaveText("3");
+  await expect(page.locator("#sign-in-errors")).toContainText(zh.err_employee_not_found);
+  await expect(page.locator("#sign-in-report")).toContainText(zh.tr_sign_in_nothing);
+  await expect(page.locator("#attendee-count")).toHaveText("1");
+  if (jsEnabled) await waitForHydration(page);
+  await a11y(page, jsEnabled);
+  await page.setInputFiles("#sign-in-file", sheetFile("姓名,联系方式\r\n林二,13900000000\r\n"));
+  await page.click("#sign-in-form button[type=submit]");
+  await expect(page.locator("#sign-in-done")).toContainText(zh.tr_sign_in_done);
+  await expect(page.locator("#sign-in-count")).toHaveText("1");
   await expect(page.locator("#attendee-count")).toHaveText("2");
+  await expect(sheet.locator("label", { hasText: "林二" }).locator("input")).toBeChecked();
+  await expect(sheet.locator("label", { hasText: "陈一" }).locator("input")).toBeChecked();
 
   // A mistake in the session is corrected on its page: the attendees' hours follow it. A day after
   // today is refused once people have attended.

@@ -246,6 +246,7 @@ async fn seed_contest(db: &Db) -> anyhow::Result<()> {
         attempts_per_day: "3".into(),
         attempts_total: "10".into(),
         valid_percent: "80".into(),
+        credit_minutes: String::new(),
         audience: "public".into(),
         review: true,
         partial_credit: true,

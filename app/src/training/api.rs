@@ -80,11 +80,13 @@ pub async fn save_session(
     Ok(())
 }
 
-/// A session and its attendance sheet.
+/// A session and its attendance sheet, with the report of a sign-in sheet just imported into it.
 #[server(endpoint = "training_session")]
 pub async fn training_session(id: i64) -> Result<SessionSheet, AppError> {
     let (_, enterprise, state) = manager().await?;
-    super::session_store::sheet(&state.db, state.area::<super::rules::HourRules>()?, enterprise, id, super::ssr::today()).await
+    let mut sheet = super::session_store::sheet(&state.db, state.area::<super::rules::HourRules>()?, enterprise, id, super::ssr::today()).await?;
+    sheet.report = super::sign_in_import::take_report(&crate::accounts::ssr::session().await?, id).await?;
+    Ok(sheet)
 }
 
 /// Who attended: the ticked employees (`attended[ID]=ID`, the shape a group of checkboxes posts),

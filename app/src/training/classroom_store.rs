@@ -485,7 +485,7 @@ pub async fn answer_check(db: &Db, r: &HourRules, user_id: i64, lesson: i64, ans
         .bind(ts)
         .execute(&mut *tx)
         .await?;
-        super::district::ssr::refresh_year_minutes(&mut tx, &[employee], today.0).await?;
+        crate::credits::ssr::refresh_year_minutes(&mut tx, &[employee], today.0).await?;
         use crate::i18n::*;
         let c = crate::certificates::ssr::NewCertificate {
             kind: crate::certificates::Kind::Course,

@@ -6,10 +6,11 @@
 //! attendance row by row. An employee hired long enough before the year owes the yearly hours
 //! over the whole calendar year, so their standing is their minutes in that year against the
 //! requirement of their category: SQL sums that per enterprise from `training_year_minutes` (kept
-//! by `set_attendance`). Only recent hires, whose initial window straddles years, are judged one
-//! by one with `rules::standing`, exactly as the enterprise's own compliance page judges them: the
-//! database sums each one's credits within their window (the distinct windows, a few hundred, go
-//! with the query). The integration test holds the two views to the same figures.
+//! by `credits::ssr::refresh_year_minutes` wherever credits change). Recent hires, whose initial
+//! window straddles years, are judged as `rules::standing` judges them on the enterprise's own
+//! compliance page: the database sums each one's credits within their window (the distinct
+//! windows, a few hundred, go with the query). The integration test holds the two views to the
+//! same figures.
 use serde::{Deserialize, Serialize};
 
 /// Enterprises listed as furthest behind.
@@ -91,80 +92,10 @@ pub mod ssr {
     use crate::base::calendar::Day;
     use crate::base::db::Db;
     use crate::base::errors::AppError;
+    use crate::credits::ssr::{credit_sum, credits};
     use crate::training::percent;
     use crate::training::rules::{self, Category, HourRules};
     use std::collections::HashMap;
-
-    /// Recompute the yearly minutes of `employees` for the year of `day` from their attendance,
-    /// in the transaction that changed it.
-    pub async fn refresh_year_minutes(
-        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-        employees: &[i64],
-        day: i64,
-    ) -> Result<(), AppError> {
-        let year = Day(day).ymd().0;
-        let (from, to) = year_days(year)?;
-        for chunk in employees.chunks(200) {
-            let list = |first: usize| {
-                (0..chunk.len())
-                    .map(|i| format!("${}", i + first))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let delete = format!(
-                "delete from training_year_minutes where year = $1 and employee_id in ({})",
-                list(2)
-            );
-            let mut q = sqlx::query(&delete).bind(year);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            q.execute(&mut **tx).await?;
-            let insert = format!(
-                "insert into training_year_minutes (employee_id, year, minutes) select employee_id, $1, sum(minutes) from ({}) c \
-                 group by employee_id",
-                credits("select a.employee_id, a.minutes from {credits} a where a.{day} >= $2 and a.{day} <= $3 and a.employee_id in (LIST)")
-                    .replace("LIST", &list(4))
-            );
-            let mut q = sqlx::query(&insert).bind(year).bind(from.0).bind(to.0);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            q.execute(&mut **tx).await?;
-        }
-        Ok(())
-    }
-
-    /// The view `training_credits` (D28) spelled out: `select` (with `{credits}` for the table and
-    /// `{day}` for its day column) over the attendance, `union all` over the course completions.
-    /// In a join SQLite reads the view 15 times slower than this (docs/benchmarks.md), as it
-    /// cannot take the conditions into each branch's index.
-    pub fn credits(select: &str) -> String {
-        CREDITS
-            .iter()
-            .map(|(table, day)| select.replace("{credits}", table).replace("{day}", day))
-            .collect::<Vec<_>>()
-            .join(" union all ")
-    }
-
-    /// Every kind of credit (table, day column): each has `employee_id`, `enterprise_id`,
-    /// `minutes` and an index on (employee_id, day).
-    const CREDITS: &[(&str, &str)] = &[
-        ("training_attendance", "held_on"),
-        ("training_course_completions", "completed_on"),
-    ];
-
-    /// The minutes credited to `employee` (a column) from day `lo` to day `hi`, both included,
-    /// as an SQL expression: a correlated sum over each kind of credit by its index.
-    pub fn credit_sum(employee: &str, lo: &str, hi: &str) -> String {
-        CREDITS
-            .iter()
-            .map(|(table, day)| {
-                format!("coalesce((select sum(c.minutes) from {table} c where c.employee_id = {employee} and c.{day} >= {lo} and c.{day} <= {hi}), 0)")
-            })
-            .collect::<Vec<_>>()
-            .join(" + ")
-    }
 
     /// Hired before this day, a person's initial training fell due before the year of `jan1`
     /// began, so their window that year is the whole calendar year (a manager has

@@ -11,6 +11,7 @@
 //!   officers of the three levels, their trainings and the coverage the bureau reports;
 //! - `enterprises` (with `enterprises_page`): the training administrator's enterprises and their
 //!   safety managers' accounts.
+//! - `sign_in_import` (with `sign_in_page`): a session's attendance from a sign-in sheet file.
 use crate::base::calendar::Day;
 use crate::base::table::{dangerous_cell, ImportReport, LineError};
 use crate::base::validate::FieldErrors;
@@ -45,6 +46,9 @@ pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod session_store;
 pub mod sheet;
+#[cfg(feature = "ssr")]
+pub mod sign_in_import;
+pub mod sign_in_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 #[cfg(feature = "ssr")]
@@ -410,6 +414,8 @@ pub struct MyRecord {
     pub attended: Vec<Attended>,
     /// Network-classroom courses completed (the day, the course, its hours).
     pub courses: Vec<Attended>,
+    /// Contests whose valid result counted as training (the day, the contest, its hours).
+    pub contests: Vec<Attended>,
     pub certificates: Vec<crate::certificates::Certificate>,
 }
 
@@ -559,6 +565,8 @@ pub struct SessionSheet {
     /// False while the session's day is still ahead: nobody can have attended yet.
     pub open: bool,
     pub lines: Vec<SheetLine>,
+    /// The report of the sign-in sheet just imported into it (shown once).
+    pub report: Option<ImportReport>,
 }
 
 /// One employee's standing for the year.

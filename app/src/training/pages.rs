@@ -6,6 +6,7 @@ use super::api::{
 };
 use super::rules::{Category, HoursState, Phase};
 use super::sheet::{AttendanceTicks, SheetTick};
+use super::sign_in_page::SignInImport;
 use super::{Audience, Employee, SessionPhase, CONTACT_MAX, MATERIAL_MAX, NAME_MAX, TITLE_MAX, TRAINER_MAX};
 use crate::i18n::*;
 use crate::ui::{ErrorPage, FieldErrors, FormError, ImportReportView};
@@ -406,6 +407,7 @@ pub fn SessionSheetPage() -> impl IntoView {
                                     <input type="hidden" name="everyone" value="1" />
                                     <button type="submit" class="secondary">{t!(i18n, tr_attendance_all)}</button>
                                 </ActionForm>
+                                <SignInImport session=s.id report=sh.report.clone() />
                                 {(sh.open && s.attendees > 0).then(|| {
                                     let session_id3 = s.id.to_string();
                                     view! {

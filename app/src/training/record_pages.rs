@@ -187,6 +187,11 @@ pub fn MyTrainingPage() -> impl IntoView {
                             <ul id="my-courses" class="plain">
                                 {r.courses.into_iter().map(|a| view! { <li>{a.held_on} " · " {a.title} " · " {a.hours} " " {t!(i18n, cert_hours_unit)}</li> }).collect_view()}
                             </ul>
+                            <h2>{t!(i18n, tr_my_contests)}</h2>
+                            {r.contests.is_empty().then(|| view! { <p>{t!(i18n, tr_my_contests_none)}</p> })}
+                            <ul id="my-contests" class="plain">
+                                {r.contests.into_iter().map(|a| view! { <li>{a.held_on} " · " {a.title} " · " {a.hours} " " {t!(i18n, cert_hours_unit)}</li> }).collect_view()}
+                            </ul>
                             <h2>{t!(i18n, tr_issued_certificates)}</h2>
                             {r.certificates.is_empty().then(|| view! { <p>{t!(i18n, tr_issued_none)}</p> })}
                             <ul id="my-certificates" class="plain">

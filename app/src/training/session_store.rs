@@ -112,9 +112,9 @@ pub async fn change_session(db: &Db, user_id: i64, enterprise_id: i64, id: i64, 
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    super::district::ssr::refresh_year_minutes(&mut tx, &attendees, was_on).await?;
+    crate::credits::ssr::refresh_year_minutes(&mut tx, &attendees, was_on).await?;
     if Day(was_on).ymd().0 != v.held_on.ymd().0 {
-        super::district::ssr::refresh_year_minutes(&mut tx, &attendees, v.held_on.0).await?;
+        crate::credits::ssr::refresh_year_minutes(&mut tx, &attendees, v.held_on.0).await?;
     }
     let details = json!({
         "enterprise": enterprise_id,
@@ -152,13 +152,24 @@ pub async fn sheet(db: &Db, r: &HourRules, enterprise_id: i64, id: i64, today: D
         .map(|r| Ok(SheetLine { employee_id: r.0, name: r.1, category: category(&r.2)?, attended: r.3 == 1 }))
         .collect::<Result<_, AppError>>()?;
     let open = Day::parse(&session.held_on).is_some_and(|d| d <= today);
-    Ok(SessionSheet { session, open, lines })
+    Ok(SessionSheet { session, open, lines, report: None })
 }
 
 /// Set who attended a session to exactly `attended` (the sheet's ticks), in one transaction;
 /// audited. Refused whole: a session whose day is still ahead (`session_not_held`), anyone who is
 /// not this enterprise's employee (`employee_unknown`).
 pub async fn set_attendance(db: &Db, user_id: i64, enterprise_id: i64, session_id: i64, attended: &[i64], today: Day) -> Result<usize, AppError> {
+    write_attendance(db, user_id, enterprise_id, session_id, attended, today, false).await
+}
+
+/// Add `attended` to whoever is already recorded as attending (a sign-in sheet's import, so
+/// audited as coming from one), with `set_attendance`'s refusals; how many attend now. The
+/// union is taken inside the transaction: a tick saved meanwhile is not lost.
+pub async fn add_attendance(db: &Db, user_id: i64, enterprise_id: i64, session_id: i64, attended: &[i64], today: Day) -> Result<usize, AppError> {
+    write_attendance(db, user_id, enterprise_id, session_id, attended, today, true).await
+}
+
+async fn write_attendance(db: &Db, user_id: i64, enterprise_id: i64, session_id: i64, attended: &[i64], today: Day, imported: bool) -> Result<usize, AppError> {
     let ts = now();
     let mut tx = db.begin().await?;
     let row: Option<(i64, i64)> = sqlx::query_as("select held_on, minutes from training_sessions where id = $1 and enterprise_id = $2")
@@ -170,7 +181,7 @@ pub async fn set_attendance(db: &Db, user_id: i64, enterprise_id: i64, session_i
     if held_on > today.0 {
         return Err(AppError::field("op", "session_not_held"));
     }
-    let ids: HashSet<i64> = attended.iter().copied().collect();
+    let mut ids: HashSet<i64> = attended.iter().copied().collect();
     if !ids.is_empty() {
         let own: Vec<i64> = sqlx::query_scalar("select id from training_employees where enterprise_id = $1")
             .bind(enterprise_id)
@@ -182,6 +193,9 @@ pub async fn set_attendance(db: &Db, user_id: i64, enterprise_id: i64, session_i
         }
     }
     let before: Vec<i64> = sqlx::query_scalar("select employee_id from training_attendance where session_id = $1").bind(session_id).fetch_all(&mut *tx).await?;
+    if imported {
+        ids.extend(before.iter().copied());
+    }
     sqlx::query("delete from training_attendance where session_id = $1").bind(session_id).execute(&mut *tx).await?;
     let mut ids: Vec<i64> = ids.into_iter().collect();
     ids.sort_unstable();
@@ -200,8 +214,11 @@ pub async fn set_attendance(db: &Db, user_id: i64, enterprise_id: i64, session_i
     let mut touched: Vec<i64> = before.into_iter().chain(ids.iter().copied()).collect();
     touched.sort_unstable();
     touched.dedup();
-    super::district::ssr::refresh_year_minutes(&mut tx, &touched, held_on).await?;
-    let details = json!({ "enterprise": enterprise_id, "session": session_id, "attended": ids.len() });
+    crate::credits::ssr::refresh_year_minutes(&mut tx, &touched, held_on).await?;
+    let mut details = json!({ "enterprise": enterprise_id, "session": session_id, "attended": ids.len() });
+    if imported {
+        details["via"] = json!("sign_in_import");
+    }
     let entry = Entry { user_id: Some(user_id), action: "training_attendance_saved", report_id: None, reason: None, details: details.to_string() };
     audit::append(db, &mut tx, entry, ts).await?;
     tx.commit().await?;

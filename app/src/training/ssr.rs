@@ -290,8 +290,9 @@ pub async fn take_report(session: &tower_sessions::Session) -> Result<Option<cra
     session.remove(SESSION_IMPORT_REPORT).await.map_err(|e| AppError::internal("session", e))
 }
 
-/// The training area's routes outside Leptos: the employee file's upload and its template, and
-/// the compliance files (`export`).
+/// The training area's routes outside Leptos: the employee file's upload and its template, the
+/// compliance files (`export`), the xAPI statements, the classroom's files and a session's
+/// sign-in sheet (`sign_in_import`).
 pub fn routes() -> crate::state::HttpRoutes {
     use axum::routing::{get, post};
     crate::state::HttpRoutes {
@@ -300,8 +301,9 @@ pub fn routes() -> crate::state::HttpRoutes {
             .route("/training/enterprise/template.csv", get(template))
             .merge(super::export::router())
             .merge(super::xapi::router())
-            .merge(super::classroom_http::router()),
-        upload_paths: &["/training/enterprise/import", super::classroom_http::UPLOAD_PATH],
+            .merge(super::classroom_http::router())
+            .merge(super::sign_in_import::router()),
+        upload_paths: &["/training/enterprise/import", super::classroom_http::UPLOAD_PATH, super::sign_in_import::UPLOAD_PATH],
         not_pages: &[
             "/training/enterprise/import",
             "/training/enterprise/template.csv",
@@ -313,6 +315,8 @@ pub fn routes() -> crate::state::HttpRoutes {
             super::xapi::PATHS[1],
             super::classroom_http::UPLOAD_PATH,
             super::classroom_http::FILES_PREFIX,
+            super::sign_in_import::UPLOAD_PATH,
+            super::sign_in_import::TEMPLATE_PATH,
         ],
     }
 }
@@ -426,17 +430,33 @@ pub async fn my_record(db: &Db, r: &HourRules, user_id: i64, today: Day) -> Resu
     .fetch_all(&db.pool)
     .await?;
     let done = super::classroom_store::completed(db, id).await?;
-    let trainings: Vec<(Day, u32)> =
-        rows.iter().chain(done.iter()).map(|(d, _, m)| (Day(*d), u32::try_from(*m).unwrap_or(0))).collect();
+    let contests: Vec<(i64, String, i64)> = sqlx::query_as(
+        "select credited_on, title, minutes from training_contest_credits where employee_id = $1 order by credited_on desc, contest_id desc",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let trainings: Vec<(Day, u32)> = rows
+        .iter()
+        .chain(done.iter())
+        .chain(contests.iter())
+        .map(|(d, _, m)| (Day(*d), u32::try_from(*m).unwrap_or(0)))
+        .collect();
     let standing = line_of(r, (id, name.clone(), category, Day(hired)), high_risk == 1, today.ymd().0, &trainings, today);
-    let attended = rows
-        .into_iter()
-        .map(|(d, title, m)| Attended { held_on: day_text(d), title, hours: hours_text(r, u32::try_from(m).unwrap_or(0)) })
-        .collect();
-    let courses = done
-        .into_iter()
-        .map(|(d, title, m)| Attended { held_on: day_text(d), title, hours: hours_text(r, u32::try_from(m).unwrap_or(0)) })
-        .collect();
+    let listed = |rows: Vec<(i64, String, i64)>| -> Vec<Attended> {
+        rows.into_iter()
+            .map(|(d, title, m)| Attended { held_on: day_text(d), title, hours: hours_text(r, u32::try_from(m).unwrap_or(0)) })
+            .collect()
+    };
     let certificates = crate::certificates::ssr::of_employee(db, id).await?;
-    Ok(MyRecord { name, enterprise, category, standing, attended, courses, certificates })
+    Ok(MyRecord {
+        name,
+        enterprise,
+        category,
+        standing,
+        attended: listed(rows),
+        courses: listed(done),
+        contests: listed(contests),
+        certificates,
+    })
 }

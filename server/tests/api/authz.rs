@@ -325,6 +325,29 @@ async fn authorization_matrix(backend: Backend) {
             (Some(_), true) => assert_eq!(status, 200, "employee import as {name} (a report: no file)"),
             (Some(_), false) => assert_eq!(status, 403, "employee import as {name}"),
         }
+        // A session's sign-in sheet and its template: enterprise safety managers only (for a
+        // session that is not theirs, not found).
+        let status = client.get(app.url("/training/enterprise/sign-in-template.csv")).send().await.expect("get").status().as_u16();
+        match (role, manages) {
+            (None, _) => assert_eq!(status, 401, "sign-in template as {name}"),
+            (Some(_), true) => assert_eq!(status, 200, "sign-in template as {name}"),
+            (Some(_), false) => assert_eq!(status, 403, "sign-in template as {name}"),
+        }
+        let form = reqwest::multipart::Form::new().text("session", "999999");
+        let status = client
+            .post(app.url("/training/enterprise/sign-in-import"))
+            .header("accept", "application/json")
+            .multipart(form)
+            .send()
+            .await
+            .expect("post")
+            .status()
+            .as_u16();
+        match (role, manages) {
+            (None, _) => assert_eq!(status, 401, "sign-in sheet as {name}"),
+            (Some(_), true) => assert_eq!(status, 404, "sign-in sheet as {name} (no such session)"),
+            (Some(_), false) => assert_eq!(status, 403, "sign-in sheet as {name}"),
+        }
         // The classroom's lesson files: the training administrator (drafts too) and employees
         // (published courses only); its upload, the administrator only.
         let reads_lessons = role.is_some_and(|r| r.allows(app::accounts::Permission::ManageCourses) || r.allows(app::accounts::Permission::OwnTraining));

@@ -10,7 +10,7 @@ use app::quiz::contest::{fmt_local_minute, stored_to_shown};
 use serde_json::Value;
 
 /// Three single-choice, two true/false and one multiple-choice question.
-async fn bank(app: &TestApp, trainer: &reqwest::Client) {
+pub(crate) async fn bank(app: &TestApp, trainer: &reqwest::Client) {
     let questions: [&[(&str, &str)]; 6] = [
         &[("kind", "single"), ("stem", "有限空间作业的原则是？"), ("options", "先通风再检测后作业\n直接作业\n先作业后通风"), ("answer", "A")],
         &[("kind", "single"), ("stem", "火警电话是多少？"), ("options", "110\n119\n120\n122"), ("answer", "B")],
@@ -27,7 +27,7 @@ async fn bank(app: &TestApp, trainer: &reqwest::Client) {
     }
 }
 
-fn contest_form<'a>(opens: &'a str, closes: &'a str, audience: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn contest_form<'a>(opens: &'a str, closes: &'a str, audience: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("title", "安全生产月知识竞赛"),
         ("description", "测试竞赛"),
@@ -54,7 +54,7 @@ fn contest_form<'a>(opens: &'a str, closes: &'a str, audience: &'a str) -> Vec<(
 }
 
 /// The right answer to each position of an attempt, as shown to its taker.
-async fn right_answers(app: &TestApp, token: &str) -> Vec<(i64, String, Vec<String>)> {
+pub(crate) async fn right_answers(app: &TestApp, token: &str) -> Vec<(i64, String, Vec<String>)> {
     let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
         "select i.position, v.kind, i.option_order, v.answer from quiz_attempt_items i join quiz_attempts a on a.id = i.attempt_id \
          join quiz_question_versions v on v.question_id = i.question_id and v.version = i.version where a.token = $1 order by i.position",
@@ -71,7 +71,7 @@ async fn right_answers(app: &TestApp, token: &str) -> Vec<(i64, String, Vec<Stri
         .collect()
 }
 
-async fn answer(app: &TestApp, c: &reqwest::Client, token: &str, position: i64, kind: &str, picks: &[String]) -> (u16, Value) {
+pub(crate) async fn answer(app: &TestApp, c: &reqwest::Client, token: &str, position: i64, kind: &str, picks: &[String]) -> (u16, Value) {
     let pos = position.to_string();
     let mut form: Vec<(String, String)> = vec![("token".into(), token.into()), ("position".into(), pos), ("go".into(), "stay".into())];
     for (i, p) in picks.iter().enumerate() {

@@ -275,7 +275,7 @@ async fn district_overview(backend: Backend) {
         .expect("completion");
     }
     let ids: Vec<i64> = learners.iter().map(|l| l.0).collect();
-    app::training::district::ssr::refresh_year_minutes(&mut tx, &ids, today.0).await.expect("yearly minutes");
+    app::credits::ssr::refresh_year_minutes(&mut tx, &ids, today.0).await.expect("yearly minutes");
     tx.commit().await.expect("commit");
     check_same(&db, &r, today, "courses completed").await;
 

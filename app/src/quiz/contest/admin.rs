@@ -2,7 +2,7 @@
 //! window, limits, who may take part, the pools its papers are drawn from, review and name
 //! display — and each contest's form to change it. Works without JavaScript.
 use super::api::{contest_admin, SaveContest};
-use super::{fmt_local_minute, fmt_minute, Audience, Contest, ContestAdminData, Pool, Privacy};
+use super::{fmt_local_minute, fmt_minute, Audience, Contest, ContestAdminData, Pool, Privacy, CREDIT_MINUTES_MAX};
 use crate::i18n::*;
 use crate::org::choice_name;
 use crate::quiz::{kind_label, Kind};
@@ -27,6 +27,7 @@ fn ContestForm(action: ServerAction<SaveContest>, data: ContestAdminData, #[prop
         attempts_per_day: 1,
         attempts_total: 3,
         valid_percent: 80,
+        credit_minutes: 0,
         audience: Audience::Public,
         review: true,
         partial_credit: false,
@@ -58,6 +59,8 @@ fn ContestForm(action: ServerAction<SaveContest>, data: ContestAdminData, #[prop
             <input id=f("total") name="attempts_total" type="number" min="1" max="100" required value=c.attempts_total.to_string() />
             <label for=f("valid")>{t!(i18n, qc_f_valid_percent)}</label>
             <input id=f("valid") name="valid_percent" type="number" min="0" max="100" required value=c.valid_percent.to_string() />
+            <label for=f("credit")>{t!(i18n, qc_f_credit_minutes)}</label>
+            <input id=f("credit") name="credit_minutes" type="number" min="0" max=CREDIT_MINUTES_MAX.to_string() value=c.credit_minutes.to_string() />
             <label for=f("audience")>{t!(i18n, qc_f_audience)}</label>
             <select id=f("audience") name="audience">
                 <option value="public" selected=c.audience == Audience::Public>{t!(i18n, qc_audience_public)}</option>
@@ -155,7 +158,7 @@ pub fn ContestAdminPage() -> impl IntoView {
                         Ok(d) => view! {
                             <div id="contest-errors">
                                 <FormError error=err />
-                                {["title", "description", "opens", "closes", "time_limit_min", "attempts_per_day", "attempts_total", "valid_percent", "audience", "privacy", "pools", "enterprises", "towns"]
+                                {["title", "description", "opens", "closes", "time_limit_min", "attempts_per_day", "attempts_total", "valid_percent", "credit_minutes", "audience", "privacy", "pools", "enterprises", "towns"]
                                     .map(|field| view! { <FieldErrors error=err field /> })
                                     .collect_view()}
                             </div>

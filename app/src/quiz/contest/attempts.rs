@@ -410,8 +410,11 @@ pub async fn finish(db: &Db, id: i64, submitted: bool) -> Result<bool, AppError>
     if claimed.rows_affected() != 1 {
         return Ok(false);
     }
-    let (valid_percent, partial): (i64, i64) =
-        sqlx::query_as("select valid_percent, partial_credit from quiz_contests where id = $1").bind(contest_id).fetch_one(&mut *tx).await?;
+    let (valid_percent, partial, credit_minutes, title): (i64, i64, i64, String) =
+        sqlx::query_as("select valid_percent, partial_credit, credit_minutes, title from quiz_contests where id = $1")
+            .bind(contest_id)
+            .fetch_one(&mut *tx)
+            .await?;
     let items: Vec<(i64, String, String, Option<String>, i64)> = sqlx::query_as(
         "select i.position, v.kind, v.answer, i.given, i.points from quiz_attempt_items i \
          join quiz_question_versions v on v.question_id = i.question_id and v.version = i.version where i.attempt_id = $1",
@@ -442,11 +445,12 @@ pub async fn finish(db: &Db, id: i64, submitted: bool) -> Result<bool, AppError>
         .bind(i64::from(valid))
         .execute(&mut *tx)
         .await?;
-    let best: (Option<i64>, Option<i64>, Option<i64>) =
-        sqlx::query_as("select best_score, best_time_ms, best_at from quiz_contestants where id = $1")
+    let (best_score, best_time, best_at, user_id, valid_before): (Option<i64>, Option<i64>, Option<i64>, Option<i64>, i64) =
+        sqlx::query_as("select best_score, best_time_ms, best_at, user_id, valid_results from quiz_contestants where id = $1")
             .bind(contestant)
             .fetch_one(&mut *tx)
             .await?;
+    let best = (best_score, best_time, best_at);
     let time_ms = finished - started;
     let better = match best {
         (Some(s), Some(t), Some(at)) => rank_key(score, time_ms, finished) < rank_key(s, t, at),
@@ -466,8 +470,47 @@ pub async fn finish(db: &Db, id: i64, submitted: bool) -> Result<bool, AppError>
     .bind(finished)
     .execute(&mut *tx)
     .await?;
+    if let (true, Some(user_id)) = (valid, user_id) {
+        recognise(&mut tx, user_id, contest_id, &title, credit_minutes, valid_before == 0, finished / 1000).await?;
+    }
     tx.commit().await?;
     Ok(true)
+}
+
+/// An employee's valid result (decision D34): the contest's training minutes, if it credits any,
+/// once; and with their first valid result a certificate of participation, which their record
+/// lists and the public page checks. Accounts not linked to an active employee get neither (the
+/// public take part under a nickname, which is no name for a certificate).
+async fn recognise(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    user_id: i64,
+    contest_id: i64,
+    title: &str,
+    credit_minutes: i64,
+    first_valid: bool,
+    at: i64,
+) -> Result<(), AppError> {
+    let Some((employee, enterprise, name)) = crate::credits::ssr::employee_of_account(tx, user_id).await? else {
+        return Ok(());
+    };
+    crate::credits::ssr::credit_contest(tx, (employee, enterprise), contest_id, title, credit_minutes, at).await?;
+    if first_valid {
+        use crate::i18n::*;
+        let c = crate::certificates::ssr::NewCertificate {
+            kind: crate::certificates::Kind::Contest,
+            source_id: contest_id,
+            holder: name,
+            title: title.to_string(),
+            issuer: td_string!(Locale::zh_CN, bureau_name).to_string(),
+            hours: None,
+            issued_on: Day::of_timestamp(at),
+            valid_until: None,
+            enterprise_id: Some(enterprise),
+            employee_id: Some(employee),
+        };
+        crate::certificates::ssr::issue(tx, &c, None, None, at).await?;
+    }
+    Ok(())
 }
 
 /// Close every attempt whose deadline has passed (the periodic job). Returns how many.

@@ -102,6 +102,8 @@ pub struct Contest {
     pub attempts_total: i64,
     /// A result is valid (counts as 有效答题) when at least this share of answers is right.
     pub valid_percent: i64,
+    /// Minutes of training a valid result credits to an employee (0: none), once per contest.
+    pub credit_minutes: i64,
     pub audience: Audience,
     /// Contestants may see the answers and explanations after submitting.
     pub review: bool,
@@ -172,6 +174,7 @@ pub struct ContestDraft {
     pub attempts_per_day: String,
     pub attempts_total: String,
     pub valid_percent: String,
+    pub credit_minutes: String,
     pub audience: String,
     pub review: bool,
     pub partial_credit: bool,
@@ -180,6 +183,9 @@ pub struct ContestDraft {
     pub enterprises: Vec<i64>,
     pub towns: Vec<i64>,
 }
+
+/// The most minutes of training a contest may credit (a working day).
+pub const CREDIT_MINUTES_MAX: i64 = 480;
 
 /// "2026-06-01T09:00" (China time) as Unix seconds.
 pub fn parse_local_minute(s: &str) -> Option<i64> {
@@ -248,6 +254,12 @@ pub fn validate_contest(d: &ContestDraft, known_tags: &[String]) -> Result<Conte
         e.push("attempts_total", "attempts_order");
     }
     let valid_percent = int_in(&mut e, "valid_percent", &d.valid_percent, 0..=100);
+    // Empty means none; a working day's training at most.
+    let credit_minutes = if d.credit_minutes.trim().is_empty() {
+        0
+    } else {
+        int_in(&mut e, "credit_minutes", &d.credit_minutes, 0..=CREDIT_MINUTES_MAX)
+    };
     let audience = Audience::parse(d.audience.trim());
     if audience.is_none() {
         e.push("audience", "choose_one");
@@ -304,6 +316,7 @@ pub fn validate_contest(d: &ContestDraft, known_tags: &[String]) -> Result<Conte
         attempts_per_day: per_day,
         attempts_total: total,
         valid_percent,
+        credit_minutes,
         audience,
         review: d.review,
         partial_credit: d.partial_credit,

@@ -76,10 +76,29 @@ impl ContestState {
 
 // ---- contests -----------------------------------------------------------------------------------
 
-type ContestRow = (i64, String, String, i64, i64, i64, i64, i64, i64, String, i64, i64, String, String, String, String);
+#[derive(sqlx::FromRow)]
+struct ContestRow {
+    id: i64,
+    title: String,
+    description: String,
+    opens_at: i64,
+    closes_at: i64,
+    time_limit_s: i64,
+    attempts_per_day: i64,
+    attempts_total: i64,
+    valid_percent: i64,
+    audience: String,
+    review: i64,
+    partial_credit: i64,
+    name_privacy: String,
+    pools: String,
+    enterprises: String,
+    towns: String,
+    credit_minutes: i64,
+}
 
 const CONTEST_SQL: &str = "select id, title, description, opens_at, closes_at, time_limit_s, attempts_per_day, \
-     attempts_total, valid_percent, audience, review, partial_credit, name_privacy, pools, enterprises, towns from quiz_contests";
+     attempts_total, valid_percent, audience, review, partial_credit, name_privacy, pools, enterprises, towns, credit_minutes from quiz_contests";
 
 fn ids(list: &str) -> Vec<i64> {
     list.split(',').filter_map(|s| s.parse().ok()).collect()
@@ -95,22 +114,23 @@ fn id_list(ids: &[i64]) -> String {
 
 fn contest(r: ContestRow) -> Result<Contest, AppError> {
     Ok(Contest {
-        id: r.0,
-        title: r.1,
-        description: r.2,
-        opens_at: r.3,
-        closes_at: r.4,
-        time_limit_s: r.5,
-        attempts_per_day: r.6,
-        attempts_total: r.7,
-        valid_percent: r.8,
-        audience: Audience::parse(&r.9).ok_or_else(|| AppError::internal("contest audience", &r.9))?,
-        review: r.10 == 1,
-        partial_credit: r.11 == 1,
-        privacy: Privacy::parse(&r.12).ok_or_else(|| AppError::internal("contest privacy", &r.12))?,
-        pools: serde_json::from_str(&r.13).map_err(|e| AppError::internal("contest pools", e))?,
-        enterprises: ids(&r.14),
-        towns: ids(&r.15),
+        id: r.id,
+        title: r.title,
+        description: r.description,
+        opens_at: r.opens_at,
+        closes_at: r.closes_at,
+        time_limit_s: r.time_limit_s,
+        attempts_per_day: r.attempts_per_day,
+        attempts_total: r.attempts_total,
+        valid_percent: r.valid_percent,
+        credit_minutes: r.credit_minutes,
+        audience: Audience::parse(&r.audience).ok_or_else(|| AppError::internal("contest audience", &r.audience))?,
+        review: r.review == 1,
+        partial_credit: r.partial_credit == 1,
+        privacy: Privacy::parse(&r.name_privacy).ok_or_else(|| AppError::internal("contest privacy", &r.name_privacy))?,
+        pools: serde_json::from_str(&r.pools).map_err(|e| AppError::internal("contest pools", e))?,
+        enterprises: ids(&r.enterprises),
+        towns: ids(&r.towns),
     })
 }
 
@@ -214,8 +234,8 @@ pub async fn save_contest(db: &Db, cs: &ContestState, user_id: i64, id: Option<i
             sqlx::query_scalar(
                 "insert into quiz_contests (title, description, opens_at, closes_at, time_limit_s, attempts_per_day, \
                  attempts_total, valid_percent, audience, review, partial_credit, name_privacy, pools, enterprises, towns, \
-                 created_by, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
-                 $15, $16, $17, $17) returning id",
+                 created_by, created_at, updated_at, credit_minutes) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
+                 $15, $16, $17, $17, $18) returning id",
             )
             .bind(&c.title)
             .bind(&c.description)
@@ -234,6 +254,7 @@ pub async fn save_contest(db: &Db, cs: &ContestState, user_id: i64, id: Option<i
             .bind(id_list(&c.towns))
             .bind(user_id)
             .bind(ts)
+            .bind(c.credit_minutes)
             .fetch_one(&mut *tx)
             .await?
         }
@@ -261,8 +282,8 @@ pub async fn save_contest(db: &Db, cs: &ContestState, user_id: i64, id: Option<i
                 sqlx::query(
                     "update quiz_contests set title = $2, description = $3, opens_at = $4, closes_at = $5, time_limit_s = $6, \
                      attempts_per_day = $7, attempts_total = $8, valid_percent = $9, audience = $10, review = $11, \
-                     partial_credit = $12, name_privacy = $13, pools = $14, enterprises = $15, towns = $16, updated_at = $17 \
-                     where id = $1",
+                     partial_credit = $12, name_privacy = $13, pools = $14, enterprises = $15, towns = $16, updated_at = $17, \
+                     credit_minutes = $18 where id = $1",
                 )
                 .bind(id)
                 .bind(&c.title)
@@ -281,6 +302,7 @@ pub async fn save_contest(db: &Db, cs: &ContestState, user_id: i64, id: Option<i
                 .bind(id_list(&c.enterprises))
                 .bind(id_list(&c.towns))
                 .bind(ts)
+                .bind(c.credit_minutes)
                 .execute(&mut *tx)
                 .await?
             };

@@ -117,6 +117,10 @@ fn Rules(e: ContestView) -> impl IntoView {
             <dd>{t!(i18n, qc_per_day)} " " {c.attempts_per_day} " · " {t!(i18n, qc_in_total)} " " {c.attempts_total}</dd>
             <dt>{t!(i18n, qc_valid)}</dt>
             <dd>{t!(i18n, qc_valid_needs)} " " {needs} " / " {c.questions()}</dd>
+            {(c.credit_minutes > 0).then(|| view! {
+                <dt>{t!(i18n, qc_credit_note)}</dt>
+                <dd id="contest-credit">{c.credit_minutes} " " {t!(i18n, qc_minutes)}</dd>
+            })}
         </dl>
     }
 }
