@@ -22,8 +22,11 @@ import { Page, Response } from "@playwright/test";
  * Then each page's read-only data left the main module (D33): `/report/new` 491,380 B, the main
  * module about 253 KB; budget 481 KiB. A jump of tens of KB over it on every page means wasm-split
  * fell back to keeping all data in the main module (see D33 for the check).
+ * Stop 30: contests as training hours and the sign-in sheet (issue 15) added 945 B to
+ * `/report/new` (492,325 B: main module +172 B, the split loader +197 B naming more chunks, the
+ * stylesheet); budget 482 KiB.
  */
-const FIRST_VISIT_BUDGET = 481 * 1024;
+const FIRST_VISIT_BUDGET = 482 * 1024;
 const PUBLIC_PAGES = ["/", "/report/new", "/lookup", "/quiz", "/quiz/practice", "/quiz/contest/1"];
 
 async function recordTransfers(page: Page): Promise<() => Promise<{ url: string; bytes: number }[]>> {
