@@ -99,6 +99,13 @@ impl Db {
                             SqliteSync::Normal => "PRAGMA synchronous = NORMAL",
                         })
                         .await?;
+                        // Pages read through a shared memory map rather than copied into
+                        // each connection's cache: in WAL mode a connection drops its whole
+                        // cache when another one has committed (every request saves its
+                        // session), and the reporting queries then re-read megabytes with
+                        // `pread` (the district overview: 100 ms on a warm connection, 250 ms
+                        // on the others; docs/benchmarks.md).
+                        conn.execute("PRAGMA mmap_size = 268435456").await?;
                     }
                     Ok(())
                 })
