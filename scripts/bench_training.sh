@@ -5,7 +5,7 @@
 # employees (1,000,000 attendance rows), generated in SQL. Then, as one enterprise's safety
 # manager, the compliance of that enterprise, and as the training administrator the district
 # overview (server function and page with Accept-Encoding: br), each timed RUNS times (default
-# 20); the server's RSS before and after.
+# 20); the district's compliance and records files (CSV, XLSX); the server's RSS before and after.
 # Usage: scripts/bench_training.sh [enterprises] [sqlite|postgres|both]
 # (SW_BENCH_SKIP_BUILD=1 uses the release build already there.)
 source "$(dirname "$0")/common.sh"
@@ -101,7 +101,7 @@ run_one() {
   base="http://127.0.0.1:$port"
   rm -f "$WORK/jar"
   curl -fsS -c "$WORK/jar" -b "$WORK/jar" -H 'accept: application/json' -d 'username=bench.manager&password=bench manager password' "$base/api/login" >/dev/null
-  echo "server RSS before: $(awk '/VmRSS/ {print $2 " kB"}' "/proc/$spid/status")"
+  echo "server RSS before: $(awk '/VmRSS/ {print $2 " kB"}' "/proc/$spid/status") (anonymous $(awk '/RssAnon/ {print $2 " kB"}' "/proc/$spid/status"))"
   time_it "compliance of one enterprise (server function)" "$base/api/training_compliance" -H 'accept: application/json' -X POST
   time_it "compliance page (Accept-Encoding: br)" "$base/training/enterprise/compliance" -H 'accept-encoding: br'
   # The district overview, as the training administrator.
@@ -118,7 +118,14 @@ run_one() {
     echo "  peak RSS after .$ext: $(awk '/VmHWM/ {print $2 " kB"}' "/proc/$spid/status")"
   done
   echo "  lines in the CSV (with the header): $(wc -l < "$WORK/district.csv")"
-  echo "server RSS after: $(awk '/VmRSS/ {print $2 " kB"}' "/proc/$spid/status"), peak $(awk '/VmHWM/ {print $2 " kB"}' "/proc/$spid/status")"
+  # The district's training records (one line per person and training: 1,000,000 here), the same way.
+  for ext in csv xlsx; do
+    curl -sS -o "$WORK/records.$ext" -b "$WORK/jar" -w "district records .$ext: HTTP %{http_code}, %{time_total} s, %{size_download} bytes\n" "$base/staff/training/records.$ext"
+    echo "  peak RSS after records .$ext: $(awk '/VmHWM/ {print $2 " kB"}' "/proc/$spid/status"); anonymous now $(awk '/RssAnon/ {print $2 " kB"}' "/proc/$spid/status")"
+  done
+  echo "  lines in the records CSV (with the header): $(wc -l < "$WORK/records.csv")"
+  # RssAnon is the server's own memory; VmRSS also counts the pages of the SQLite file it maps.
+  echo "server RSS after: $(awk '/VmRSS/ {print $2 " kB"}' "/proc/$spid/status") (anonymous $(awk '/RssAnon/ {print $2 " kB"}' "/proc/$spid/status")), peak $(awk '/VmHWM/ {print $2 " kB"}' "/proc/$spid/status")"
   echo "panics in the server log: $(grep -c panicked "$WORK/server-$label.log" || true)"
   kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null || true
 }

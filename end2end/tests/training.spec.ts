@@ -162,6 +162,14 @@ test("a manager imports employees, records a session and attendance (ticked and 
   expect(attended.map((s: any) => s.actor.name).sort()).toEqual(["林二", "陈一"].sort());
   expect(attended[0].version).toBe("2.0.0");
   expect(attended[0].result.duration).toBe("PT360M");
+  // The records themselves: a line per person and training, the session's two attendees at 8 学时.
+  const [records] = await Promise.all([page.waitForEvent("download"), page.click("#compliance-records-csv")]);
+  expect(records.suggestedFilename()).toMatch(/^training-records-\d{4}\.csv$/);
+  const recordLines = (await fs.readFile(await records.path())).toString("utf8").split(/\r?\n/);
+  expect(recordLines[0]).toContain("培训形式");
+  const sessionLines = recordLines.filter((l) => l.includes(",集中培训,年度安全生产再培训,"));
+  expect(sessionLines.map((l) => l.split(",")[5]).sort()).toEqual(["林二", "陈一"].sort());
+  expect(sessionLines[0]).toContain(",8,360");
 
   // The training administrator's district overview follows: this enterprise (no town recorded)
   // is among those behind, at 2 of 3.
@@ -184,6 +192,9 @@ test("a manager imports employees, records a session and attendance (ticked and 
   const chen = lines.filter((l) => l.includes(enterprise) && l.includes(",陈一,"));
   expect(chen).toHaveLength(1);
   expect(chen[0]).toContain("已完成");
+  const [workbook2] = await Promise.all([admin.waitForEvent("download"), admin.click("#district-records-xlsx")]);
+  expect(workbook2.suggestedFilename()).toMatch(/^district-training-records-\d{4}\.xlsx$/);
+  expect((await fs.readFile(await workbook2.path())).subarray(0, 2).toString()).toBe("PK");
   await admin.goto("/lang/en");
   await open(admin, "/staff/training", jsEnabled);
   await expect(admin.locator("h1")).toHaveText(en.tr_district_title);

@@ -100,6 +100,11 @@ pub fn DistrictPage() -> impl IntoView {
                                     <a id="district-csv" href=format!("/staff/training/compliance.csv?year={}", d.year) download rel="external">"CSV"</a> " · "
                                     <a id="district-xlsx" href=format!("/staff/training/compliance.xlsx?year={}", d.year) download rel="external">"Excel"</a>
                                 </p>
+                                <p id="district-records">
+                                    {t!(i18n, tr_records_download)} " "
+                                    <a id="district-records-csv" href=format!("/staff/training/records.csv?year={}", d.year) download rel="external">"CSV"</a> " · "
+                                    <a id="district-records-xlsx" href=format!("/staff/training/records.xlsx?year={}", d.year) download rel="external">"Excel"</a>
+                                </p>
                                 <p id="district-xapi-line">
                                     {t!(i18n, tr_xapi)} " "
                                     <a id="district-xapi" href=format!("/staff/training/xapi.json?year={}", d.year) download rel="external">"xAPI 2.0 (JSON)"</a>

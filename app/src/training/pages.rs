@@ -467,6 +467,11 @@ pub fn CompliancePage() -> impl IntoView {
                                     <a id="compliance-csv" href=format!("/training/enterprise/compliance.csv?year={}", c.year) download rel="external">"CSV"</a> " · "
                                     <a id="compliance-xlsx" href=format!("/training/enterprise/compliance.xlsx?year={}", c.year) download rel="external">"Excel"</a>
                                 </p>
+                                <p id="compliance-records">
+                                    {t!(i18n, tr_records_download)} " "
+                                    <a id="compliance-records-csv" href=format!("/training/enterprise/records.csv?year={}", c.year) download rel="external">"CSV"</a> " · "
+                                    <a id="compliance-records-xlsx" href=format!("/training/enterprise/records.xlsx?year={}", c.year) download rel="external">"Excel"</a>
+                                </p>
                                 <p id="compliance-xapi-line">
                                     {t!(i18n, tr_xapi)} " "
                                     <a id="compliance-xapi" href=format!("/training/enterprise/xapi.json?year={}", c.year) download rel="external">"xAPI 2.0 (JSON)"</a>

@@ -3,15 +3,16 @@
 //! sheet just imported, shown once. The file's handling is `sign_in_import`'s.
 use crate::base::table::ImportReport;
 use crate::i18n::*;
-use crate::ui::error_text;
+use crate::ui::{error_text, LineErrorsTable};
 use leptos::prelude::*;
 
-fn column(locale: Locale, field: &str) -> &'static str {
+fn column(locale: Locale, field: &str) -> String {
     match field {
         "name" => td_string!(locale, tr_name),
         "contact" => td_string!(locale, tr_contact),
         _ => td_string!(locale, qi_col_line),
     }
+    .to_string()
 }
 
 /// What the import did: how many people it added, or why nothing was saved (the whole file's
@@ -34,27 +35,7 @@ fn SignInReport(r: ImportReport) -> impl IntoView {
     view! {
         <div id="sign-in-report" class="form-error" role="alert">
             <p>{t!(i18n, tr_sign_in_nothing)} " " {t!(i18n, qi_errors)} " " {r.errors_total}</p>
-            <table class="data" id="sign-in-errors">
-                <thead>
-                    <tr>
-                        <th scope="col">{t!(i18n, qi_line)}</th>
-                        <th scope="col">{t!(i18n, qi_column)}</th>
-                        <th scope="col">{t!(i18n, qi_reason)}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {r.errors
-                        .iter()
-                        .map(|e| view! {
-                            <tr>
-                                <td>{e.line}</td>
-                                <td>{column(locale, &e.field)}</td>
-                                <td>{error_text(locale, &e.code)}</td>
-                            </tr>
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
+            <LineErrorsTable id="sign-in-errors" errors=r.errors column />
         </div>
     }
     .into_any()

@@ -291,7 +291,7 @@ pub async fn take_report(session: &tower_sessions::Session) -> Result<Option<cra
 }
 
 /// The training area's routes outside Leptos: the employee file's upload and its template, the
-/// compliance files (`export`), the xAPI statements, the classroom's files and a session's
+/// compliance and records files (`export`), the xAPI statements, the classroom's files and a session's
 /// sign-in sheet (`sign_in_import`).
 pub fn routes() -> crate::state::HttpRoutes {
     use axum::routing::{get, post};
@@ -311,6 +311,10 @@ pub fn routes() -> crate::state::HttpRoutes {
             super::export::PATHS[1],
             super::export::PATHS[2],
             super::export::PATHS[3],
+            super::export::PATHS[4],
+            super::export::PATHS[5],
+            super::export::PATHS[6],
+            super::export::PATHS[7],
             super::xapi::PATHS[0],
             super::xapi::PATHS[1],
             super::classroom_http::UPLOAD_PATH,

@@ -401,6 +401,31 @@ mod tests {
     }
 }
 
+/// An import's bad lines: line number, column (named by `column`) and reason, each translated.
+#[component]
+pub fn LineErrorsTable(id: &'static str, errors: Vec<crate::base::table::LineError>, column: fn(Locale, &str) -> String) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <table class="data" id=id>
+            <thead><tr>
+                <th scope="col">{t!(i18n, qi_line)}</th>
+                <th scope="col">{t!(i18n, qi_column)}</th>
+                <th scope="col">{t!(i18n, qi_reason)}</th>
+            </tr></thead>
+            <tbody>
+                {errors.iter().map(|e| view! {
+                    <tr>
+                        <td>{e.line}</td>
+                        <td>{column(locale, &e.field)}</td>
+                        <td>{error_text(locale, &e.code)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
 /// What an import did: the file's problem, or the counts and each bad line with its column
 /// (named by `column`) and reason.
 #[component]
@@ -421,22 +446,7 @@ pub fn ImportReportView(r: ImportReport, column: fn(Locale, &str) -> String) -> 
                     {(r.errors_total > 0 && r.imported == 0).then(|| view! { <p>{t!(i18n, qi_nothing_stored)}</p> })}
                     {(r.errors_total > 0).then(|| view! {
                         <p>{t!(i18n, qi_errors)} " " {r.errors_total}</p>
-                        <table class="data" id="import-errors">
-                            <thead><tr>
-                                <th>{t!(i18n, qi_line)}</th>
-                                <th>{t!(i18n, qi_column)}</th>
-                                <th>{t!(i18n, qi_reason)}</th>
-                            </tr></thead>
-                            <tbody>
-                                {r.errors.iter().map(|e| view! {
-                                    <tr>
-                                        <td>{e.line}</td>
-                                        <td>{column(locale, &e.field)}</td>
-                                        <td>{error_text(locale, &e.code)}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
+                        <LineErrorsTable id="import-errors" errors=r.errors.clone() column />
                     })}
                 }
                     .into_any(),

@@ -294,12 +294,16 @@ async fn authorization_matrix(backend: Backend) {
             (Some(_), true) => assert_eq!(status, 200, "template as {name}"),
             (Some(_), false) => assert_eq!(status, 403, "template as {name}"),
         }
-        // The compliance files and the xAPI exports: the manager's enterprise, and the district's.
+        // The compliance and records files and the xAPI exports: the manager's enterprise, and the district's.
         for (path, perm) in [
             ("/training/enterprise/compliance.csv", app::accounts::Permission::ManageEnterpriseTraining),
             ("/training/enterprise/compliance.xlsx", app::accounts::Permission::ManageEnterpriseTraining),
             ("/staff/training/compliance.csv", app::accounts::Permission::TrainingOverview),
             ("/staff/training/compliance.xlsx?year=2025", app::accounts::Permission::TrainingOverview),
+            ("/training/enterprise/records.csv", app::accounts::Permission::ManageEnterpriseTraining),
+            ("/training/enterprise/records.xlsx?year=2025", app::accounts::Permission::ManageEnterpriseTraining),
+            ("/staff/training/records.csv?year=2025", app::accounts::Permission::TrainingOverview),
+            ("/staff/training/records.xlsx", app::accounts::Permission::TrainingOverview),
             ("/training/enterprise/xapi.json", app::accounts::Permission::ManageEnterpriseTraining),
             ("/staff/training/xapi.json?year=2025", app::accounts::Permission::TrainingOverview),
         ] {

@@ -22,4 +22,5 @@ mod shell;
 mod training;
 mod training_district;
 mod training_enterprises;
+mod training_records;
 mod training_sign_in;

@@ -11,7 +11,7 @@ use app::base::calendar::Day;
 use app::training::sign_in_import::{TEMPLATE_PATH, UPLOAD_PATH};
 use serde_json::Value;
 
-const PW: &str = "sign-in password 1";
+pub(crate) const PW: &str = "sign-in password 1";
 
 fn form(session: &str, name: &str, bytes: Vec<u8>) -> reqwest::multipart::Form {
     reqwest::multipart::Form::new()
@@ -36,7 +36,7 @@ async fn attendees(db: &app::base::db::Db, session: &str) -> Vec<i64> {
         .expect("attendance")
 }
 
-async fn manager_of(app: &TestApp, username: &str, credit_code: &str) -> i64 {
+pub(crate) async fn manager_of(app: &TestApp, username: &str, credit_code: &str) -> i64 {
     let db = app.db().await;
     sqlx::query("insert into enterprises (name, credit_code, created_at) values ('另一企业', $1, 0)").bind(credit_code).execute(&db.pool).await.expect("enterprise");
     let id: i64 = sqlx::query_scalar("select id from enterprises where credit_code = $1").bind(credit_code).fetch_one(&db.pool).await.expect("id");
@@ -54,7 +54,7 @@ async fn manager_of(app: &TestApp, username: &str, credit_code: &str) -> i64 {
 }
 
 /// Add an employee by the form; their id.
-async fn employee(app: &TestApp, c: &reqwest::Client, name: &str, category: &str, hired_on: &str, contact: &str) -> String {
+pub(crate) async fn employee(app: &TestApp, c: &reqwest::Client, name: &str, category: &str, hired_on: &str, contact: &str) -> String {
     let (status, v) = call(app, c, "save_employee", &[("name", name), ("category", category), ("hired_on", hired_on), ("contact", contact)]).await;
     assert!(status < 400, "{name}: {status} {v}");
     let (_, staff) = call(app, c, "training_staff", &[]).await;
@@ -66,7 +66,7 @@ async fn employee(app: &TestApp, c: &reqwest::Client, name: &str, category: &str
 }
 
 /// Record a session of 8 学时 on `day`; its id.
-async fn session(app: &TestApp, c: &reqwest::Client, title: &str, day: &str) -> String {
+pub(crate) async fn session(app: &TestApp, c: &reqwest::Client, title: &str, day: &str) -> String {
     let form = [("title", title), ("audience", "all"), ("phase", "refresher"), ("hours", "8"), ("held_on", day), ("trainer", "李老师")];
     let (status, v) = call(app, c, "save_session", &form).await;
     assert!(status < 400, "{v}");
