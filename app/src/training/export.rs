@@ -10,11 +10,13 @@
 //! compliance page judges them (the yearly total for staff hired long before the year, their
 //! attendance for recent hires; D27). The records file has one line per training credited in the
 //! year: each on-site session attended, network course completed and contest credited, of every
-//! employee (those who have since left too: a record is what happened). Lines go from a database cursor through a bounded channel into the response as
-//! they are made: the CSV in 64 KB pieces, the XLSX from a constant-memory worksheet (rows spill to
-//! an anonymous temporary file, deleted when closed) zipped straight into the response. Neither
-//! holds the file in memory; docs/benchmarks.md has the peak RSS. Headers and labels are in
-//! Chinese: the files are what the bureau reports upward.
+//! employee (those who have since left too: a record is what happened; D35).
+//!
+//! Lines go from a database cursor through a bounded channel into the response as they are made:
+//! the CSV in 64 KB pieces, the XLSX from constant-memory worksheets (rows spill to an anonymous
+//! temporary file, deleted when closed) zipped straight into the response. Neither holds the file
+//! in memory; docs/benchmarks.md has the peak RSS. Headers and labels are in Chinese: the files
+//! are what the bureau reports upward.
 use super::rules::{self, Category, HourRules, HoursState, Phase};
 use crate::base::calendar::Day;
 use crate::base::db::{now, Db};
@@ -26,7 +28,6 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use futures_util::TryStreamExt;
 use std::collections::HashMap;
-
 use tokio::sync::mpsc;
 
 pub const HEADER: [&str; 13] =
