@@ -431,7 +431,9 @@ pub const PATHS: [&str; 8] = [
     "/staff/training/records.xlsx",
 ];
 
-/// The eight download routes.
+/// The eight download routes. `PATHS` is ordered so that its index says which file: the first four
+/// are compliance, the last four records; in each four the manager's two, then the district's two;
+/// CSV at even indexes, XLSX at odd ones.
 pub fn router() -> axum::Router<AppState> {
     use axum::routing::get;
     type S = State<AppState>;
