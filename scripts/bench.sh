@@ -16,8 +16,7 @@ for f in target/site/pkg/safewhistle.wasm target/site/pkg/safewhistle.js target/
   printf '%-40s %9d %9d %9d\n' "$f" "$raw" "$gz" "$br"
 done
 
-WORK=$(mktemp -d); PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$WORK"' EXIT
+source "$ROOT/scripts/bench_lib.sh"
 PORT=$(free_port)
 # As in run.sh (and for deployments): return freed large blocks to the system.
 export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-131072}
@@ -68,18 +67,7 @@ grep -v SUSTAINED "$WORK/reports.log"
 echo "server RSS after the report runs: $(rss $SPID)"
 
 step "staff workflow: 20,000 cases in the database"
-# Bulk-load cases straight into SQLite (varied type, sector, town, status, deadline).
-sqlite3 "$WORK/bench.db" "
-with recursive n(i) as (select 1 union all select i + 1 from n where i < 20000)
-insert into reports (case_number, access_hash, report_type, sector_id, town_id, address, description,
-  anonymous, status, received_at, due_at, updated_at)
-select printf('AQB%09d', i), 'x',
-  case i % 4 when 0 then 'major_hazard' when 1 then 'general_hazard' when 2 then 'violation' else 'other' end,
-  (select min(id) from sectors) + i % 23, (select min(id) from towns) + i % 6,
-  '城关街道工业路 ' || i || ' 号', case i % 5 when 0 then '车间消防通道堵塞，灭火器过期。' else '罐区报警器关闭，夜间动火作业。' end,
-  1, case i % 3 when 0 then 'submitted' when 1 then 'verifying' else 'closed' end,
-  strftime('%s', 'now') - i * 600, strftime('%s', 'now') + (i % 40 - 10) * 86400, strftime('%s', 'now')
-from n;"
+bulk_cases "$WORK/bench.db" 20000
 BENCH_INTAKE_PASSWORD="bench-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 printf '%s\n' "$BENCH_INTAKE_PASSWORD" | DATABASE_URL="sqlite://$WORK/bench.db" SW_DATA_KEY=$("$BIN" gen-key) \
   "$BIN" admin create-user --role intake_officer --name bench.intake >/dev/null

@@ -23,3 +23,19 @@ bench_backends() {
     run_one postgres "${admin%/*}/bench"
   fi
 }
+
+# bulk_cases SQLITE_FILE N: N cases straight into SQLite (varied type, sector, town, status,
+# deadline), for the staff queue's benchmarks.
+bulk_cases() {
+  sqlite3 "$1" "
+with recursive n(i) as (select 1 union all select i + 1 from n where i < $2)
+insert into reports (case_number, access_hash, report_type, sector_id, town_id, address, description,
+  anonymous, status, received_at, due_at, updated_at)
+select printf('AQB%09d', i), 'x',
+  case i % 4 when 0 then 'major_hazard' when 1 then 'general_hazard' when 2 then 'violation' else 'other' end,
+  (select min(id) from sectors) + i % 23, (select min(id) from towns) + i % 6,
+  '城关街道工业路 ' || i || ' 号', case i % 5 when 0 then '车间消防通道堵塞，灭火器过期。' else '罐区报警器关闭，夜间动火作业。' end,
+  1, case i % 3 when 0 then 'submitted' when 1 then 'verifying' else 'closed' end,
+  strftime('%s', 'now') - i * 600, strftime('%s', 'now') + (i % 40 - 10) * 86400, strftime('%s', 'now')
+from n;"
+}

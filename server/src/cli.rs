@@ -38,6 +38,12 @@ pub enum Command {
         #[arg(long, default_value_t = 8000)]
         size: usize,
     },
+    /// Benchmark baseline: serve a Leptos hello-world (router, one route, a counter) through the
+    /// same leptos_axum, without the portal's layers (docs/benchmarks.md).
+    BenchHello {
+        #[arg(long, default_value = "127.0.0.1:3901")]
+        bind: std::net::SocketAddr,
+    },
     /// Administration commands.
     Admin {
         #[command(subcommand)]

@@ -58,6 +58,8 @@ pub fn apply<S: SessionStore + Clone>(
         .layer(middleware::from_fn(isolate_reactive_owner))
         .layer(middleware::from_fn(server_fn_error_status))
         .layer(session_layer)
+        // Outside the sessions: a kept page needs none (only visitors without one get it).
+        .layer(middleware::from_fn_with_state(crate::page_cache::PageCache::new(metrics.page_cache_hits.clone()), crate::page_cache::serve))
         .layer(middleware::from_fn(csrf_origin_check))
         .layer(middleware::from_fn_with_state(
             StallRetry {

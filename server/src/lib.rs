@@ -1,10 +1,12 @@
 //! The `safewhistle` server: configuration, start-up, the router and its tower layers, routes
 //! outside Leptos (health, metrics, language switch), background jobs and the admin CLI.
 //! `build` is what both `main` and the integration tests call, so tests run the real app.
+pub mod bench_hello;
 pub mod cli;
 pub mod config;
 pub mod http_layers;
 pub mod metrics;
+pub mod page_cache;
 pub mod seed;
 pub mod session_store;
 

@@ -28,6 +28,7 @@ async fn main() -> ExitCode {
             Ok(())
         }
         Command::BenchBaseline { bind, size } => cli::bench_baseline(bind, size).await,
+        Command::BenchHello { bind } => safewhistle::bench_hello::serve(bind).await,
         Command::Admin { command } => cli::create_user_cmd(&config, command).await,
         Command::Audit { command: cli::AuditCommand::Verify } => cli::audit_verify(&config).await,
         Command::Audit { command: cli::AuditCommand::Head } => cli::audit_head(&config).await,

@@ -27,6 +27,8 @@ pub struct Metrics {
     /// Page renders that had not answered within the stall deadline and were started again
     /// (`http_layers::retry_stalled_page`).
     pub render_retries: Counter,
+    /// Public pages served from `page_cache` without a render.
+    pub page_cache_hits: Counter,
 }
 
 impl Metrics {
@@ -44,7 +46,13 @@ impl Metrics {
             "Page renders abandoned after the stall deadline and started again",
             render_retries.clone(),
         );
-        Metrics { registry: Arc::new(registry), requests, latency, render_retries }
+        let page_cache_hits = Counter::default();
+        registry.register(
+            "page_cache_hits",
+            "Public pages served from the page cache with a fresh nonce, without a render",
+            page_cache_hits.clone(),
+        );
+        Metrics { registry: Arc::new(registry), requests, latency, render_retries, page_cache_hits }
     }
 
     pub fn render(&self) -> String {

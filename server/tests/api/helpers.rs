@@ -231,3 +231,15 @@ pub async fn call(app: &TestApp, c: &reqwest::Client, name: &str, form: &[(&str,
     let text = resp.text().await.unwrap_or_default();
     (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
 }
+
+/// A counter from the server's metrics listener (`safewhistle_{name}_total`); the app must be
+/// spawned with `metrics_bind` set.
+pub async fn metric(app: &TestApp, name: &str) -> u64 {
+    let addr = app.metrics_addr.expect("metrics listener");
+    let text = new_client().get(format!("http://{addr}/metrics")).send().await.expect("metrics").text().await.expect("text");
+    let prefix = format!("safewhistle_{name}_total ");
+    text.lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{name} in the metrics"))
+}

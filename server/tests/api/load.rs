@@ -4,7 +4,7 @@
 //! every report whose receipt was sent must be stored. This checks correctness, not speed: there
 //! is no timing assertion.
 use crate::both_backends;
-use crate::helpers::{fresh_database, new_client, spawn_with, test_config, Backend, TestApp};
+use crate::helpers::{fresh_database, metric, new_client, spawn_with, test_config, Backend, TestApp};
 use crate::reports::{form_token, submit, valid_fields};
 use app::accounts::Role;
 use safewhistle::config::Config;
@@ -128,7 +128,7 @@ async fn many_clients_and_submissions(backend: Backend) {
     // render after a third of the timeout and starts it again (`retry_stalled_page`), so no
     // timeout at all is accepted here.
     let others = &t.bad_status;
-    let retries = render_retries(&app).await;
+    let retries = metric(&app, "page_render_retries").await;
     eprintln!("load test ({backend:?}): {} requests answered, {retries} stalled render(s) started again", t.ok);
     assert!(others.is_empty(), "{} answers outside 2xx/3xx, e.g. {:?}", others.len(), &others[..others.len().min(5)]);
     assert!(t.dropped.is_empty(), "{} dropped connections, e.g. {:?}", t.dropped.len(), &t.dropped[..t.dropped.len().min(5)]);
@@ -137,15 +137,6 @@ async fn many_clients_and_submissions(backend: Backend) {
     stored_as_acknowledged(&app, &receipts.lock().expect("receipts")).await;
 }
 
-/// The server's count of abandoned and restarted page renders, from its metrics listener.
-async fn render_retries(app: &TestApp) -> u64 {
-    let addr = app.metrics_addr.expect("metrics listener");
-    let text = new_client().get(format!("http://{addr}/metrics")).send().await.expect("metrics").text().await.expect("text");
-    text.lines()
-        .find_map(|l| l.strip_prefix("safewhistle_page_render_retries_total "))
-        .and_then(|v| v.trim().parse().ok())
-        .expect("retry counter in the metrics")
-}
 
 /// Every receipt names a stored report with its first timeline entry, and nothing else was stored.
 async fn stored_as_acknowledged(app: &TestApp, receipts: &[String]) {

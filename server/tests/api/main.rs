@@ -14,6 +14,7 @@ mod hardening;
 mod load;
 mod officers;
 mod org;
+mod page_cache;
 mod quiz;
 mod reports;
 mod schema;

@@ -1,0 +1,240 @@
+//! Rendered public pages kept for a short while (issue 12, D37).
+//!
+//! The home page, `/report` and `/lookup` are the same for every visitor who is not signed in:
+//! they depend on the language and nothing else. Only the CSP nonce changes from one response
+//! to the next. So the first render for a (path, `sw_lang` cookie, `Accept-Language`) is kept
+//! with its nonce cut out. Later visitors get that page with a fresh nonce put back into the
+//! body and the policy header, without a render.
+//!
+//! A request is served from here only when all of these hold:
+//! - it is a GET for one of `PATHS`, with no query string;
+//! - it carries no cookie other than `sw_lang`, so no session (signed-in pages are never kept);
+//! - its language header is short.
+//!
+//! A response is kept only when it is a 200 with the page's nonce policy and no `Set-Cookie`.
+//! The key is the raw inputs the page's language comes from, so the language switch stays exact.
+//! Entries expire after `TTL`, which bounds how stale a page can be.
+use axum::{
+    body::{Body, Bytes},
+    extract::{Request, State},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use http_body_util::BodyExt;
+use prometheus_client::metrics::counter::Counter;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The pages whose render depends on the language only.
+pub const PATHS: &[&str] = &["/", "/report", "/lookup"];
+/// How long a kept page is served before it is rendered again.
+pub const TTL: Duration = Duration::from_secs(30);
+/// Languages × browsers' `Accept-Language` variants × pages; a few KB each.
+const ENTRIES: usize = 256;
+/// A page larger than this is passed through and not kept (ours are 4–6 KB).
+const MAX_BODY: usize = 256 * 1024;
+/// A longer `Accept-Language` is not used as a key (it is passed to the render as usual).
+const MAX_LANGUAGE_HEADER: usize = 200;
+
+#[derive(Clone)]
+pub struct PageCache {
+    entries: Arc<Mutex<lru::LruCache<String, Arc<Entry>>>>,
+    hits: Counter,
+}
+
+struct Entry {
+    at: Instant,
+    status: StatusCode,
+    headers: HeaderMap,
+    /// The policy header and the body, cut where the nonce was.
+    policy: Vec<String>,
+    body: Vec<Bytes>,
+}
+
+impl PageCache {
+    /// `hits` counts the pages served without a render (`/metrics`).
+    pub fn new(hits: Counter) -> Self {
+        Self { entries: Arc::new(Mutex::new(lru::LruCache::new(NonZeroUsize::MIN.saturating_add(ENTRIES - 1)))), hits }
+    }
+
+    fn get(&self, key: &str) -> Option<Arc<Entry>> {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        match entries.get(key) {
+            Some(e) if e.at.elapsed() < TTL => Some(e.clone()),
+            Some(_) => {
+                entries.pop(key);
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn put(&self, key: String, entry: Entry) {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner()).put(key, Arc::new(entry));
+    }
+}
+
+/// The middleware: serve a kept page, or render it and keep it when it may be kept.
+pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
+    let Some(key) = key(&req) else {
+        return next.run(req).await;
+    };
+    if let Some(entry) = cache.get(&key) {
+        cache.hits.inc();
+        return entry.response();
+    }
+    let resp = next.run(req).await;
+    let Some(nonce) = keepable(&resp) else {
+        return resp;
+    };
+    let (parts, body) = resp.into_parts();
+    let bytes = match http_body_util::Limited::new(body, MAX_BODY).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(e) => {
+            // A page that broke off while rendering (or is far larger than any of these).
+            tracing::warn!(error = %e, "page cache: the page's body could not be read");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let policy = parts
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .map(|p| p.split(nonce.as_str()).map(str::to_owned).collect::<Vec<_>>());
+    let pieces = split(&bytes, nonce.as_bytes());
+    // The nonce must be where Leptos puts it (the hydration script) for the cut to be right.
+    if let Some(policy) = policy.filter(|_| pieces.len() > 1) {
+        let mut headers = parts.headers.clone();
+        headers.remove(header::CONTENT_LENGTH);
+        cache.put(key, Entry { at: Instant::now(), status: parts.status, headers, policy, body: pieces });
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+impl Entry {
+    fn response(&self) -> Response {
+        let nonce = leptos::nonce::Nonce::new().to_string();
+        let mut body = Vec::with_capacity(self.body.iter().map(Bytes::len).sum::<usize>() + nonce.len() * self.body.len());
+        for (i, piece) in self.body.iter().enumerate() {
+            if i > 0 {
+                body.extend_from_slice(nonce.as_bytes());
+            }
+            body.extend_from_slice(piece);
+        }
+        let mut resp = Response::new(Body::from(body));
+        *resp.status_mut() = self.status;
+        *resp.headers_mut() = self.headers.clone();
+        match HeaderValue::from_str(&self.policy.join(&nonce)) {
+            Ok(v) => {
+                resp.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+            }
+            // Cannot happen (the nonce is base64), but never send the old nonce: the default
+            // policy of `http_layers` applies instead, and the page then runs no script.
+            Err(_) => {
+                resp.headers_mut().remove(header::CONTENT_SECURITY_POLICY);
+            }
+        }
+        resp
+    }
+}
+
+/// The cache key, when the request may be served from the cache.
+fn key(req: &Request) -> Option<String> {
+    if req.method() != Method::GET || req.uri().query().is_some() {
+        return None;
+    }
+    let path = PATHS.iter().find(|p| **p == req.uri().path())?;
+    let mut lang = String::new();
+    for value in req.headers().get_all(header::COOKIE) {
+        for pair in value.to_str().ok()?.split(';') {
+            let (name, value) = pair.trim().split_once('=')?;
+            if name != "sw_lang" || !lang.is_empty() {
+                return None;
+            }
+            lang.push_str(value);
+        }
+    }
+    let mut languages = req.headers().get_all(header::ACCEPT_LANGUAGE).iter();
+    let accept = match (languages.next(), languages.next()) {
+        (None, _) => "",
+        (Some(v), None) => v.to_str().ok().filter(|v| v.len() <= MAX_LANGUAGE_HEADER)?,
+        (Some(_), Some(_)) => return None,
+    };
+    if lang.len() > 16 {
+        return None;
+    }
+    Some(format!("{path}\n{lang}\n{accept}"))
+}
+
+/// The page's nonce, when the response may be kept.
+fn keepable(resp: &Response) -> Option<String> {
+    if resp.status() != StatusCode::OK || resp.headers().contains_key(header::SET_COOKIE) {
+        return None;
+    }
+    let policy = resp.headers().get(header::CONTENT_SECURITY_POLICY)?.to_str().ok()?;
+    let start = policy.find("'nonce-")? + "'nonce-".len();
+    let len = policy[start..].find('\'')?;
+    // Leptos's nonces are 22 characters of URL-safe base64; anything shorter could also occur
+    // in the page's text by chance.
+    (len >= 16).then(|| policy[start..start + len].to_owned())
+}
+
+/// `bytes` cut at every occurrence of `needle`.
+fn split(bytes: &Bytes, needle: &[u8]) -> Vec<Bytes> {
+    let mut pieces = Vec::new();
+    let (mut from, mut i) = (0, 0);
+    while i + needle.len() <= bytes.len() {
+        if bytes[i..].starts_with(needle) {
+            pieces.push(bytes.slice(from..i));
+            i += needle.len();
+            from = i;
+        } else {
+            i += 1;
+        }
+    }
+    pieces.push(bytes.slice(from..));
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(path: &str, headers: &[(&str, &str)]) -> Request {
+        let mut b = http::Request::builder().uri(path);
+        for (n, v) in headers {
+            b = b.header(*n, *v);
+        }
+        b.body(Body::empty()).unwrap_or_default()
+    }
+
+    #[test]
+    fn only_anonymous_plain_gets_of_the_listed_pages_have_a_key() {
+        assert_eq!(key(&request("/", &[])).as_deref(), Some("/\n\n"));
+        assert_eq!(
+            key(&request("/report", &[("cookie", "sw_lang=en"), ("accept-language", "zh-CN,zh;q=0.9")])).as_deref(),
+            Some("/report\nen\nzh-CN,zh;q=0.9")
+        );
+        assert_eq!(key(&request("/report/new", &[])), None, "not a listed page");
+        assert_eq!(key(&request("/?q=1", &[])), None, "a query string");
+        assert_eq!(key(&request("/", &[("cookie", "sw_session=abc")])), None, "a session");
+        assert_eq!(key(&request("/", &[("cookie", "sw_lang=en; sw_session=abc")])), None, "a session beside the language");
+        assert_eq!(key(&request("/", &[("cookie", "sw_lang=en"), ("cookie", "sw_lang=zh")])), None, "two languages");
+        assert_eq!(key(&request("/", &[("accept-language", &"x".repeat(300))])), None, "a long language header");
+        let post = http::Request::builder().method("POST").uri("/").body(Body::empty()).unwrap_or_default();
+        assert_eq!(key(&post), None);
+    }
+
+    #[test]
+    fn a_page_is_cut_at_each_nonce() {
+        let b = Bytes::from_static(b"<script nonce=\"N0nce\">a</script><script nonce=\"N0nce\">");
+        let pieces = split(&b, b"N0nce");
+        assert_eq!(pieces.len(), 3);
+        assert_eq!(pieces[0], "<script nonce=\"");
+        assert_eq!(pieces[1], "\">a</script><script nonce=\"");
+        assert_eq!(pieces[2], "\">");
+        assert_eq!(split(&Bytes::from_static(b"none here"), b"N0nce").len(), 1);
+    }
+}

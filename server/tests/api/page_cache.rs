@@ -1,0 +1,66 @@
+//! The kept public pages (`page_cache.rs`, D37): a kept page is the render with a fresh nonce,
+//! each language is kept apart, and a signed-in visitor is never served one.
+use crate::both_backends;
+use crate::helpers::{fresh_database, metric, new_client, spawn_with, test_config, Backend};
+use app::accounts::Role;
+
+const PW: &str = "correct horse battery 9";
+
+async fn page(c: &reqwest::Client, url: &str, headers: &[(&str, &str)]) -> (String, String) {
+    let mut req = c.get(url);
+    for (n, v) in headers {
+        req = req.header(*n, *v);
+    }
+    let resp = req.send().await.expect("GET");
+    assert_eq!(resp.status(), 200, "{url}");
+    let csp = resp.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("a nonce").to_string();
+    let body = resp.text().await.expect("body");
+    assert!(body.contains(&format!("nonce=\"{nonce}\"")), "the body carries the policy's nonce: {url}");
+    (nonce, body)
+}
+
+async fn kept_pages_are_the_render_with_a_fresh_nonce(backend: Backend) {
+    let mut config = test_config(fresh_database(backend).await);
+    config.metrics_bind = Some("127.0.0.1:0".parse().expect("address"));
+    let app = spawn_with(config).await;
+    let anon = new_client();
+    for path in safewhistle::page_cache::PATHS {
+        let url = app.url(path);
+        // The first is rendered (and kept), the next two come from the cache.
+        let (n1, first) = page(&anon, &url, &[]).await;
+        let (n2, second) = page(&anon, &url, &[]).await;
+        let (n3, third) = page(&anon, &url, &[]).await;
+        assert!(n1 != n2 && n2 != n3 && n1 != n3, "a new nonce every time");
+        assert!(!second.contains(&n1), "no trace of the kept render's nonce");
+        assert_eq!(first.replace(&n1, "N"), second.replace(&n2, "N"), "{path}: kept page = render");
+        assert_eq!(second.replace(&n2, "N"), third.replace(&n3, "N"));
+        // A query string is always rendered, and gives the same page here.
+        let (n4, fresh) = page(&anon, &format!("{url}?x=1"), &[]).await;
+        assert_eq!(fresh.replace(&n4, "N"), first.replace(&n1, "N"), "{path}");
+    }
+    assert_eq!(metric(&app, "page_cache_hits").await, 2 * safewhistle::page_cache::PATHS.len() as u64, "two of each three came from the cache");
+
+    // Each language apart, by cookie and by browser language.
+    let url = app.url("/");
+    let (_, zh) = page(&anon, &url, &[]).await;
+    assert!(zh.contains("lang=\"zh-CN\""));
+    let (_, en) = page(&anon, &url, &[("cookie", "sw_lang=en")]).await;
+    assert!(en.contains("lang=\"en\""));
+    let (_, en) = page(&anon, &url, &[("accept-language", "en-US,en;q=0.9")]).await;
+    assert!(en.contains("lang=\"en\""));
+    let (_, zh) = page(&anon, &url, &[("accept-language", "en-US,en;q=0.9"), ("cookie", "sw_lang=zh-CN")]).await;
+    assert!(zh.contains("lang=\"zh-CN\""), "the cookie wins over the browser, also when kept");
+
+    // Signed in: the page names the workbench, which the kept anonymous page does not.
+    app.create_user("intake.cache", Role::IntakeOfficer, PW).await;
+    let staff = app.login("intake.cache", PW).await;
+    for _ in 0..2 {
+        let (_, body) = page(&staff, &url, &[]).await;
+        assert!(body.contains("href=\"/staff\""), "a signed-in visitor gets their own render");
+    }
+    let (_, body) = page(&anon, &url, &[]).await;
+    assert!(!body.contains("href=\"/staff\""), "and the anonymous page stays anonymous");
+}
+
+both_backends!(kept_pages_are_the_render_with_a_fresh_nonce);
