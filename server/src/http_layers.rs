@@ -31,6 +31,8 @@ pub struct AreaPaths {
     pub upload: Vec<&'static str>,
     /// Path prefixes that are not pages: never repeated by the stalled-render retry.
     pub not_pages: Vec<&'static str>,
+    /// What the page cache takes from the application (fresh form tokens, when to drop pages).
+    pub fresh: crate::page_cache::Fresh,
 }
 
 pub fn apply<S: SessionStore + Clone>(
@@ -59,7 +61,7 @@ pub fn apply<S: SessionStore + Clone>(
         .layer(middleware::from_fn(server_fn_error_status))
         .layer(session_layer)
         // Outside the sessions: a kept page needs none (only visitors without one get it).
-        .layer(middleware::from_fn_with_state(crate::page_cache::PageCache::new(metrics.page_cache_hits.clone()), crate::page_cache::serve))
+        .layer(middleware::from_fn_with_state(crate::page_cache::PageCache::new(metrics.page_cache_hits.clone(), paths.fresh.clone()), crate::page_cache::serve))
         .layer(middleware::from_fn(csrf_origin_check))
         .layer(middleware::from_fn_with_state(
             StallRetry {

@@ -206,6 +206,18 @@ pub fn router(state: AppState, config: &Config, metrics: Metrics, area_routes: V
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(config.session_idle_minutes)));
 
     let mut paths = http_layers::AreaPaths::default();
+    // The report form kept by the page cache gets a new token each time, and is dropped when an
+    // administrator changes its towns or sectors.
+    paths.fresh = page_cache::Fresh {
+        form_token: Some(Arc::new({
+            let state = state.clone();
+            move || app::reports::ssr::report_form_token(&state).ok()
+        })),
+        generation: Some(Arc::new({
+            let state = state.clone();
+            move || state.area::<app::org::ssr::ChoiceCache>().map_or(0, |c| c.generation())
+        })),
+    };
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/lang/{locale}", get(set_language))

@@ -1,19 +1,22 @@
 //! Rendered public pages kept for a short while (issue 12, D37).
 //!
-//! The home page, `/report` and `/lookup` are the same for every visitor who is not signed in:
-//! they depend on the language and nothing else. Only the CSP nonce changes from one response
-//! to the next. So the first render for a (path, `sw_lang` cookie, `Accept-Language`) is kept
-//! with its nonce cut out. Later visitors get that page with a fresh nonce put back into the
-//! body and the policy header, without a render.
+//! The home page, `/report`, `/lookup` and the report form are the same for every visitor who is
+//! not signed in: they depend on the language and nothing else. Only two values change from one
+//! response to the next: the CSP nonce, and on the report form its signed single-use token. So
+//! the first render for a (path, `sw_lang` cookie, `Accept-Language`) is kept with those values
+//! cut out. Later visitors get that page without a render, with a fresh nonce put back into the
+//! body and the policy header, and a fresh token (`Fresh::form_token`) into the form.
 //!
 //! A request is served from here only when all of these hold:
 //! - it is a GET for one of `PATHS`, with no query string;
 //! - it carries no cookie other than `sw_lang`, so no session (signed-in pages are never kept);
 //! - its language header is short.
 //!
-//! A response is kept only when it is a 200 with the page's nonce policy and no `Set-Cookie`.
+//! A response is kept only when it is a 200 with the page's nonce policy and no `Set-Cookie`,
+//! and, if it holds a form token, when a fresh one can be made.
 //! The key is the raw inputs the page's language comes from, so the language switch stays exact.
-//! Entries expire after `TTL`, which bounds how stale a page can be.
+//! A kept page is dropped when the form's choices change on this server (`Fresh::generation`),
+//! and after `TTL` in any case, which bounds how stale a page can be.
 use axum::{
     body::{Body, Bytes},
     extract::{Request, State},
@@ -28,7 +31,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The pages whose render depends on the language only.
-pub const PATHS: &[&str] = &["/", "/report", "/lookup"];
+pub const PATHS: &[&str] = &["/", "/report", "/lookup", "/report/new"];
 /// How long a kept page is served before it is rendered again.
 pub const TTL: Duration = Duration::from_secs(30);
 /// Languages × browsers' `Accept-Language` variants × pages; a few KB each.
@@ -38,31 +41,74 @@ const MAX_BODY: usize = 256 * 1024;
 /// A longer `Accept-Language` is not used as a key (it is passed to the render as usual).
 const MAX_LANGUAGE_HEADER: usize = 200;
 
+/// Where a form's single-use token sits in a page (the report form's hidden field).
+const TOKEN_FIELD: &[u8] = b"name=\"form_token\" value=\"";
+
+/// What a kept page needs from the application.
+#[derive(Clone, Default)]
+pub struct Fresh {
+    /// A new signed form token, in place of the render's (`None` on failure: the page is then
+    /// rendered). Without it, a page holding a token is never kept.
+    pub form_token: Option<Arc<dyn Fn() -> Option<String> + Send + Sync>>,
+    /// Changes whenever something shown on the kept pages changes (the report form's towns and
+    /// sectors); a page kept under another value is rendered again.
+    pub generation: Option<Arc<dyn Fn() -> u64 + Send + Sync>>,
+}
+
+impl std::fmt::Debug for Fresh {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fresh")
+            .field("form_token", &self.form_token.is_some())
+            .field("generation", &self.generation.is_some())
+            .finish()
+    }
+}
+
 #[derive(Clone)]
 pub struct PageCache {
     entries: Arc<Mutex<lru::LruCache<String, Arc<Entry>>>>,
     hits: Counter,
+    fresh: Fresh,
+}
+
+/// What goes back into a cut.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Hole {
+    Nonce,
+    Token,
 }
 
 struct Entry {
     at: Instant,
+    generation: u64,
     status: StatusCode,
     headers: HeaderMap,
-    /// The policy header and the body, cut where the nonce was.
+    /// The policy header, cut where the nonce was.
     policy: Vec<String>,
+    /// The body, cut at each nonce and token: `holes[i]` goes between `body[i]` and `body[i + 1]`.
     body: Vec<Bytes>,
+    holes: Vec<Hole>,
 }
 
 impl PageCache {
     /// `hits` counts the pages served without a render (`/metrics`).
-    pub fn new(hits: Counter) -> Self {
-        Self { entries: Arc::new(Mutex::new(lru::LruCache::new(NonZeroUsize::MIN.saturating_add(ENTRIES - 1)))), hits }
+    pub fn new(hits: Counter, fresh: Fresh) -> Self {
+        Self {
+            entries: Arc::new(Mutex::new(lru::LruCache::new(NonZeroUsize::MIN.saturating_add(ENTRIES - 1)))),
+            hits,
+            fresh,
+        }
+    }
+
+    fn generation(&self) -> u64 {
+        self.fresh.generation.as_ref().map_or(0, |g| g())
     }
 
     fn get(&self, key: &str) -> Option<Arc<Entry>> {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let generation = self.generation();
         match entries.get(key) {
-            Some(e) if e.at.elapsed() < TTL => Some(e.clone()),
+            Some(e) if e.at.elapsed() < TTL && e.generation == generation => Some(e.clone()),
             Some(_) => {
                 entries.pop(key);
                 None
@@ -81,10 +127,11 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
     let Some(key) = key(&req) else {
         return next.run(req).await;
     };
-    if let Some(entry) = cache.get(&key) {
+    if let Some(resp) = cache.get(&key).and_then(|entry| entry.response(&cache.fresh)) {
         cache.hits.inc();
-        return entry.response();
+        return resp;
     }
+    let generation = cache.generation();
     let resp = next.run(req).await;
     let Some(nonce) = keepable(&resp) else {
         return resp;
@@ -103,23 +150,39 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
         .get(header::CONTENT_SECURITY_POLICY)
         .and_then(|v| v.to_str().ok())
         .map(|p| p.split(nonce.as_str()).map(str::to_owned).collect::<Vec<_>>());
-    let pieces = split(&bytes, nonce.as_bytes());
-    // The nonce must be where Leptos puts it (the hydration script) for the cut to be right.
-    if let Some(policy) = policy.filter(|_| pieces.len() > 1) {
+    let token = find_after(&bytes, TOKEN_FIELD).map(|t| t.to_vec());
+    let mut needles = vec![(nonce.as_bytes(), Hole::Nonce)];
+    if let Some(t) = token.as_deref() {
+        needles.push((t, Hole::Token));
+    }
+    let (pieces, holes) = split(&bytes, &needles);
+    // The nonce must be where Leptos puts it (the hydration script) for the cut to be right,
+    // and a token is only kept out of the page if a fresh one can be put in.
+    let cut = holes.contains(&Hole::Nonce) && (token.is_none() || cache.fresh.form_token.is_some());
+    if let Some(policy) = policy.filter(|_| cut) {
         let mut headers = parts.headers.clone();
         headers.remove(header::CONTENT_LENGTH);
-        cache.put(key, Entry { at: Instant::now(), status: parts.status, headers, policy, body: pieces });
+        let entry = Entry { at: Instant::now(), generation, status: parts.status, headers, policy, body: pieces, holes };
+        cache.put(key, entry);
     }
     Response::from_parts(parts, Body::from(bytes))
 }
 
 impl Entry {
-    fn response(&self) -> Response {
+    /// The kept page with fresh values; `None` when a fresh token cannot be made.
+    fn response(&self, fresh: &Fresh) -> Option<Response> {
         let nonce = leptos::nonce::Nonce::new().to_string();
-        let mut body = Vec::with_capacity(self.body.iter().map(Bytes::len).sum::<usize>() + nonce.len() * self.body.len());
+        let token = match self.holes.contains(&Hole::Token) {
+            true => fresh.form_token.as_ref().and_then(|f| f())?,
+            false => String::new(),
+        };
+        let mut body = Vec::with_capacity(self.body.iter().map(Bytes::len).sum::<usize>() + 128 * self.holes.len());
         for (i, piece) in self.body.iter().enumerate() {
             if i > 0 {
-                body.extend_from_slice(nonce.as_bytes());
+                body.extend_from_slice(match self.holes[i - 1] {
+                    Hole::Nonce => nonce.as_bytes(),
+                    Hole::Token => token.as_bytes(),
+                });
             }
             body.extend_from_slice(piece);
         }
@@ -136,7 +199,7 @@ impl Entry {
                 resp.headers_mut().remove(header::CONTENT_SECURITY_POLICY);
             }
         }
-        resp
+        Some(resp)
     }
 }
 
@@ -181,21 +244,31 @@ fn keepable(resp: &Response) -> Option<String> {
     (len >= 16).then(|| policy[start..start + len].to_owned())
 }
 
-/// `bytes` cut at every occurrence of `needle`.
-fn split(bytes: &Bytes, needle: &[u8]) -> Vec<Bytes> {
-    let mut pieces = Vec::new();
+/// The value after the first `marker`, up to the next quote.
+fn find_after<'a>(bytes: &'a [u8], marker: &[u8]) -> Option<&'a [u8]> {
+    let start = bytes.windows(marker.len()).position(|w| w == marker)? + marker.len();
+    let len = bytes[start..].iter().position(|b| *b == b'"')?;
+    (len > 0).then(|| &bytes[start..start + len])
+}
+
+/// `bytes` cut at every occurrence of each needle, and which needle each cut was.
+fn split(bytes: &Bytes, needles: &[(&[u8], Hole)]) -> (Vec<Bytes>, Vec<Hole>) {
+    let (mut pieces, mut holes) = (Vec::new(), Vec::new());
     let (mut from, mut i) = (0, 0);
-    while i + needle.len() <= bytes.len() {
-        if bytes[i..].starts_with(needle) {
-            pieces.push(bytes.slice(from..i));
-            i += needle.len();
-            from = i;
-        } else {
-            i += 1;
+    'scan: while i < bytes.len() {
+        for (needle, hole) in needles {
+            if !needle.is_empty() && bytes[i..].starts_with(needle) {
+                pieces.push(bytes.slice(from..i));
+                holes.push(*hole);
+                i += needle.len();
+                from = i;
+                continue 'scan;
+            }
         }
+        i += 1;
     }
     pieces.push(bytes.slice(from..));
-    pieces
+    (pieces, holes)
 }
 
 #[cfg(test)]
@@ -217,7 +290,7 @@ mod tests {
             key(&request("/report", &[("cookie", "sw_lang=en"), ("accept-language", "zh-CN,zh;q=0.9")])).as_deref(),
             Some("/report\nen\nzh-CN,zh;q=0.9")
         );
-        assert_eq!(key(&request("/report/new", &[])), None, "not a listed page");
+        assert_eq!(key(&request("/report/receipt", &[])), None, "not a listed page");
         assert_eq!(key(&request("/?q=1", &[])), None, "a query string");
         assert_eq!(key(&request("/", &[("cookie", "sw_session=abc")])), None, "a session");
         assert_eq!(key(&request("/", &[("cookie", "sw_lang=en; sw_session=abc")])), None, "a session beside the language");
@@ -228,13 +301,23 @@ mod tests {
     }
 
     #[test]
-    fn a_page_is_cut_at_each_nonce() {
-        let b = Bytes::from_static(b"<script nonce=\"N0nce\">a</script><script nonce=\"N0nce\">");
-        let pieces = split(&b, b"N0nce");
-        assert_eq!(pieces.len(), 3);
+    fn a_page_is_cut_at_each_nonce_and_token() {
+        let b = Bytes::from_static(
+            b"<script nonce=\"N0nce\">a</script><input name=\"form_token\" value=\"T.1\"><script nonce=\"N0nce\">{\"token\":\"T.1\"}",
+        );
+        let token = find_after(&b, TOKEN_FIELD).map(|t| t.to_vec());
+        assert_eq!(token.as_deref(), Some(&b"T.1"[..]));
+        let t = token.unwrap_or_default();
+        let (pieces, holes) = split(&b, &[(b"N0nce", Hole::Nonce), (&t, Hole::Token)]);
+        assert_eq!(holes, [Hole::Nonce, Hole::Token, Hole::Nonce, Hole::Token]);
+        assert_eq!(pieces.len(), 5);
         assert_eq!(pieces[0], "<script nonce=\"");
-        assert_eq!(pieces[1], "\">a</script><script nonce=\"");
-        assert_eq!(pieces[2], "\">");
-        assert_eq!(split(&Bytes::from_static(b"none here"), b"N0nce").len(), 1);
+        assert_eq!(pieces[1], "\">a</script><input name=\"form_token\" value=\"");
+        assert_eq!(pieces[2], "\"><script nonce=\"");
+        assert_eq!(pieces[3], "\">{\"token\":\"");
+        assert_eq!(pieces[4], "\"}");
+        let (pieces, holes) = split(&Bytes::from_static(b"none here"), &[(b"N0nce", Hole::Nonce)]);
+        assert_eq!((pieces.len(), holes.len()), (1, 0));
+        assert_eq!(find_after(b"no form", TOKEN_FIELD), None);
     }
 }

@@ -472,6 +472,9 @@ pub async fn departments(db: &Db) -> Result<Vec<Choice>, AppError> {
 #[derive(Default)]
 pub struct ChoiceCache {
     held: std::sync::RwLock<Option<(std::time::Instant, std::sync::Arc<FormChoices>)>>,
+    /// Counts the changes made here, for what keeps pages showing the choices (the server's
+    /// page cache) to know when its copy is out of date.
+    generation: std::sync::atomic::AtomicU64,
 }
 
 pub struct FormChoices {
@@ -507,5 +510,11 @@ impl ChoiceCache {
         if let Ok(mut held) = self.held.write() {
             *held = None;
         }
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// A number that changes each time the choices were changed through this server.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
     }
 }

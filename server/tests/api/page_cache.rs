@@ -20,6 +20,21 @@ async fn page(c: &reqwest::Client, url: &str, headers: &[(&str, &str)]) -> (Stri
     (nonce, body)
 }
 
+/// The report form's single-use token, if the page has one.
+fn token(body: &str) -> Option<String> {
+    let rest = body.split("name=\"form_token\" value=\"").nth(1)?;
+    rest.split('"').next().map(str::to_owned)
+}
+
+/// The page with its nonce and token taken out.
+fn normalised(nonce: &str, body: &str) -> String {
+    let body = body.replace(nonce, "N");
+    match token(&body) {
+        Some(t) => body.replace(&t, "T"),
+        None => body,
+    }
+}
+
 async fn kept_pages_are_the_render_with_a_fresh_nonce(backend: Backend) {
     let mut config = test_config(fresh_database(backend).await);
     config.metrics_bind = Some("127.0.0.1:0".parse().expect("address"));
@@ -33,11 +48,21 @@ async fn kept_pages_are_the_render_with_a_fresh_nonce(backend: Backend) {
         let (n3, third) = page(&anon, &url, &[]).await;
         assert!(n1 != n2 && n2 != n3 && n1 != n3, "a new nonce every time");
         assert!(!second.contains(&n1), "no trace of the kept render's nonce");
-        assert_eq!(first.replace(&n1, "N"), second.replace(&n2, "N"), "{path}: kept page = render");
-        assert_eq!(second.replace(&n2, "N"), third.replace(&n3, "N"));
+        assert_eq!(normalised(&n1, &first), normalised(&n2, &second), "{path}: kept page = render");
+        assert_eq!(normalised(&n2, &second), normalised(&n3, &third));
         // A query string is always rendered, and gives the same page here.
         let (n4, fresh) = page(&anon, &format!("{url}?x=1"), &[]).await;
-        assert_eq!(fresh.replace(&n4, "N"), first.replace(&n1, "N"), "{path}");
+        assert_eq!(normalised(&n4, &fresh), normalised(&n1, &first), "{path}");
+        // The report form: a new valid token each time, in the field and in the hydration data.
+        if *path == "/report/new" {
+            let key = app.config.data_key().expect("key");
+            let tokens: Vec<String> = [&first, &second, &third].iter().map(|b| token(b).expect("a token")).collect();
+            assert!(tokens[0] != tokens[1] && tokens[1] != tokens[2] && tokens[0] != tokens[2], "{tokens:?}");
+            for (t, body) in tokens.iter().zip([&first, &second, &third]) {
+                assert!(app::reports::abuse::check_token(&key, "report", t).is_ok(), "a valid token: {t}");
+                assert_eq!(body.matches(t.as_str()).count(), 2, "the field and the form's data carry it");
+            }
+        }
     }
     assert_eq!(metric(&app, "page_cache_hits").await, 2 * safewhistle::page_cache::PATHS.len() as u64, "two of each three came from the cache");
 
@@ -61,6 +86,17 @@ async fn kept_pages_are_the_render_with_a_fresh_nonce(backend: Backend) {
     }
     let (_, body) = page(&anon, &url, &[]).await;
     assert!(!body.contains("href=\"/staff\""), "and the anonymous page stays anonymous");
+
+    // A town added by the administrator is on the next form at once, although the form was kept.
+    let form = app.url("/report/new");
+    assert!(!page(&anon, &form, &[]).await.1.contains("北城街道"));
+    app.create_user("admin.cache", Role::Admin, PW).await;
+    let admin = app.login("admin.cache", PW).await;
+    let resp = app
+        .call(&admin, "save_town", &[("code", "JD04"), ("name_zh", "北城街道"), ("name_en", "Beicheng"), ("kind", "street"), ("active", "1")])
+        .await;
+    assert!(resp.status().is_success(), "{}", resp.status());
+    assert!(page(&anon, &form, &[]).await.1.contains("北城街道"), "the kept form was dropped");
 }
 
 both_backends!(kept_pages_are_the_render_with_a_fresh_nonce);

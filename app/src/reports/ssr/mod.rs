@@ -94,6 +94,12 @@ pub struct Grant {
     pub until: i64,
 }
 
+/// A new signed token for the report form, as a render of the form would carry (the server's
+/// page cache puts one into each copy of the form it serves).
+pub fn report_form_token(state: &AppState) -> Result<String, AppError> {
+    Ok(abuse::issue_token(&state.data_key, PURPOSE_REPORT, settings(state)?.form_ttl_secs))
+}
+
 // ---- reference data -------------------------------------------------------------------------------
 
 /// The form's context with the choices named in the page's language.
@@ -108,7 +114,7 @@ pub async fn form_context(
     Ok(ReportFormContext {
         sectors: choices.sectors.iter().map(|c| FormChoice::named(c, locale)).collect(),
         towns: choices.towns.iter().map(|c| FormChoice::named(c, locale)).collect(),
-        token: abuse::issue_token(&state.data_key, PURPOSE_REPORT, s.form_ttl_secs),
+        token: report_form_token(state)?,
         pow_bits: s.pow_bits,
         max_files: s.max_files as u32,
         max_file_mb: (s.max_file_bytes / (1024 * 1024)).max(1) as u32,
