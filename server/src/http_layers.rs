@@ -143,6 +143,11 @@ fn panic_response(payload: Box<dyn std::any::Any + Send + 'static>) -> Response 
         .or_else(|| payload.downcast_ref::<&str>().copied())
         .unwrap_or("(no message)");
     tracing::error!(panic = detail, "request handler panicked; answered 500");
+    error_page()
+}
+
+/// The bilingual "something went wrong" page, answered 500.
+pub(crate) fn error_page() -> Response {
     (
         StatusCode::INTERNAL_SERVER_ERROR,
         [

@@ -21,7 +21,7 @@ use axum::{
     body::{Body, Bytes},
     extract::{Request, State},
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use http_body_util::BodyExt;
@@ -142,7 +142,7 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
         Err(e) => {
             // A page that broke off while rendering (or is far larger than any of these).
             tracing::warn!(error = %e, "page cache: the page's body could not be read");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            return crate::http_layers::error_page();
         }
     };
     let policy = parts
