@@ -3,11 +3,144 @@
 //! `cargo leptos build --split` out of the main WebAssembly bundle into chunks that the browser
 //! fetches the first time such a page is opened, so a citizen's phone never downloads it.
 //!
-//! Each wrapper only defers the page component; on the server it renders exactly as before.
+//! Each wrapper only defers the page; on the server it renders exactly as before. Except the
+//! account page, which everyone signed in uses, each shows its page through its audience's group
+//! function below (D38). A new staff page gets a variant and an arm in its group, and a wrapper.
 //! One `impl` per page by hand (no macro): `#[lazy_route]` names each split after its source
 //! location.
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
+
+/// The staff pages by audience (D38). Every route of a group shows its page through the group's
+/// function, so each group's code is one set of users for the splitter and sits in a few large
+/// chunks, fetched once by whoever opens the group's first page. Split per page, the code a page
+/// shared with some others went into one chunk per combination of pages, and public pages fetched
+/// up to two hundred small chunks. `#[inline(never)]` and `black_box` keep the optimiser from
+/// specialising a group's function per caller, which would split its pages apart again; on the
+/// server they cost nothing.
+#[derive(Clone, Copy)]
+enum WorkflowView {
+    Staff,
+    StaffQueue,
+    Dashboard,
+    StaffReport,
+    AdminUsers,
+    Routing,
+    Organisation,
+    Calendar,
+    AuditLog,
+}
+
+/// The pages of the bureau's case workflow and administration (intake officers, handlers, reward officers, administrators).
+#[inline(never)]
+fn workflow_view(which: WorkflowView) -> AnyView {
+    let page = match std::hint::black_box(which) {
+        WorkflowView::Staff => view! { <crate::accounts::pages::StaffPage /> }.into_any(),
+        WorkflowView::StaffQueue => view! { <crate::workflow::pages::StaffQueuePage /> }.into_any(),
+        WorkflowView::Dashboard => view! { <crate::workflow::pages::DashboardPage /> }.into_any(),
+        WorkflowView::StaffReport => view! { <crate::workflow::report_page::StaffReportPage /> }.into_any(),
+        WorkflowView::AdminUsers => view! { <crate::accounts::pages::AdminUsersPage /> }.into_any(),
+        WorkflowView::Routing => view! { <crate::workflow::admin::RoutingPage /> }.into_any(),
+        WorkflowView::Organisation => view! { <crate::org::pages::OrgPage /> }.into_any(),
+        WorkflowView::Calendar => view! { <crate::workflow::admin::CalendarPage /> }.into_any(),
+        WorkflowView::AuditLog => view! { <crate::workflow::admin::AuditLogPage /> }.into_any(),
+    };
+    view! { {page} <crate::ui::HydrationMarker /> }.into_any()
+}
+
+#[derive(Clone, Copy)]
+enum QuizAdminView {
+    QuestionBank,
+    QuestionImport,
+    QuestionFeedback,
+    Contests,
+    ContestStatistics,
+}
+
+/// The pages of the question bank and contests (training administrators).
+#[inline(never)]
+fn quiz_admin_view(which: QuizAdminView) -> AnyView {
+    let page = match std::hint::black_box(which) {
+        QuizAdminView::QuestionBank => view! { <crate::quiz::pages::QuestionBankPage /> }.into_any(),
+        QuizAdminView::QuestionImport => view! { <crate::quiz::transfer::pages::ImportPage /> }.into_any(),
+        QuizAdminView::QuestionFeedback => view! { <crate::quiz::feedback::pages::FeedbackReviewPage /> }.into_any(),
+        QuizAdminView::Contests => view! { <crate::quiz::contest::admin::ContestAdminPage /> }.into_any(),
+        QuizAdminView::ContestStatistics => view! { <crate::quiz::contest::stats_page::ContestStatsPage /> }.into_any(),
+    };
+    view! { {page} <crate::ui::HydrationMarker /> }.into_any()
+}
+
+#[derive(Clone, Copy)]
+enum BureauTrainingView {
+    TrainingDistrict,
+    Courses,
+    CourseEditor,
+    TrainingEnterprises,
+    TrainingEnterprise,
+    InfoOfficers,
+    InfoOfficer,
+    InfoOfficerTraining,
+}
+
+/// The pages of the district's training records (training administrators).
+#[inline(never)]
+fn bureau_training_view(which: BureauTrainingView) -> AnyView {
+    let page = match std::hint::black_box(which) {
+        BureauTrainingView::TrainingDistrict => view! { <crate::training::district_page::DistrictPage /> }.into_any(),
+        BureauTrainingView::Courses => view! { <crate::training::classroom_pages::CoursesPage /> }.into_any(),
+        BureauTrainingView::CourseEditor => view! { <crate::training::classroom_pages::CourseEditorPage /> }.into_any(),
+        BureauTrainingView::TrainingEnterprises => view! { <crate::training::enterprises_page::EnterprisesPage /> }.into_any(),
+        BureauTrainingView::TrainingEnterprise => view! { <crate::training::enterprises_page::EnterpriseAccountsPage /> }.into_any(),
+        BureauTrainingView::InfoOfficers => view! { <crate::training::officer_pages::OfficersPage /> }.into_any(),
+        BureauTrainingView::InfoOfficer => view! { <crate::training::officer_pages::OfficerPage /> }.into_any(),
+        BureauTrainingView::InfoOfficerTraining => view! { <crate::training::officer_pages::OfficerTrainingPage /> }.into_any(),
+    };
+    view! { {page} <crate::ui::HydrationMarker /> }.into_any()
+}
+
+#[derive(Clone, Copy)]
+enum EnterpriseView {
+    TrainingEmployees,
+    TrainingSessions,
+    TrainingSession,
+    TrainingCompliance,
+    TrainingCertificates,
+}
+
+/// The pages of an enterprise's training records (its safety manager).
+#[inline(never)]
+fn enterprise_view(which: EnterpriseView) -> AnyView {
+    let page = match std::hint::black_box(which) {
+        EnterpriseView::TrainingEmployees => view! { <crate::training::pages::EmployeesPage /> }.into_any(),
+        EnterpriseView::TrainingSessions => view! { <crate::training::pages::SessionsPage /> }.into_any(),
+        EnterpriseView::TrainingSession => view! { <crate::training::pages::SessionSheetPage /> }.into_any(),
+        EnterpriseView::TrainingCompliance => view! { <crate::training::pages::CompliancePage /> }.into_any(),
+        EnterpriseView::TrainingCertificates => view! { <crate::training::record_pages::CertificatesPage /> }.into_any(),
+    };
+    view! { {page} <crate::ui::HydrationMarker /> }.into_any()
+}
+
+#[derive(Clone, Copy)]
+enum EmployeeView {
+    MyTraining,
+    Classroom,
+    ClassroomCourse,
+    ClassroomLesson,
+    CertificatePrint,
+}
+
+/// The pages of an employee's own training, courses and certificates (often on a phone).
+#[inline(never)]
+fn employee_view(which: EmployeeView) -> AnyView {
+    let page = match std::hint::black_box(which) {
+        EmployeeView::MyTraining => view! { <crate::training::record_pages::MyTrainingPage /> }.into_any(),
+        EmployeeView::Classroom => view! { <crate::training::course_pages::ClassroomPage /> }.into_any(),
+        EmployeeView::ClassroomCourse => view! { <crate::training::course_pages::CoursePage /> }.into_any(),
+        EmployeeView::ClassroomLesson => view! { <crate::training::course_pages::LessonPage /> }.into_any(),
+        EmployeeView::CertificatePrint => view! { <crate::certificates::pages::CertificatePage /> }.into_any(),
+    };
+    view! { {page} <crate::ui::HydrationMarker /> }.into_any()
+}
 
 pub struct Account;
 #[lazy_route]
@@ -27,7 +160,7 @@ impl LazyRoute for QuestionBank {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::quiz::pages::QuestionBankPage /> <crate::ui::HydrationMarker /> }.into_any()
+        quiz_admin_view(QuizAdminView::QuestionBank)
     }
 }
 
@@ -38,7 +171,7 @@ impl LazyRoute for QuestionFeedback {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::quiz::feedback::pages::FeedbackReviewPage /> <crate::ui::HydrationMarker /> }.into_any()
+        quiz_admin_view(QuizAdminView::QuestionFeedback)
     }
 }
 
@@ -49,7 +182,7 @@ impl LazyRoute for QuestionImport {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::quiz::transfer::pages::ImportPage /> <crate::ui::HydrationMarker /> }.into_any()
+        quiz_admin_view(QuizAdminView::QuestionImport)
     }
 }
 
@@ -60,7 +193,7 @@ impl LazyRoute for ContestStatistics {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::quiz::contest::stats_page::ContestStatsPage /> <crate::ui::HydrationMarker /> }.into_any()
+        quiz_admin_view(QuizAdminView::ContestStatistics)
     }
 }
 
@@ -71,7 +204,7 @@ impl LazyRoute for Contests {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::quiz::contest::admin::ContestAdminPage /> <crate::ui::HydrationMarker /> }.into_any()
+        quiz_admin_view(QuizAdminView::Contests)
     }
 }
 
@@ -82,7 +215,7 @@ impl LazyRoute for Staff {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::accounts::pages::StaffPage /> <crate::ui::HydrationMarker /> }.into_any()
+        workflow_view(WorkflowView::Staff)
     }
 }
 
@@ -93,7 +226,7 @@ impl LazyRoute for StaffQueue {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::workflow::pages::StaffQueuePage /> <crate::ui::HydrationMarker /> }.into_any()
+        workflow_view(WorkflowView::StaffQueue)
     }
 }
 
@@ -104,7 +237,7 @@ impl LazyRoute for Dashboard {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::workflow::pages::DashboardPage /> <crate::ui::HydrationMarker /> }.into_any()
+        workflow_view(WorkflowView::Dashboard)
     }
 }
 
@@ -115,7 +248,7 @@ impl LazyRoute for StaffReport {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::workflow::report_page::StaffReportPage /> <crate::ui::HydrationMarker /> }.into_any()
+        workflow_view(WorkflowView::StaffReport)
     }
 }
 
@@ -126,7 +259,7 @@ impl LazyRoute for AdminUsers {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::accounts::pages::AdminUsersPage /> <crate::ui::HydrationMarker /> }.into_any()
+        workflow_view(WorkflowView::AdminUsers)
     }
 }
 
@@ -137,7 +270,7 @@ impl LazyRoute for Routing {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::workflow::admin::RoutingPage /> <crate::ui::HydrationMarker /> }.into_any()
+        workflow_view(WorkflowView::Routing)
     }
 }
 
@@ -148,7 +281,7 @@ impl LazyRoute for Organisation {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::org::pages::OrgPage /> <crate::ui::HydrationMarker /> }.into_any()
+        workflow_view(WorkflowView::Organisation)
     }
 }
 
@@ -159,7 +292,7 @@ impl LazyRoute for Calendar {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::workflow::admin::CalendarPage /> <crate::ui::HydrationMarker /> }.into_any()
+        workflow_view(WorkflowView::Calendar)
     }
 }
 
@@ -170,7 +303,7 @@ impl LazyRoute for AuditLog {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::workflow::admin::AuditLogPage /> <crate::ui::HydrationMarker /> }.into_any()
+        workflow_view(WorkflowView::AuditLog)
     }
 }
 
@@ -181,7 +314,7 @@ impl LazyRoute for TrainingEmployees {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::training::pages::EmployeesPage /> <crate::ui::HydrationMarker /> }.into_any()
+        enterprise_view(EnterpriseView::TrainingEmployees)
     }
 }
 
@@ -192,7 +325,7 @@ impl LazyRoute for TrainingSessions {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::training::pages::SessionsPage /> <crate::ui::HydrationMarker /> }.into_any()
+        enterprise_view(EnterpriseView::TrainingSessions)
     }
 }
 
@@ -203,7 +336,7 @@ impl LazyRoute for TrainingSession {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::training::pages::SessionSheetPage /> <crate::ui::HydrationMarker /> }.into_any()
+        enterprise_view(EnterpriseView::TrainingSession)
     }
 }
 
@@ -214,7 +347,7 @@ impl LazyRoute for TrainingCompliance {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::training::pages::CompliancePage /> <crate::ui::HydrationMarker /> }.into_any()
+        enterprise_view(EnterpriseView::TrainingCompliance)
     }
 }
 
@@ -225,7 +358,7 @@ impl LazyRoute for CertificatePrint {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::certificates::pages::CertificatePage /> <crate::ui::HydrationMarker /> }.into_any()
+        employee_view(EmployeeView::CertificatePrint)
     }
 }
 
@@ -236,7 +369,7 @@ impl LazyRoute for MyTraining {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::training::record_pages::MyTrainingPage /> <crate::ui::HydrationMarker /> }.into_any()
+        employee_view(EmployeeView::MyTraining)
     }
 }
 
@@ -247,7 +380,7 @@ impl LazyRoute for TrainingCertificates {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::training::record_pages::CertificatesPage /> <crate::ui::HydrationMarker /> }.into_any()
+        enterprise_view(EnterpriseView::TrainingCertificates)
     }
 }
 
@@ -258,7 +391,7 @@ impl LazyRoute for TrainingDistrict {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::training::district_page::DistrictPage /> <crate::ui::HydrationMarker /> }.into_any()
+        bureau_training_view(BureauTrainingView::TrainingDistrict)
     }
 }
 
@@ -269,7 +402,7 @@ impl LazyRoute for Classroom {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::training::course_pages::ClassroomPage /> <crate::ui::HydrationMarker /> }.into_any()
+        employee_view(EmployeeView::Classroom)
     }
 }
 
@@ -280,7 +413,7 @@ impl LazyRoute for ClassroomCourse {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::training::course_pages::CoursePage /> <crate::ui::HydrationMarker /> }.into_any()
+        employee_view(EmployeeView::ClassroomCourse)
     }
 }
 
@@ -291,7 +424,7 @@ impl LazyRoute for ClassroomLesson {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::training::course_pages::LessonPage /> <crate::ui::HydrationMarker /> }.into_any()
+        employee_view(EmployeeView::ClassroomLesson)
     }
 }
 
@@ -302,7 +435,7 @@ impl LazyRoute for Courses {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::training::classroom_pages::CoursesPage /> <crate::ui::HydrationMarker /> }.into_any()
+        bureau_training_view(BureauTrainingView::Courses)
     }
 }
 
@@ -313,7 +446,7 @@ impl LazyRoute for CourseEditor {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::training::classroom_pages::CourseEditorPage /> <crate::ui::HydrationMarker /> }.into_any()
+        bureau_training_view(BureauTrainingView::CourseEditor)
     }
 }
 
@@ -324,7 +457,7 @@ impl LazyRoute for InfoOfficers {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::training::officer_pages::OfficersPage /> <crate::ui::HydrationMarker /> }.into_any()
+        bureau_training_view(BureauTrainingView::InfoOfficers)
     }
 }
 
@@ -335,7 +468,7 @@ impl LazyRoute for InfoOfficer {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::training::officer_pages::OfficerPage /> <crate::ui::HydrationMarker /> }.into_any()
+        bureau_training_view(BureauTrainingView::InfoOfficer)
     }
 }
 
@@ -346,7 +479,7 @@ impl LazyRoute for InfoOfficerTraining {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::training::officer_pages::OfficerTrainingPage /> <crate::ui::HydrationMarker /> }.into_any()
+        bureau_training_view(BureauTrainingView::InfoOfficerTraining)
     }
 }
 
@@ -357,7 +490,7 @@ impl LazyRoute for TrainingEnterprises {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::training::enterprises_page::EnterprisesPage /> <crate::ui::HydrationMarker /> }.into_any()
+        bureau_training_view(BureauTrainingView::TrainingEnterprises)
     }
 }
 
@@ -368,6 +501,6 @@ impl LazyRoute for TrainingEnterprise {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::training::enterprises_page::EnterpriseAccountsPage /> <crate::ui::HydrationMarker /> }.into_any()
+        bureau_training_view(BureauTrainingView::TrainingEnterprise)
     }
 }
