@@ -30,10 +30,11 @@ import { Page, Response } from "@playwright/test";
  * budget 431 KiB.
  * Stop 33 (D38): the staff pages grouped by audience, so wasm-split makes 607 chunk files instead
  * of 1,127: `/report/new` 440,293 -> 423,336 B in 158 responses (was 212), `/` 271,100 ->
- * 260,547 B; budget 415 KiB. The number of WebAssembly files a public page fetches is bounded too:
- * `/quiz/contest/1` fetches 179 (was 210); going back over 190 means the grouping was undone.
+ * 260,547 B; budget 416 KiB (the fresh-clone run printed 424,380 B for the form). The number of
+ * WebAssembly files a public page fetches is bounded too: `/quiz/contest/1` fetches 179 (was
+ * 210); going back over 190 means the grouping was undone.
  */
-const FIRST_VISIT_BUDGET = 415 * 1024;
+const FIRST_VISIT_BUDGET = 416 * 1024;
 const MAX_WASM_FILES = 190;
 const PUBLIC_PAGES = ["/", "/report/new", "/lookup", "/quiz", "/quiz/practice", "/quiz/contest/1"];
 
