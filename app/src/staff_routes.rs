@@ -11,13 +11,14 @@
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
-/// The staff pages by audience (D38). Every route of a group shows its page through the group's
-/// function, so each group's code is one set of users for the splitter and sits in a few large
-/// chunks, fetched once by whoever opens the group's first page. Split per page, the code a page
-/// shared with some others went into one chunk per combination of pages, and public pages fetched
-/// up to two hundred small chunks. `#[inline(never)]` and `black_box` keep the optimiser from
-/// specialising a group's function per caller, which would split its pages apart again; on the
-/// server they cost nothing.
+// The staff pages by audience (D38). Every route of a group shows its page through the group's
+// function, so each group's code is one set of users for the splitter and sits in a few large
+// chunks, fetched once by whoever opens the group's first page. Split per page, the code a page
+// shared with some others went into one chunk per combination of pages, and public pages fetched
+// up to two hundred small chunks. `#[inline(never)]` and `black_box` keep the optimiser from
+// specialising a group's function per caller, which would split its pages apart again; on the
+// server they cost nothing.
+
 #[derive(Clone, Copy)]
 enum WorkflowView {
     Staff,
@@ -31,7 +32,8 @@ enum WorkflowView {
     AuditLog,
 }
 
-/// The pages of the bureau's case workflow and administration (intake officers, handlers, reward officers, administrators).
+/// The pages of the bureau's case workflow and administration (intake officers, handlers,
+/// reward officers, administrators).
 #[inline(never)]
 fn workflow_view(which: WorkflowView) -> AnyView {
     let page = match std::hint::black_box(which) {
