@@ -4,7 +4,8 @@
 # size), a Leptos hello-world through the same leptos_axum (`safewhistle bench-hello`), and the
 # portal's home page, `/report`, `/report/new` and the staff queue with 20,000 cases — each without
 # and with `Accept-Encoding: br`, `wrk -t2 -c32 --latency`, one after the other. Then the server's
-# RSS once it is idle again.
+# RSS once it is idle again (10 s, and 65 s: after the database pool has closed its idle
+# connections).
 # Usage: scripts/bench_pages.sh [seconds per load run, default 10]
 # (SW_BENCH_SKIP_BUILD=1 uses the release build already there.)
 source "$(dirname "$0")/common.sh"
@@ -46,9 +47,13 @@ PIDS+=($!)
 for p in "$BPORT" "$HPORT"; do
   for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$p/" >/dev/null 2>&1 && break; sleep 0.1; done
 done
-# Resident memory, and its two parts: the process's own (anonymous) memory, and file pages, which
-# on SQLite are mostly the database's memory map (shared with the kernel's page cache).
-rss() { awk '/^(VmRSS|RssAnon|RssFile):/ {printf "%s %.1f MB  ", $1, $2 / 1024}' "/proc/$1/status"; }
+# Resident memory, and its two parts: the process's own (anonymous) memory, and file pages: the
+# program's code and each SQLite connection's map of the database file (shared with the kernel's
+# page cache, but counted once per connection). Pss shares each page among the processes using it.
+rss() {
+  awk '/^(VmRSS|RssAnon|RssFile):/ {printf "%s %.1f MB  ", $1, $2 / 1024}' "/proc/$1/status"
+  awk '/^Pss:/ {printf "Pss: %.1f MB", $2 / 1024}' "/proc/$1/smaps_rollup"
+}
 echo "server RSS before load: $(rss "$SPID")"
 
 TARGETS=(
@@ -81,3 +86,6 @@ echo "panics in the server log: $(grep -c panicked "$WORK/server.log" || true)"
 echo "server RSS right after the runs: $(rss "$SPID")"
 sleep 10
 echo "server RSS idle (10 s later): $(rss "$SPID")"
+# The pool closes connections unused for 10 s (down to one), checking every 10 s.
+sleep 55
+echo "server RSS idle (65 s later): $(rss "$SPID")"

@@ -4,17 +4,20 @@ use crate::{public_routes, staff_routes};
 use crate::layout::Layout;
 use crate::ui::NotFound;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Html, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Html, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, Lazy, SsrMode,
 };
 
 /// The document around the app. On the server it also sets the Content-Security-Policy with this
-/// response's nonce, which Leptos puts on its inline hydration script.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// response's nonce, which Leptos puts on its inline hydration script. `assets` is the path the
+/// built bundle is served under (`/v/<build id>`, D39): the style sheet, the script, the main
+/// module and every split file are fetched from there.
+pub fn shell(options: LeptosOptions, assets: &str) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_csp_header();
+    let style = format!("{assets}/{}/{}.css", options.site_pkg_dir, options.output_name);
     view! {
         <!DOCTYPE html>
         <html>
@@ -23,8 +26,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="referrer" content="same-origin" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link id="leptos" rel="stylesheet" href=style />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options root=assets.to_string() />
                 <MetaTags />
             </head>
             <body>
@@ -62,7 +66,6 @@ pub fn App() -> impl IntoView {
     view! {
         <RequestScope>
         <LocaleProvider>
-        <Stylesheet id="leptos" href="/pkg/safewhistle.css" />
         <DocumentMeta />
         <Router>
             <Layout>

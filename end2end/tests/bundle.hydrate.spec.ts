@@ -37,15 +37,19 @@ import { Page, Response } from "@playwright/test";
 const FIRST_VISIT_BUDGET = 416 * 1024;
 const MAX_WASM_FILES = 190;
 const PUBLIC_PAGES = ["/", "/report/new", "/lookup", "/quiz", "/quiz/practice", "/quiz/contest/1"];
+/** The bundle's address for this build (D39): `/v/<build id>/pkg/`. */
+const PKG = String.raw`\/v\/[0-9a-f]{16}\/pkg\/`;
 
-async function recordTransfers(page: Page): Promise<() => Promise<{ url: string; bytes: number }[]>> {
+async function recordTransfers(
+  page: Page,
+): Promise<() => Promise<{ url: string; bytes: number; cacheControl: string }[]>> {
   const responses: Response[] = [];
   page.on("response", (r) => responses.push(r));
   return async () =>
     Promise.all(
       responses.map(async (r) => {
         const sizes = await r.request().sizes();
-        return { url: r.url(), bytes: sizes.responseBodySize };
+        return { url: r.url(), bytes: sizes.responseBodySize, cacheControl: (await r.allHeaders())["cache-control"] ?? "" };
       }),
     );
 }
@@ -67,10 +71,21 @@ test("a first visit to a public page stays within the budget and brings no staff
     // The shared main module, this page's own split file and chunks of code it shares with other
     // pages; never a staff page's split file (those are named after the staff pages).
     const wasmPaths = wasm.map((t) => new URL(t.url).pathname);
-    expect(wasmPaths).toContain("/pkg/safewhistle.wasm");
-    expect(wasmPaths.filter((p) => p.startsWith("/pkg/split_")).length, `one page split: ${wasmPaths.join(", ")}`).toBe(1);
+    expect(wasmPaths.filter((p) => new RegExp(`^${PKG}safewhistle\\.wasm$`).test(p)).length, wasmPaths.join(", ")).toBe(1);
+    expect(wasmPaths.filter((p) => new RegExp(`^${PKG}split_`).test(p)).length, `one page split: ${wasmPaths.join(", ")}`).toBe(1);
     for (const p of wasmPaths) {
-      expect(p, "a public page's code only").toMatch(/^\/pkg\/(safewhistle|split___public_[a-z_]+_view_\d+|chunk_\d+)\.wasm$/);
+      expect(p, "a public page's code only").toMatch(new RegExp(`^${PKG}(safewhistle|split___public_[a-z_]+_view_\\d+|chunk_\\d+)\\.wasm$`));
+    }
+    // Every script, module and style sheet comes from this build's address and is kept by the
+    // browser without revalidation; the page itself is never kept.
+    for (const t of all) {
+      const p = new URL(t.url).pathname;
+      if (/\.(js|wasm|css)$/.test(p)) {
+        expect(p, "the bundle is fetched from the build's address").toMatch(new RegExp(`^${PKG}`));
+        expect(t.cacheControl, p).toBe("public, max-age=31536000, immutable");
+      } else if (p === path) {
+        expect(t.cacheControl, p).toBe("no-store");
+      }
     }
     expect(total, `first visit to ${path} in bytes`).toBeLessThanOrEqual(FIRST_VISIT_BUDGET);
     expect(wasm.length, `WebAssembly files fetched by ${path}`).toBeLessThanOrEqual(MAX_WASM_FILES);
@@ -103,7 +118,7 @@ test("a staff page loads its split-off code and hydrates", async ({ browser, bas
   const fetched = staffVisit.map((t) => new URL(t.url).pathname);
   // For docs/benchmarks.md: what a staff member's first page of the workflow group costs (D38).
   console.log(`first visit /staff (signed in): ${staffVisit.length} responses, ${staffVisit.reduce((sum, t) => sum + t.bytes, 0)} B`);
-  expect(fetched.some((p) => /^\/pkg\/split___staff_view_.*\.wasm$/.test(p)), `staff chunk fetched: ${fetched.join(", ")}`).toBe(true);
+  expect(fetched.some((p) => new RegExp(`^${PKG}split___staff_view_.*\\.wasm$`).test(p)), `staff chunk fetched: ${fetched.join(", ")}`).toBe(true);
 
   // Hydrated means the page reacts in the browser: a client-side navigation (no full load, so
   // a marker set on the window survives) into another lazy page, which fetches its own chunk.
@@ -113,6 +128,46 @@ test("a staff page loads its split-off code and hydrates", async ({ browser, bas
   await expect(page.locator("main h1")).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { __swMarker?: number }).__swMarker)).toBe(1);
   const after = (await transfers()).map((t) => new URL(t.url).pathname);
-  expect(after.some((p) => /^\/pkg\/split_.*audit.*\.wasm$/.test(p)), `audit chunk fetched: ${after.join(", ")}`).toBe(true);
+  expect(after.some((p) => new RegExp(`^${PKG}split_.*audit.*\\.wasm$`).test(p)), `audit chunk fetched: ${after.join(", ")}`).toBe(true);
+  await ctx.close();
+});
+
+test("a return visit fetches the page and nothing of the bundle (D39)", async ({ browser, baseURL }) => {
+  const ctx = await browser.newContext({ baseURL, extraHTTPHeaders: { "accept-encoding": "br, gzip" } });
+  const page = await ctx.newPage();
+  await page.goto("/report/new");
+  await waitForHydration(page);
+  await page.waitForLoadState("networkidle");
+  // A new full load of the same page, as a citizen coming back later in the same browser.
+  const seen: Response[] = [];
+  page.on("response", (r) => seen.push(r));
+  await page.goto("/report/new");
+  await waitForHydration(page);
+  await page.waitForLoadState("networkidle");
+  const fromServer: string[] = [];
+  for (const r of seen) {
+    // The icon is outside the bundle and is revalidated (`no-cache`).
+    if (new URL(r.url()).pathname === "/favicon.svg") continue;
+    // Bytes on the wire: a copy taken from the cache has none; a revalidated one (reported as a
+    // 200 with an empty body) still has the 304's headers.
+    const s = await r.request().sizes();
+    const onWire = s.responseHeadersSize + s.responseBodySize;
+    if (onWire > 0) fromServer.push(`${new URL(r.url()).pathname} ${r.status()} ${onWire} B`);
+  }
+  console.log(`return visit /report/new: ${seen.length} responses, from the server: ${fromServer.join(", ")}`);
+  expect(seen.length, "the bundle's files are still used").toBeGreaterThan(10);
+  expect(fromServer, "only the page itself comes from the server").toEqual([expect.stringMatching(/^\/report\/new 200 \d+ B$/)]);
+
+  // A revalidated file (the icon, outside the bundle) keeps its policy: the `304` repeats it
+  // rather than telling the browser not to store its copy.
+  const policies: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const [resp] = await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === "/favicon.svg"),
+      page.evaluate(() => fetch("/favicon.svg").then((r) => r.text())),
+    ]);
+    policies.push((await resp.allHeaders())["cache-control"] ?? "");
+  }
+  expect(policies).toEqual(["no-cache", "no-cache"]);
   await ctx.close();
 });

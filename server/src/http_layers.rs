@@ -168,19 +168,40 @@ If you were sending a report and saw no receipt, please go back and send it agai
 <p><a href=\"/\">返回首页 / Back to the home page</a></p></main></body></html>";
 
 /// Nothing dynamic is kept by browsers or shared caches: pages carry receipts, access codes, case
-/// contents and staff data. Static files (the bundle, styles, icon) may be cached but are
-/// revalidated, as their names do not change with their content yet.
+/// contents and staff data. The bundle under a build's `/v/<build id>/` prefix never changes at
+/// that address (D39), so browsers keep it for a year without asking again; the other static
+/// files (the icon, the unversioned `/pkg/` copy) may be cached but are revalidated.
 async fn cache_policy(req: Request, next: Next) -> Response {
-    let is_static = {
+    let kind = {
         let path = req.uri().path();
-        path.starts_with("/pkg/") || path == "/favicon.svg"
+        if path.starts_with("/v/") {
+            StaticKind::Versioned
+        } else if path.starts_with("/pkg/") || path == "/favicon.svg" {
+            StaticKind::Revalidated
+        } else {
+            StaticKind::Dynamic
+        }
     };
     let mut resp = next.run(req).await;
     if !resp.headers().contains_key(header::CACHE_CONTROL) {
-        let policy = if is_static && resp.status().is_success() { "no-cache" } else { "no-store" };
+        // A `304 Not Modified` answers a revalidation: it must repeat the file's policy, or the
+        // browser would store `no-store` over the copy it has.
+        let status = resp.status();
+        let policy = match kind {
+            _ if !status.is_success() && status != StatusCode::NOT_MODIFIED => "no-store",
+            StaticKind::Versioned => "public, max-age=31536000, immutable",
+            StaticKind::Revalidated => "no-cache",
+            StaticKind::Dynamic => "no-store",
+        };
         resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     resp
+}
+
+enum StaticKind {
+    Versioned,
+    Revalidated,
+    Dynamic,
 }
 
 /// Count and time each request; log failures. Only method, route, status, latency and the
@@ -328,7 +349,7 @@ pub async fn retry_stalled_page(State(stall): State<StallRetry>, req: Request, n
 fn is_page_request(req: &Request, paths: &AreaPaths) -> bool {
     let path = req.uri().path();
     (req.method() == Method::GET || req.method() == Method::HEAD)
-        && !["/api/", "/pkg/"].iter().chain(&paths.not_pages).any(|p| path.starts_with(p))
+        && !["/api/", "/pkg/", "/v/"].iter().chain(&paths.not_pages).any(|p| path.starts_with(p))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The `safewhistle` server: configuration, start-up, the router and its tower layers, routes
 //! outside Leptos (health, metrics, language switch), background jobs and the admin CLI.
 //! `build` is what both `main` and the integration tests call, so tests run the real app.
+pub mod assets;
 pub mod bench_hello;
 pub mod cli;
 pub mod config;
@@ -218,24 +219,34 @@ pub fn router(state: AppState, config: &Config, metrics: Metrics, area_routes: V
             move || state.area::<app::org::ssr::ChoiceCache>().map_or(0, |c| c.generation())
         })),
     };
+    let pkg_dir = format!("{}/{}", leptos_options.site_root, leptos_options.site_pkg_dir);
+    // The bundle's address for this build (D39); read once, as the files do not change while the
+    // server runs.
+    let asset_root: Arc<str> = assets::asset_root(std::path::Path::new(&pkg_dir)).into();
+    let serve_pkg = || {
+        tower_http::services::ServeDir::new(&pkg_dir).precompressed_br().precompressed_gzip()
+    };
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/lang/{locale}", get(set_language))
         // Also registers every server function under /api/… with the same context.
         .leptos_routes_with_context(&server_state, routes, render_ctx.clone(), {
             let options = leptos_options.clone();
-            move || shell(options.clone())
+            let assets = asset_root.clone();
+            move || shell(options.clone(), &assets)
         })
         // The built assets: served from the `.br`/`.gz` files written at build time
         // (`cargo leptos build -P`) when the browser accepts them, so nothing large is compressed
-        // per request; without them (a debug build) the compression layer does it.
-        .nest_service(
-            &format!("/{}", leptos_options.site_pkg_dir),
-            tower_http::services::ServeDir::new(format!("{}/{}", leptos_options.site_root, leptos_options.site_pkg_dir))
-                .precompressed_br()
-                .precompressed_gzip(),
-        )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(render_ctx, shell))
+        // per request; without them (a debug build) the compression layer does it. Pages link
+        // them under this build's `/v/<id>/` prefix, kept by browsers for a year
+        // (`http_layers::cache_policy`); an old build's prefix is not found. The plain `/pkg/`
+        // address stays for the server's own error page, revalidated on each use.
+        .nest_service(&format!("{asset_root}/{}", leptos_options.site_pkg_dir), serve_pkg())
+        .nest_service(&format!("/{}", leptos_options.site_pkg_dir), serve_pkg())
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(render_ctx, {
+            let assets = asset_root.clone();
+            move |options| shell(options, &assets)
+        }))
         .with_state(server_state.clone());
     for area in area_routes {
         paths.upload.extend(area.upload_paths);

@@ -17,6 +17,11 @@
 //! The key is the raw inputs the page's language comes from, so the language switch stays exact.
 //! A kept page is dropped when the form's choices change on this server (`Fresh::generation`),
 //! and after `TTL` in any case, which bounds how stale a page can be.
+//!
+//! A kept page with no token (the home page, `/report`, `/lookup`) needs nothing fresh at all:
+//! its inline scripts are allowed by their SHA-256 hashes in the policy instead of by a nonce, so
+//! every visitor gets the same bytes, compressed with brotli once when kept (`Fixed`, D40). Only
+//! the scripts that carried the render's nonce are hashed, so nothing else in the page can run.
 use axum::{
     body::{Body, Bytes},
     extract::{Request, State},
@@ -88,6 +93,16 @@ struct Entry {
     /// The body, cut at each nonce and token: `holes[i]` goes between `body[i]` and `body[i + 1]`.
     body: Vec<Bytes>,
     holes: Vec<Hole>,
+    /// The page as every visitor gets it, when it holds no token.
+    fixed: Option<Fixed>,
+}
+
+/// A kept page without a nonce: its policy names its inline scripts' hashes instead.
+struct Fixed {
+    policy: HeaderValue,
+    body: Bytes,
+    /// The body compressed with brotli at its highest quality, once.
+    br: Bytes,
 }
 
 impl PageCache {
@@ -127,7 +142,8 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
     let Some(key) = key(&req) else {
         return next.run(req).await;
     };
-    if let Some(resp) = cache.get(&key).and_then(|entry| entry.response(&cache.fresh)) {
+    let br = accepts_br(req.headers());
+    if let Some(resp) = cache.get(&key).and_then(|entry| entry.response(&cache.fresh, br)) {
         cache.hits.inc();
         return resp;
     }
@@ -162,15 +178,105 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
     if let Some(policy) = policy.filter(|_| cut) {
         let mut headers = parts.headers.clone();
         headers.remove(header::CONTENT_LENGTH);
-        let entry = Entry { at: Instant::now(), generation, status: parts.status, headers, policy, body: pieces, holes };
+        let fixed = match token {
+            None => fixed(&bytes, &nonce, &policy.join(&nonce)),
+            Some(_) => None,
+        };
+        let entry = Entry { at: Instant::now(), generation, status: parts.status, headers, policy, body: pieces, holes, fixed };
+        // The first visitor gets the page as the next ones will.
+        let first = entry.fixed.is_some().then(|| entry.response(&cache.fresh, br)).flatten();
         cache.put(key, entry);
+        if let Some(resp) = first {
+            return resp;
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }
 
+/// Whether the request's `Accept-Encoding` takes brotli (with a weight above zero).
+fn accepts_br(headers: &HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|item| {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or("").trim();
+        let weight = parts
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok());
+        name.eq_ignore_ascii_case("br") && weight.is_some_and(|q| q > 0.0)
+    })
+}
+
+/// The page without its nonce, and the policy naming the hashes of the scripts that carried it;
+/// `None` if the nonce is anywhere else than on a `<script>` tag or as the preload links'
+/// `crossorigin` value (where Leptos writes it; an empty value means the same there).
+fn fixed(body: &[u8], nonce: &str, policy: &str) -> Option<Fixed> {
+    use base64::Engine;
+    use sha2::Digest;
+    let attribute = format!(" nonce=\"{nonce}\"");
+    let crossorigin = format!(" crossorigin=\"{nonce}\"");
+    let (mut out, mut hashes, mut rest) = (Vec::with_capacity(body.len()), Vec::new(), body);
+    while let Some(at) = find(rest, attribute.as_bytes()) {
+        let tag_start = rest[..at].iter().rposition(|b| *b == b'<')?;
+        let (before, after) = (&rest[..at], &rest[at + attribute.len()..]);
+        if !rest[tag_start..].starts_with(b"<script") || before[tag_start..].contains(&b'>') {
+            return None;
+        }
+        let tag_end = after.iter().position(|b| *b == b'>')? + 1;
+        let content_len = find(&after[tag_end..], b"</script>")?;
+        let content = &after[tag_end..tag_end + content_len];
+        hashes.push(format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(content))));
+        out.extend_from_slice(before);
+        out.extend_from_slice(&after[..tag_end + content_len]);
+        rest = &after[tag_end + content_len..];
+    }
+    out.extend_from_slice(rest);
+    let out = replace(&out, crossorigin.as_bytes(), b" crossorigin=\"\"");
+    if hashes.is_empty() || find(&out, nonce.as_bytes()).is_some() {
+        return None;
+    }
+    let policy = HeaderValue::from_str(&policy.replace(&format!("'nonce-{nonce}'"), &hashes.join(" "))).ok()?;
+    if policy.to_str().ok()?.contains(nonce) {
+        return None;
+    }
+    let mut br = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
+        std::io::Write::write_all(&mut w, &out).ok()?;
+    }
+    Some(Fixed { policy, body: Bytes::from(out), br: Bytes::from(br) })
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn replace(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let (mut out, mut rest) = (Vec::with_capacity(bytes.len()), bytes);
+    while let Some(at) = find(rest, from) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(to);
+        rest = &rest[at + from.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
 impl Entry {
-    /// The kept page with fresh values; `None` when a fresh token cannot be made.
-    fn response(&self, fresh: &Fresh) -> Option<Response> {
+    /// The kept page with fresh values; `None` when a fresh token cannot be made. `br`: the
+    /// visitor takes brotli.
+    fn response(&self, fresh: &Fresh, br: bool) -> Option<Response> {
+        if let Some(fixed) = &self.fixed {
+            let mut resp = Response::new(Body::from(if br { fixed.br.clone() } else { fixed.body.clone() }));
+            *resp.status_mut() = self.status;
+            *resp.headers_mut() = self.headers.clone();
+            let headers = resp.headers_mut();
+            headers.insert(header::CONTENT_SECURITY_POLICY, fixed.policy.clone());
+            if br {
+                // The compression layer leaves an encoded body as it is.
+                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+                headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+            }
+            return Some(resp);
+        }
         let nonce = leptos::nonce::Nonce::new().to_string();
         let token = match self.holes.contains(&Hole::Token) {
             true => fresh.form_token.as_ref().and_then(|f| f())?,
@@ -319,5 +425,52 @@ mod tests {
         let (pieces, holes) = split(&Bytes::from_static(b"none here"), &[(b"N0nce", Hole::Nonce)]);
         assert_eq!((pieces.len(), holes.len()), (1, 0));
         assert_eq!(find_after(b"no form", TOKEN_FIELD), None);
+    }
+
+    #[test]
+    fn a_page_without_a_token_is_kept_with_its_scripts_hashes() {
+        use base64::Engine;
+        use sha2::Digest;
+        let nonce = "N0nceN0nceN0nceN0nce";
+        let page = format!(
+            "<head><link rel=\"modulepreload\" href=\"/v/1/pkg/a.js\" crossorigin=\"{nonce}\">\
+             <script type=\"module\" nonce=\"{nonce}\">go()</script></head><body><p>nonce</p>\
+             <script nonce=\"{nonce}\">__R=[];</script></body>"
+        );
+        let policy = format!("default-src 'none'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'");
+        let f = fixed(page.as_bytes(), nonce, &policy).expect("kept");
+        let hash = |s: &str| format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(s)));
+        assert_eq!(
+            f.policy.to_str().expect("text"),
+            format!("default-src 'none'; script-src 'self' {} {} 'wasm-unsafe-eval'", hash("go()"), hash("__R=[];"))
+        );
+        assert_eq!(
+            f.body,
+            "<head><link rel=\"modulepreload\" href=\"/v/1/pkg/a.js\" crossorigin=\"\">\
+             <script type=\"module\">go()</script></head><body><p>nonce</p><script>__R=[];</script></body>"
+        );
+        let mut unpacked = Vec::new();
+        std::io::Read::read_to_end(&mut brotli::Decompressor::new(&f.br[..], 4096), &mut unpacked).expect("brotli");
+        assert_eq!(unpacked, f.body);
+
+        // The nonce anywhere else (here in the page's text, or on another element): not kept so.
+        assert!(fixed(format!("{page}<p>{nonce}</p>").as_bytes(), nonce, &policy).is_none());
+        assert!(fixed(format!("<style nonce=\"{nonce}\">p{{}}</style>{page}").as_bytes(), nonce, &policy).is_none());
+        assert!(fixed(b"<p>no script</p>", nonce, &policy).is_none(), "nothing to hash: the nonce path");
+    }
+
+    #[test]
+    fn brotli_is_taken_when_the_browser_names_it() {
+        let accepts = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(v).expect("value"));
+            accepts_br(&h)
+        };
+        assert!(accepts("gzip, deflate, br, zstd"));
+        assert!(accepts("BR;q=0.5"));
+        assert!(!accepts("gzip, deflate"));
+        assert!(!accepts("br;q=0, gzip"));
+        assert!(!accepts("brotli"));
+        assert!(!accepts_br(&HeaderMap::new()));
     }
 }

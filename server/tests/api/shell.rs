@@ -61,6 +61,10 @@ async fn security_headers_and_nonce(backend: Backend) {
     assert_eq!(header(&resp, "x-content-type-options"), "nosniff");
     assert!(header(&resp, "permissions-policy").contains("camera=()"));
     assert!(!header(&resp, "x-request-id").is_empty());
+    // A page rendered for this response (the sign-in page is never kept; the kept public pages
+    // name their scripts' hashes instead, see page_cache.rs) carries a nonce.
+    let resp = app.get("/login").await;
+    let csp = header(&resp, "content-security-policy").to_string();
     let nonce = csp
         .split("'nonce-")
         .nth(1)
@@ -70,13 +74,39 @@ async fn security_headers_and_nonce(backend: Backend) {
     let body = resp.text().await.expect("body");
     assert!(body.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry the response's nonce");
     // A new nonce for every response.
-    let csp2 = header(&app.get("/").await, "content-security-policy").to_string();
+    let csp2 = header(&app.get("/login").await, "content-security-policy").to_string();
     assert_ne!(csp, csp2);
     // Responses outside Leptos get a strict default policy.
     let resp = app.get("/healthz").await;
     assert!(header(&resp, "content-security-policy").starts_with("default-src 'none'"));
 }
 both_backends!(security_headers_and_nonce);
+
+/// Pages fetch the bundle from the build's own address (D39), which browsers may keep for a year;
+/// any other build's address is not found and is never kept.
+async fn bundle_is_linked_under_the_builds_address(backend: Backend) {
+    let app = spawn(backend).await;
+    let resp = app.get("/").await;
+    assert_eq!(header(&resp, "cache-control"), "no-store", "the page itself is never kept");
+    let body = resp.text().await.expect("body");
+    let id = body
+        .split("href=\"/v/")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .expect("a link under /v/<build id>/")
+        .to_string();
+    assert!(id.len() == 16 && id.chars().all(|c| c.is_ascii_hexdigit()), "{id}");
+    assert!(body.contains(&format!("href=\"/v/{id}/pkg/safewhistle.css\"")), "the style sheet");
+    assert!(body.contains(&format!("\"/v/{id}\", \"pkg\", \"safewhistle\"")), "the hydration script's root");
+    assert!(!body.contains("\"/pkg/"), "nothing from the unversioned address");
+    let other = if id == "0000000000000000" { "1111111111111111" } else { "0000000000000000" };
+    for path in [format!("/v/{other}/pkg/safewhistle.css"), format!("/v/{id}/pkg/no-such-file.js")] {
+        let resp = app.get(&path).await;
+        assert_eq!(resp.status(), 404, "{path}");
+        assert_eq!(header(&resp, "cache-control"), "no-store", "{path}");
+    }
+}
+both_backends!(bundle_is_linked_under_the_builds_address);
 
 async fn health_and_metrics(backend: Backend) {
     let mut config = test_config(fresh_database(backend).await);
