@@ -245,7 +245,11 @@ fn fixed(body: &[u8], nonce: &str, policy: &str) -> Option<Fixed> {
     Some(Fixed { policy, body: Bytes::from(out), br: Bytes::from(br) })
 }
 
+/// Where `needle` first occurs; never for an empty needle (`windows(0)` would panic).
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
@@ -352,7 +356,7 @@ fn keepable(resp: &Response) -> Option<String> {
 
 /// The value after the first `marker`, up to the next quote.
 fn find_after<'a>(bytes: &'a [u8], marker: &[u8]) -> Option<&'a [u8]> {
-    let start = bytes.windows(marker.len()).position(|w| w == marker)? + marker.len();
+    let start = find(bytes, marker)? + marker.len();
     let len = bytes[start..].iter().position(|b| *b == b'"')?;
     (len > 0).then(|| &bytes[start..start + len])
 }
@@ -425,6 +429,7 @@ mod tests {
         let (pieces, holes) = split(&Bytes::from_static(b"none here"), &[(b"N0nce", Hole::Nonce)]);
         assert_eq!((pieces.len(), holes.len()), (1, 0));
         assert_eq!(find_after(b"no form", TOKEN_FIELD), None);
+        assert_eq!(find(b"abc", b""), None, "an empty needle is never found");
     }
 
     #[test]
