@@ -33,8 +33,11 @@ import { Page, Response } from "@playwright/test";
  * 260,547 B; budget 416 KiB (the fresh-clone run printed 424,380 B for the form). The number of
  * WebAssembly files a public page fetches is bounded too: `/quiz/contest/1` fetches 179 (was
  * 210); going back over 190 means the grouping was undone.
+ * Stop 35 (D41): one route type, the main module 223,665 -> 217,188 B: `/report/new` 425,033 ->
+ * 417,558 B, `/` 259,393 -> 252,968 B; budget 411 KiB (3.3 KB over the form: its HTML, compressed
+ * per request around a fresh token, came to 5,711 B in one run and 6,691 B in another).
  */
-const FIRST_VISIT_BUDGET = 416 * 1024;
+const FIRST_VISIT_BUDGET = 411 * 1024;
 const MAX_WASM_FILES = 190;
 const PUBLIC_PAGES = ["/", "/report/new", "/lookup", "/quiz", "/quiz/practice", "/quiz/contest/1"];
 /** The bundle's address for this build (D39): `/v/<build id>/pkg/`. */
