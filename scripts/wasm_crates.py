@@ -9,21 +9,13 @@ Names are demangled with `c++filt` (Debian's binutils). A function counts for th
 named in its demangled name, so `<either_of::EitherOf3<..> as tachys::view::Render>::build`
 counts for `either_of`: the crate whose generic code it is.
 """
+import argparse
 import re
 import subprocess
 import sys
 from collections import Counter
 
-
-def read_uleb(buf: bytes, pos: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        byte = buf[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            return value, pos
+from wasm_sections import read_uleb
 
 
 def read_name(buf: bytes, pos: int) -> tuple[str, int]:
@@ -108,31 +100,24 @@ def crate_of(name: str) -> str:
 
 
 def main() -> None:
-    args = sys.argv[1:]
-    if not args:
-        sys.exit(__doc__)
-    top = 25
-    only = None
-    if "--top" in args:
-        i = args.index("--top")
-        top = int(args[i + 1])
-        del args[i:i + 2]
-    if "--functions" in args:
-        i = args.index("--functions")
-        only = args[i + 1]
-        del args[i:i + 2]
-    funcs = functions(args[0])
+    parser = argparse.ArgumentParser(description="Code size of a WebAssembly module by crate.")
+    parser.add_argument("module")
+    parser.add_argument("--top", type=int, default=25, help="rows to print")
+    parser.add_argument("--functions", metavar="CRATE", help="list this crate's largest functions instead")
+    args = parser.parse_args()
+    top, only = args.top, args.functions
+    funcs = functions(args.module)
     names = demangle([name for name, _ in funcs])
-    by_crate: Counter[str] = Counter()
-    count: Counter[str] = Counter()
-    for name, (_, size) in zip(names, funcs):
-        by_crate[crate_of(name)] += size
-        count[crate_of(name)] += 1
+    crates = [crate_of(name) for name in names]
     if only:
-        rows = sorted(((size, name) for name, (_, size) in zip(names, funcs) if crate_of(name) == only), reverse=True)
+        rows = sorted(((size, name) for name, crate, (_, size) in zip(names, crates, funcs) if crate == only), reverse=True)
         for size, name in rows[:top]:
             print(f"{size:>8}  {name[:200]}")
         return
+    by_crate: Counter[str] = Counter()
+    count = Counter(crates)
+    for crate, (_, size) in zip(crates, funcs):
+        by_crate[crate] += size
     total = sum(by_crate.values())
     print(f"{'crate':<28} {'functions':>9} {'bytes':>9}")
     for crate, size in by_crate.most_common(top):

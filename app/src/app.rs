@@ -98,7 +98,7 @@ fn PageRoutes() -> impl IntoView {
 /// All routes have one type (D41): the path is a trait object and the view a pair of function
 /// pointers. The router's matching, view-choosing and rendering code, which is generic over the
 /// route table, is then compiled once. A table of `<Route>`s is a nest of `EitherOf16`s over 50
-/// route types, and that code was compiled for each of them: 58 KB of `either_of` code in the
+/// route types, and that code was compiled for each of them: 54 KB of `either_of` code in the
 /// main WebAssembly module that every page loads (the module is 30 KB smaller raw, 6 KB brotli).
 fn route_table() -> StaticVec<PageRoute> {
     StaticVec::from(vec![
