@@ -8,7 +8,7 @@ DURATION=${1:-15}
 apt_install wrk brotli
 
 step "release build"
-cargo leptos build --release --precompress --split "${LIB_ARGS[@]}"
+build_release
 
 step "bundle sizes (bytes: raw / gzip -9 / brotli -q 11)"
 for f in target/site/pkg/safewhistle.wasm target/site/pkg/safewhistle.js target/site/pkg/safewhistle.css; do

@@ -13,7 +13,7 @@ WHICH=${3:-both}
 
 if [ -z "${SW_BENCH_SKIP_BUILD:-}" ]; then
   step "release build (server, WebAssembly bundle, load generator)"
-  cargo leptos build --release --precompress --split "${LIB_ARGS[@]}"
+  build_release
   cargo build --release -p server --example bench_contest
 fi
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"

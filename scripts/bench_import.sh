@@ -10,7 +10,7 @@ WHICH=${2:-both}
 "$ROOT/scripts/setup.sh" --test
 if [ -z "${SW_BENCH_SKIP_BUILD:-}" ]; then
   step "release build"
-  cargo leptos build --release --precompress --split "${LIB_ARGS[@]}"
+  build_release
 fi
 
 source "$ROOT/scripts/bench_lib.sh"

@@ -14,7 +14,7 @@ DURATION=${1:-10}
 apt_install wrk sqlite3
 if [ -z "${SW_BENCH_SKIP_BUILD:-}" ]; then
   step "release build"
-  cargo leptos build --release --precompress --split "${LIB_ARGS[@]}"
+  build_release
 fi
 source "$ROOT/scripts/bench_lib.sh"
 

@@ -47,6 +47,14 @@ if [ "$SW_TOOLCHAIN" = debian ]; then export PATH="/usr/bin:$PATH"; fi
 BIN="$CARGO_TARGET_DIR/release/safewhistle"
 export LEPTOS_SITE_ROOT="$ROOT/target/site"
 
+# The release build every script runs: server and WebAssembly, split per page (D38), the files
+# precompressed (D37), then the split loader's comments dropped (D42; it needs `brotli`, which
+# setup.sh installs).
+build_release() {
+  cargo leptos build --release --precompress --split "${LIB_ARGS[@]}"
+  python3 "$ROOT/scripts/slim_split_loader.py" "$LEPTOS_SITE_ROOT/pkg"
+}
+
 apt_install() {
   local missing=()
   for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

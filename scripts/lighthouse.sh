@@ -22,7 +22,7 @@ if [ ! -x "$LH_DIR/node_modules/.bin/lighthouse" ]; then
 fi
 if [ -z "${SW_BENCH_SKIP_BUILD:-}" ]; then
   step "release build"
-  cargo leptos build --release --precompress --split "${LIB_ARGS[@]}"
+  build_release
 fi
 source "$ROOT/scripts/bench_lib.sh"
 

@@ -5,7 +5,7 @@ source "$(dirname "$0")/common.sh"
 "$ROOT/scripts/setup.sh"
 
 step "release build: server and WebAssembly bundle (cargo-leptos)"
-cargo leptos build --release --precompress --split "${LIB_ARGS[@]}"
+build_release
 
 export DATABASE_URL=${DATABASE_URL:-sqlite://data/safewhistle.db}
 mkdir -p data

@@ -10,8 +10,10 @@ if [ "$SW_TOOLCHAIN" = debian ]; then
   apt_install rustc-web cargo-web rust-web-src rust-web-llvm lld-22
 fi
 command -v node >/dev/null 2>&1 || apt_install nodejs npm
+# brotli: the release build recompresses the split loader (build_release in common.sh).
+apt_install brotli
 if [ $want_test = 1 ]; then
-  apt_install chromium postgresql brotli sqlite3
+  apt_install chromium postgresql sqlite3
 fi
 cargo --version
 rustc --version

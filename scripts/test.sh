@@ -27,7 +27,7 @@ step "unit and integration tests (SQLite and PostgreSQL)"
 cargo test --workspace --locked -- --test-threads=1
 
 step "release build: server and WebAssembly bundle (cargo-leptos)"
-cargo leptos build --release --precompress --split "${LIB_ARGS[@]}"
+build_release
 
 step "end-to-end tests (Playwright in Debian's Chromium; JavaScript off, then hydrated)"
 PORT=$(free_port)

@@ -1,13 +1,23 @@
 //! The page frame every page sits in: header with the language switch, the main navigation with
 //! the signed-in user's links, and the footer.
-use crate::accounts::api::{get_current_user, Logout};
+use crate::accounts::api::Logout;
+use crate::accounts::{NavState, NavUser};
 use crate::i18n::*;
+use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_location;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
+    // Provided here, above the pages, which update it (`accounts::show_in_header`).
+    #[cfg(feature = "ssr")]
+    let initial = crate::accounts::ssr::request_nav_user;
+    #[cfg(not(feature = "ssr"))]
+    let initial = NavUser::default;
+    let nav = RwSignal::new(*SharedValue::new_str(initial));
+    provide_context(NavState(nav));
     view! {
         <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
         <header class="site-header">
@@ -27,7 +37,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <NavLink href="/lookup">{t!(i18n, nav_lookup)}</NavLink>
                     <NavLink href="/quiz">{t!(i18n, nav_quiz)}</NavLink>
                     <NavLink href="/training">{t!(i18n, nav_training)}</NavLink>
-                    <UserNav />
+                    <UserNav nav />
                 </ul>
             </nav>
         </header>
@@ -54,43 +64,35 @@ fn NavLink(href: &'static str, children: Children) -> impl IntoView {
     }
 }
 
-/// Staff login link, or the logged-in user's links and a logout button.
+/// Staff login link, or the signed-in user's home link and a logout button.
+///
+/// The user comes with the page (`NavUser`, D42): no request and no JSON decoder for the header
+/// in the main bundle. Logging out is a plain form post to the server function, which ends the
+/// session and sends the browser to the home page with a full load, so the header is drawn
+/// afresh by the server; after logging in the browser lands on a page that loads the user and
+/// updates the header (`accounts::show_in_header`).
 #[component]
-fn UserNav() -> impl IntoView {
+fn UserNav(nav: RwSignal<NavUser>) -> impl IntoView {
+    const LOGOUT_PATH: &str = <Logout as ServerFn>::PATH;
     let i18n = use_i18n();
-    let logout = ServerAction::<Logout>::new();
-    let location = use_location();
-    // Re-read on every navigation: logging in or out in the hydrated app navigates client-side.
-    let user = Resource::new(move || (logout.version().get(), location.pathname.get()), |_| get_current_user());
-    view! {
-        <Suspense fallback=move || view! { <li><a href="/login">{t!(i18n, nav_login)}</a></li> }>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(u)) => {
-                        let home = if u.role.is_bureau_staff() { "/staff" } else { "/account" };
-                        view! {
-                            <li>
-                                <a href=home>{t!(i18n, nav_workbench)}</a>
-                            </li>
-                            <li class="nav-user">
-                                <ActionForm action=logout attr:class="inline-form">
-                                    <button type="submit" class="link-button">
-                                        {t!(i18n, nav_logout)}
-                                    </button>
-                                </ActionForm>
-                            </li>
-                        }
-                            .into_any()
-                    }
-                    _ => view! {
-                        <li>
-                            <a href="/login">{t!(i18n, nav_login)}</a>
-                        </li>
-                    }
-                        .into_any(),
-                }
-            })}
-        </Suspense>
+    move || match nav.get().home() {
+        Some(home) => Either::Left(view! {
+            <li>
+                <a href=home>{t!(i18n, nav_workbench)}</a>
+            </li>
+            <li class="nav-user">
+                <form method="post" action=LOGOUT_PATH class="inline-form">
+                    <button type="submit" class="link-button">
+                        {t!(i18n, nav_logout)}
+                    </button>
+                </form>
+            </li>
+        }),
+        None => Either::Right(view! {
+            <li>
+                <a href="/login">{t!(i18n, nav_login)}</a>
+            </li>
+        }),
     }
 }
 

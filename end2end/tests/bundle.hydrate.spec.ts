@@ -36,9 +36,17 @@ import { Page, Response } from "@playwright/test";
  * Stop 35 (D41): one route type, the main module 223,665 -> 217,188 B: `/report/new` 425,033 ->
  * 417,558 B, `/` 259,393 -> 252,968 B; budget 411 KiB (3.3 KB over the form: its HTML, compressed
  * per request around a fresh token, came to 5,711 B in one run and 6,691 B in another).
+ * Stop 36 (D42): the header's user comes with the page, so the main module calls no server
+ * function and the client side of server functions left it (217,188 -> 150,842 B), and the split
+ * loader lost its comments (11,600 -> 6,191 B): `/` 252,968 -> 181,836 B, within issue 12's
+ * 200 KB, which is now its own budget; `/report/new` 417,558 -> 396,791 B; budget 391 KiB. The
+ * server-function code now sits in chunks shared by the pages that call server functions, so
+ * `/quiz/contest/1` fetches 197 WebAssembly files (was 179): the file bound is 205.
  */
-const FIRST_VISIT_BUDGET = 411 * 1024;
-const MAX_WASM_FILES = 190;
+const FIRST_VISIT_BUDGET = 391 * 1024;
+/** Issue 12's target, met by the home page since stop 36; the other public pages are not there yet. */
+const HOME_BUDGET = 200 * 1000;
+const MAX_WASM_FILES = 205;
 const PUBLIC_PAGES = ["/", "/report/new", "/lookup", "/quiz", "/quiz/practice", "/quiz/contest/1"];
 /** The bundle's address for this build (D39): `/v/<build id>/pkg/`. */
 const PKG = String.raw`\/v\/[0-9a-f]{16}\/pkg\/`;
@@ -90,7 +98,7 @@ test("a first visit to a public page stays within the budget and brings no staff
         expect(t.cacheControl, p).toBe("no-store");
       }
     }
-    expect(total, `first visit to ${path} in bytes`).toBeLessThanOrEqual(FIRST_VISIT_BUDGET);
+    expect(total, `first visit to ${path} in bytes`).toBeLessThanOrEqual(path === "/" ? HOME_BUDGET : FIRST_VISIT_BUDGET);
     expect(wasm.length, `WebAssembly files fetched by ${path}`).toBeLessThanOrEqual(MAX_WASM_FILES);
     await ctx.close();
   }

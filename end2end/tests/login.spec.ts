@@ -21,6 +21,10 @@ test("staff log in and out", async ({ page, visit, checkA11y, jsEnabled }) => {
   await expect(page).toHaveURL(/\/staff$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(zh.staff_title);
   await expect(page.getByTestId("staff-greeting")).toContainText(zh.role_admin);
+  // The header follows the login (with JavaScript the workbench told it; without, the server drew it).
+  const nav = page.locator("nav.main-nav");
+  await expect(nav.getByRole("link", { name: zh.nav_workbench })).toHaveAttribute("href", "/staff");
+  await expect(nav.getByRole("link", { name: zh.nav_login, exact: true })).toHaveCount(0);
   await checkA11y();
 
   // The admin's account list, reached from the workbench.
@@ -30,7 +34,9 @@ test("staff log in and out", async ({ page, visit, checkA11y, jsEnabled }) => {
   await checkA11y();
 
   await page.getByRole("button", { name: zh.nav_logout }).click();
+  await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole("link", { name: zh.nav_login, exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: zh.nav_workbench })).toHaveCount(0);
   await visit("/staff");
   await expect(page.getByRole("alert")).toHaveText(zh.err_unauthorized);
 });

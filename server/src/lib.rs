@@ -247,7 +247,10 @@ pub fn router(state: AppState, config: &Config, metrics: Metrics, area_routes: V
             let assets = asset_root.clone();
             move |options| shell(options, &assets)
         }))
-        .with_state(server_state.clone());
+        .with_state(server_state.clone())
+        // What the page header shows of the visitor, decided before the render (D42); inside
+        // the session layer, and not on the areas' own routes merged below.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), app::accounts::ssr::nav_user_layer));
     for area in area_routes {
         paths.upload.extend(area.upload_paths);
         paths.not_pages.extend(area.not_pages);

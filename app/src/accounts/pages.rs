@@ -95,8 +95,14 @@ pub fn AccountPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(Some(u)) => view! { <AccountView user=u /> }.into_any(),
-                    Ok(None) => view! { <ErrorPage error=AppError::Unauthorized /> }.into_any(),
+                    Ok(Some(u)) => {
+                        super::show_in_header(Some(&u));
+                        view! { <AccountView user=u /> }.into_any()
+                    }
+                    Ok(None) => {
+                        super::show_in_header(None);
+                        view! { <ErrorPage error=AppError::Unauthorized /> }.into_any()
+                    }
                     Err(e) => view! { <ErrorPage error=e /> }.into_any(),
                 }
             })}
@@ -189,6 +195,7 @@ pub fn StaffPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(u) => {
+                        super::show_in_header(Some(&u));
                         let role = u.role;
                         view! {
                             <section class="page">
@@ -240,7 +247,12 @@ pub fn StaffPage() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                    Err(e) => {
+                        if matches!(e, AppError::Unauthorized) {
+                            super::show_in_header(None);
+                        }
+                        view! { <ErrorPage error=e /> }.into_any()
+                    }
                 }
             })}
         </Suspense>

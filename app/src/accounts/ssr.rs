@@ -580,6 +580,34 @@ pub async fn current_user_in(state: &AppState, session: &Session) -> Result<Opti
     }
 }
 
+/// An axum middleware for the page routes: puts the visitor's `NavUser` into the request, where
+/// the layout reads it when it draws the header (it cannot wait for the session there). Only GET
+/// requests outside the server functions and the built files pay for the lookup, which costs
+/// nothing for a visitor without a session cookie.
+pub async fn nav_user_layer(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = req.uri().path();
+    let page = req.method() == http::Method::GET && !["/api/", "/pkg/", "/v/"].iter().any(|p| path.starts_with(p));
+    if page {
+        if let Some(session) = req.extensions().get::<Session>().cloned() {
+            // A failed lookup shows the login link; the page itself reports the failure.
+            let user = current_user_in(&state, &session).await.ok().flatten();
+            req.extensions_mut().insert(super::NavUser::of(user.as_ref()));
+        }
+    }
+    next.run(req).await
+}
+
+/// The header's `NavUser` for this render (see `nav_user_layer`).
+pub fn request_nav_user() -> super::NavUser {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<super::NavUser>().copied())
+        .unwrap_or_default()
+}
+
 /// The guard: deny unless logged in, enrolled where TOTP is enforced, and the role allows `perm`.
 pub async fn require(perm: Permission) -> Result<CurrentUser, AppError> {
     require_in(&app_state()?, &session().await?, perm).await

@@ -112,6 +112,24 @@ async fn form_post_without_javascript_redirects(backend: Backend) {
     assert_eq!(page.status(), 200);
     let body = page.text().await.expect("body");
     assert!(body.contains("admin.zhao 测试"), "workbench greets the user");
+    // The header comes with the page (D42): the workbench link and a plain logout form, on a
+    // page that loads no user data itself.
+    let home = client.get(app.url("/")).send().await.expect("get").text().await.expect("body");
+    assert!(home.contains(r#"<a href="/staff">工作台</a>"#), "header links the workbench");
+    assert!(home.contains(r#"<form method="post" action="/api/logout""#), "header has the logout form");
+    assert!(!home.contains(r#"href="/login""#), "no login link when signed in");
+    let resp = client
+        .post(app.url("/api/logout"))
+        .header("accept", "text/html")
+        .header("referer", app.url("/"))
+        .send()
+        .await
+        .expect("post");
+    assert!(resp.status().is_redirection(), "{}", resp.status());
+    assert_eq!(resp.headers().get("location").and_then(|v| v.to_str().ok()), Some("/"));
+    let home = client.get(app.url("/")).send().await.expect("get").text().await.expect("body");
+    assert!(home.contains(r#"<a href="/login">工作人员登录</a>"#), "login link after logging out");
+    assert!(!home.contains("/api/logout"), "no logout form after logging out");
 
     // A wrong password goes back to the login page with the error in the URL, rendered translated.
     let resp = client
