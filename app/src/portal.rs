@@ -57,7 +57,7 @@ pub fn TrainingInfoPage() -> impl IntoView {
 fn RewardEstimator() -> impl IntoView {
     use crate::rewards::rules::{parse_reward_case, suggest_reward, RewardCase, ACCIDENT_LEVELS};
     let i18n = use_i18n();
-    let rules = Resource::new(|| (), |_| crate::reports::api::reward_rules());
+    let rules = crate::ui::json_resource(|| (), |_| crate::reports::api::reward_rules());
     let query = leptos_router::hooks::use_query_map();
     let q = move |k: &str| query.read().get(k).unwrap_or_default();
     let kind = q("kind");

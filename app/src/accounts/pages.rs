@@ -90,7 +90,7 @@ pub fn LoginPage() -> impl IntoView {
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let user = Resource::new(|| (), |_| get_current_user());
+    let user = crate::ui::json_resource(|| (), |_| get_current_user());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -151,7 +151,7 @@ fn AccountView(user: CurrentUser) -> impl IntoView {
 #[component]
 fn TotpEnrol() -> impl IntoView {
     let i18n = use_i18n();
-    let enrollment = Resource::new(|| (), |_| totp_begin());
+    let enrollment = crate::ui::json_resource(|| (), |_| totp_begin());
     let confirm = ServerAction::<TotpConfirm>::new();
     let error = action_error(confirm.value());
     view! {
@@ -189,7 +189,7 @@ fn TotpEnrol() -> impl IntoView {
 #[component]
 pub fn StaffPage() -> impl IntoView {
     let i18n = use_i18n();
-    let me = Resource::new(|| (), |_| staff_home());
+    let me = crate::ui::json_resource(|| (), |_| staff_home());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -263,8 +263,8 @@ pub fn StaffPage() -> impl IntoView {
 pub fn AdminUsersPage() -> impl IntoView {
     let i18n = use_i18n();
     let create = ServerAction::<CreateUser>::new();
-    let users = Resource::new(move || create.version().get(), |_| list_users());
-    let departments = Resource::new(|| (), |_| list_departments());
+    let users = crate::ui::json_resource(move || create.version().get(), |_| list_users());
+    let departments = crate::ui::json_resource(|| (), |_| list_departments());
     let error = action_error(create.value());
     view! {
         <Suspense fallback=|| ()>

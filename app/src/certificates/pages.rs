@@ -48,7 +48,7 @@ pub fn VerifyPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let code = move || query.with(|q| q.get("code").unwrap_or_default());
-    let result = Resource::new(code, verify_certificate);
+    let result = crate::ui::json_resource(code, verify_certificate);
     view! {
         <section class="page narrow">
             <h1>{t!(i18n, cert_verify_title)}</h1>
@@ -102,7 +102,7 @@ pub fn CertificatePage() -> impl IntoView {
     let revoke = ServerAction::<RevokeCertificate>::new();
     let reissue = ServerAction::<ReissueCertificate>::new();
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
-    let data = Resource::new(move || (code(), revoke.version().get()), |(c, _)| printable_certificate(c));
+    let data = crate::ui::json_resource(move || (code(), revoke.version().get()), |(c, _)| printable_certificate(c));
     let err = Signal::derive(move || revoke.value().get().and_then(|r| r.err()).or_else(|| reissue.value().get().and_then(|r| r.err())));
     view! {
         <Suspense fallback=|| ()>

@@ -272,7 +272,7 @@ pub fn OrgPage() -> impl IntoView {
     let save_town = ServerAction::<SaveTown>::new();
     let save_village = ServerAction::<SaveVillage>::new();
     let save_ent = ServerAction::<SaveEnterprise>::new();
-    let data = Resource::new(
+    let data = crate::ui::json_resource(
         move || (save_dept.version().get(), save_town.version().get(), save_village.version().get(), save_ent.version().get()),
         |_| load_org(),
     );

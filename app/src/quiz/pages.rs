@@ -112,7 +112,7 @@ fn QuestionForm(action: ServerAction<SaveQuestion>, #[prop(optional)] question: 
 #[component]
 fn History(id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let versions = Resource::new(move || id, question_history);
+    let versions = crate::ui::json_resource(move || id, question_history);
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -165,7 +165,7 @@ pub fn QuestionBankPage() -> impl IntoView {
         })
     };
     let history = move || query.with(|q| q.get("history").and_then(|h| h.parse::<i64>().ok()));
-    let bank = Resource::new(move || (filter(), save.version().get()), |(f, _)| question_bank(f));
+    let bank = crate::ui::json_resource(move || (filter(), save.version().get()), |(f, _)| question_bank(f));
     let err = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     view! {
         <section class="page wide">

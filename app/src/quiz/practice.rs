@@ -105,7 +105,7 @@ pub fn PracticePage() -> impl IntoView {
             Some((id, version, q.get_all("pick").unwrap_or_default()))
         })
     };
-    let shown = Resource::new(
+    let shown = crate::ui::json_resource(
         move || (tag(), answered()),
         |(tag, answered)| async move {
             match answered {

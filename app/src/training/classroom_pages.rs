@@ -16,7 +16,7 @@ const QUESTION_FIELDS: [&str; 3] = ["q1", "q2", "q3"];
 pub fn CoursesPage() -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveCourse>::new();
-    let data = Resource::new(|| (), |_| training_courses());
+    let data = crate::ui::json_resource(|| (), |_| training_courses());
     let err = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     view! {
         <section class="page wide">
@@ -101,7 +101,7 @@ pub fn CourseEditorPage() -> impl IntoView {
     let delete = ServerAction::<DeleteLesson>::new();
     let publish = ServerAction::<PublishCourse>::new();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
-    let data = Resource::new(
+    let data = crate::ui::json_resource(
         move || (id(), save.version().get(), add.version().get(), delete.version().get(), publish.version().get()),
         |(id, ..)| training_course(id),
     );

@@ -20,7 +20,7 @@ fn step_label(locale: Locale, s: Step) -> &'static str {
 #[component]
 pub fn ClassroomPage() -> impl IntoView {
     let i18n = use_i18n();
-    let data = Resource::new(|| (), |_| my_courses());
+    let data = crate::ui::json_resource(|| (), |_| my_courses());
     view! {
         <section class="page wide">
             <h1>{t!(i18n, cl_title)}</h1>
@@ -68,7 +68,7 @@ pub fn CoursePage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
-    let data = Resource::new(id, my_course);
+    let data = crate::ui::json_resource(id, my_course);
     let just_completed = move || query.with(|q| q.get("completed").is_some());
     view! {
         <section class="page wide">
@@ -136,7 +136,7 @@ pub fn LessonPage() -> impl IntoView {
     let params = use_params_map();
     let answer = ServerAction::<AnswerCheck>::new();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
-    let data = Resource::new(move || (id(), answer.version().get()), |(id, _)| open_lesson(id));
+    let data = crate::ui::json_resource(move || (id(), answer.version().get()), |(id, _)| open_lesson(id));
     let err = Signal::derive(move || answer.value().get().and_then(|r| r.err()));
     view! {
         <section class="page wide">

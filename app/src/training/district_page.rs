@@ -76,7 +76,7 @@ pub fn DistrictPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let year = move || query.with(|q| q.get("year").and_then(|s| s.parse::<i64>().ok()));
-    let data = Resource::new(year, training_district);
+    let data = crate::ui::json_resource(year, training_district);
     view! {
         <section class="page wide">
             <h1>{t!(i18n, tr_district_title)}</h1>

@@ -36,7 +36,7 @@ pub fn EnterprisesPage() -> impl IntoView {
     let query = use_query_map();
     let save = ServerAction::<SaveEnterprise>::new();
     let q = move || query.with(|q| q.get("q"));
-    let data = Resource::new(q, training_enterprises);
+    let data = crate::ui::json_resource(q, training_enterprises);
     let err = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     view! {
         <section class="page wide">
@@ -121,7 +121,7 @@ pub fn EnterpriseAccountsPage() -> impl IntoView {
     let toggle = ServerAction::<SetManagerActive>::new();
     let password = ServerAction::<SetManagerPassword>::new();
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
-    let data = Resource::new(
+    let data = crate::ui::json_resource(
         move || (code(), save.version().get(), create.version().get(), toggle.version().get()),
         |(code, ..)| training_enterprise(code),
     );

@@ -94,7 +94,7 @@ pub fn OfficersPage() -> impl IntoView {
     let add = ServerAction::<SaveInfoOfficer>::new();
     let train = ServerAction::<SaveOfficerTraining>::new();
     let year = move || query.with(|q| q.get("year").and_then(|s| s.parse::<i64>().ok()));
-    let data = Resource::new(move || (year(), add.version().get()), |(year, _)| info_officers(year));
+    let data = crate::ui::json_resource(move || (year(), add.version().get()), |(year, _)| info_officers(year));
     let add_err = Signal::derive(move || add.value().get().and_then(|r| r.err()));
     let train_err = Signal::derive(move || train.value().get().and_then(|r| r.err()));
     let added = move || query.with(|q| q.get("added").is_some()) || add.value().with(|v| matches!(v, Some(Ok(()))));
@@ -312,7 +312,7 @@ pub fn OfficerPage() -> impl IntoView {
     let params = use_params_map();
     let save = ServerAction::<SaveInfoOfficer>::new();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
-    let data = Resource::new(move || (id(), save.version().get()), |(id, _)| info_officer(id));
+    let data = crate::ui::json_resource(move || (id(), save.version().get()), |(id, _)| info_officer(id));
     let err = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     view! {
         <section class="page wide">
@@ -376,7 +376,7 @@ pub fn OfficerTrainingPage() -> impl IntoView {
     let query = use_query_map();
     let save = ServerAction::<SaveOfficerAttendance>::new();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
-    let sheet = Resource::new(move || (id(), save.version().get()), |(id, _)| officer_training(id));
+    let sheet = crate::ui::json_resource(move || (id(), save.version().get()), |(id, _)| officer_training(id));
     let err = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     let saved = move || query.with(|q| q.get("saved").is_some()) || save.value().with(|v| matches!(v, Some(Ok(()))));
     view! {

@@ -172,7 +172,7 @@ pub fn EmployeesPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let save = ServerAction::<SaveEmployee>::new();
-    let data = Resource::new(move || save.version().get(), |_| training_staff());
+    let data = crate::ui::json_resource(move || save.version().get(), |_| training_staff());
     let edit = move || query.with(|q| q.get("edit").and_then(|s| s.parse::<i64>().ok()));
     view! {
         <section class="page wide">
@@ -242,7 +242,7 @@ pub fn EmployeesPage() -> impl IntoView {
 pub fn SessionsPage() -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveSession>::new();
-    let list = Resource::new(|| (), |_| training_sessions());
+    let list = crate::ui::json_resource(|| (), |_| training_sessions());
     let err = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     view! {
         <section class="page wide">
@@ -362,7 +362,7 @@ pub fn SessionSheetPage() -> impl IntoView {
     let issue_err = Signal::derive(move || issue.value().get().and_then(|r| r.err()));
     let edit_err = Signal::derive(move || edit.value().get().and_then(|r| r.err()));
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
-    let sheet = Resource::new(move || (id(), save.version().get(), edit.version().get()), |(id, ..)| training_session(id));
+    let sheet = crate::ui::json_resource(move || (id(), save.version().get(), edit.version().get()), |(id, ..)| training_session(id));
     let err = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     let saved = move || query.with(|q| q.get("saved").is_some()) || save.value().with(|v| matches!(v, Some(Ok(()))));
     view! {
@@ -442,7 +442,7 @@ pub fn CompliancePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let year = move || query.with(|q| q.get("year").and_then(|s| s.parse::<i64>().ok()));
-    let data = Resource::new(year, training_compliance);
+    let data = crate::ui::json_resource(year, training_compliance);
     view! {
         <section class="page wide">
             <h1>{t!(i18n, tr_title)}</h1>

@@ -42,7 +42,7 @@ pub fn CertificatesPage() -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveOpCertificate>::new();
     let review = ServerAction::<AddOpReview>::new();
-    let data = Resource::new(move || (save.version().get(), review.version().get()), |_| training_certificates());
+    let data = crate::ui::json_resource(move || (save.version().get(), review.version().get()), |_| training_certificates());
     let err = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     let review_err = Signal::derive(move || review.value().get().and_then(|r| r.err()));
     view! {
@@ -156,7 +156,7 @@ pub fn CertificatesPage() -> impl IntoView {
 #[component]
 pub fn MyTrainingPage() -> impl IntoView {
     let i18n = use_i18n();
-    let data = Resource::new(|| (), |_| my_training());
+    let data = crate::ui::json_resource(|| (), |_| my_training());
     view! {
         <section class="page wide">
             <h1>{t!(i18n, tr_my_title)}</h1>

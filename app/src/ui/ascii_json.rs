@@ -1,6 +1,7 @@
-//! A resource codec: JSON in which every non-ASCII character is written as a `\uXXXX` escape.
+//! Resource codecs: `Json` for every page's data (`json_resource`), and `AsciiJson`, JSON in which
+//! every non-ASCII character is written as a `\uXXXX` escape.
 //!
-//! Why: Leptos writes each resolved resource into the page as a JavaScript string literal, made
+//! Why `AsciiJson`: Leptos writes each resolved resource into the page as a JavaScript string literal, made
 //! with Rust's `{:?}` formatting. That escaping looks every non-ASCII character up in Unicode
 //! tables; on the report form (some 200 Chinese characters of town and sector names) it was the
 //! largest single cost of the page render (about 7 % of the server's CPU under load, issue 11).
@@ -32,8 +33,52 @@ where
     type Encoded = str;
 
     fn decode(val: &str) -> Result<T, serde_json::Error> {
-        serde_json::from_str(val)
+        // As `Json` below: the reader server functions use, so each type's decoder exists once.
+        serde_json::from_slice(val.as_bytes())
     }
+}
+
+/// The codec of every other resource (`json_resource`): serde_json, as Leptos's default codec,
+/// but read with `from_slice`, the reader the server functions' replies go through, instead of
+/// `from_str` (D43). Every type a page loads is decoded in two places in the browser: from the
+/// page's hydration data (the resource's codec) and from a server function's reply (a refetch
+/// or a client-side navigation). With two readers serde compiles every such type's decoder
+/// twice into the WebAssembly; with one, once.
+pub struct Json;
+
+impl<T: Serialize> Encoder<T> for Json {
+    type Error = serde_json::Error;
+    type Encoded = String;
+
+    fn encode(val: &T) -> Result<String, serde_json::Error> {
+        serde_json::to_string(val)
+    }
+}
+
+impl<T> Decoder<T> for Json
+where
+    for<'de> T: Deserialize<'de>,
+{
+    type Error = serde_json::Error;
+    type Encoded = str;
+
+    fn decode(val: &str) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(val.as_bytes())
+    }
+}
+
+/// `Resource::new` with the `Json` codec: what every page uses for its data (D43).
+#[track_caller]
+pub fn json_resource<T, S, Fut>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
+) -> leptos::prelude::Resource<T, Json>
+where
+    T: Serialize + for<'de> Deserialize<'de> + Send + Sync + 'static,
+    S: PartialEq + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+{
+    leptos::prelude::Resource::new_with_options(source, fetcher, false)
 }
 
 /// serde_json's compact output, with non-ASCII characters inside strings escaped.

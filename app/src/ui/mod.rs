@@ -6,6 +6,7 @@ use crate::i18n::*;
 use leptos::prelude::*;
 
 pub mod ascii_json;
+pub use ascii_json::json_resource;
 #[cfg(feature = "hydrate")]
 pub mod upload;
 

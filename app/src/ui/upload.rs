@@ -66,7 +66,8 @@ pub fn send(
         }
         progress.set(None);
         let text = done.response_text().ok().flatten().unwrap_or_default();
-        let err = serde_json::from_str::<AppError>(&text).unwrap_or_else(|_| match status {
+        // `from_slice`: the reader the server functions use, so the decoder is compiled once (D43).
+        let err = serde_json::from_slice::<AppError>(text.as_bytes()).unwrap_or_else(|_| match status {
             413 => AppError::field("files", "file_too_large"),
             429 => AppError::RateLimited,
             _ => AppError::Request("network".into()),

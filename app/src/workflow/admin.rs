@@ -22,7 +22,7 @@ pub fn RoutingPage() -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveRoutingRule>::new();
     let delete = ServerAction::<DeleteRoutingRule>::new();
-    let table = Resource::new(move || (save.version().get(), delete.version().get()), |_| load_routing_table());
+    let table = crate::ui::json_resource(move || (save.version().get(), delete.version().get()), |_| load_routing_table());
     let save_err = err_of(save.value());
     let delete_err = err_of(delete.value());
     view! {
@@ -121,7 +121,7 @@ pub fn CalendarPage() -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveHoliday>::new();
     let delete = ServerAction::<DeleteHoliday>::new();
-    let list = Resource::new(move || (save.version().get(), delete.version().get()), |_| holiday_list());
+    let list = crate::ui::json_resource(move || (save.version().get(), delete.version().get()), |_| holiday_list());
     let save_err = err_of(save.value());
     view! {
         <Suspense fallback=|| ()>
@@ -194,7 +194,7 @@ pub fn AuditLogPage() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let case = query.with_untracked(|m| m.get("case_number"));
     let c2 = case.clone();
-    let page = Resource::new(move || c2.clone(), audit_log);
+    let page = crate::ui::json_resource(move || c2.clone(), audit_log);
     view! {
         <Suspense fallback=|| ()>
             {move || {

@@ -239,7 +239,7 @@ pub fn StaffReportPage() -> impl IntoView {
             act_done.update(|n| *n += 1);
         }
     });
-    let report = Resource::new(
+    let report = crate::ui::json_resource(
         move || (number(), send.version().get(), spam.version().get(), act_done.get()),
         |(n, _, _, _)| staff_report(n),
     );

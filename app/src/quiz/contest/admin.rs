@@ -146,7 +146,7 @@ fn ContestForm(action: ServerAction<SaveContest>, data: ContestAdminData, #[prop
 pub fn ContestAdminPage() -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveContest>::new();
-    let data = Resource::new(move || save.version().get(), |_| contest_admin());
+    let data = crate::ui::json_resource(move || save.version().get(), |_| contest_admin());
     let err = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     view! {
         <section class="page wide">

@@ -73,7 +73,7 @@ pub fn ContestStatsPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
     let review = ServerAction::<ReviewAttempt>::new();
-    let stats = Resource::new(move || (id(), review.version().get()), |(id, _)| contest_stats(id));
+    let stats = crate::ui::json_resource(move || (id(), review.version().get()), |(id, _)| contest_stats(id));
     let err = Signal::derive(move || review.value().get().and_then(|r| r.err()));
     view! {
         <section class="page wide">

@@ -43,7 +43,7 @@ pub fn fmt_clock(ms: i64) -> String {
 #[component]
 pub fn ContestList() -> impl IntoView {
     let i18n = use_i18n();
-    let list = Resource::new(|| (), |_| contest_list());
+    let list = crate::ui::json_resource(|| (), |_| contest_list());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -134,7 +134,7 @@ pub fn ContestPage() -> impl IntoView {
     let join = ServerAction::<JoinContest>::new();
     let resume = ServerAction::<ResumeContest>::new();
     let start = ServerAction::<StartAttempt>::new();
-    let entry = Resource::new(move || (id(), join.version().get(), resume.version().get()), |(id, _, _)| contest_entry(id));
+    let entry = crate::ui::json_resource(move || (id(), join.version().get(), resume.version().get()), |(id, _, _)| contest_entry(id));
     let join_err = Signal::derive(move || join.value().get().and_then(|r| r.err()));
     let resume_err = Signal::derive(move || resume.value().get().and_then(|r| r.err()));
     let start_err = Signal::derive(move || start.value().get().and_then(|r| r.err()));
@@ -418,7 +418,7 @@ pub fn AttemptPage() -> impl IntoView {
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
     let q = move || query.with(|q| q.get("q").and_then(|s| s.parse::<i64>().ok()).unwrap_or(1));
     let save = ServerAction::<SaveAnswer>::new();
-    let paper = Resource::new(move || (token(), q()), |(t, _)| attempt_paper(t));
+    let paper = crate::ui::json_resource(move || (token(), q()), |(t, _)| attempt_paper(t));
     view! {
         <article class="page">
             <Suspense fallback=|| ()>
@@ -466,7 +466,7 @@ pub fn ResultPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
-    let result = Resource::new(token, attempt_result);
+    let result = crate::ui::json_resource(token, attempt_result);
     view! {
         <article class="page">
             <Suspense fallback=|| ()>
@@ -541,7 +541,7 @@ pub fn RankingPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
     let by = move || query.with(|q| q.get("by").unwrap_or_else(|| "person".into()));
     let sort = move || query.with(|q| q.get("sort").unwrap_or_else(|| "total".into()));
-    let ranking = Resource::new(move || (id(), by(), sort()), |(id, by, sort)| contest_ranking(id, by, sort));
+    let ranking = crate::ui::json_resource(move || (id(), by(), sort()), |(id, by, sort)| contest_ranking(id, by, sort));
     view! {
         <article class="page wide">
             <Suspense fallback=|| ()>

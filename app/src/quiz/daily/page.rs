@@ -97,7 +97,7 @@ fn Question(q: DailyQuestion, day: i64, action: ServerAction<DailyAnswerAction>)
 pub fn DailyPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<DailyAnswerAction>::new();
-    let data = Resource::new(move || action.version().get(), |_| daily_challenge());
+    let data = crate::ui::json_resource(move || action.version().get(), |_| daily_challenge());
     let err = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     view! {
         <section class="page">

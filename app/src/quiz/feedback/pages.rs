@@ -60,7 +60,7 @@ pub fn FeedbackPage() -> impl IntoView {
     };
     let origin = move || query.with(|q| q.get("from").and_then(|o| Origin::parse(&o)).unwrap_or(Origin::Practice));
     let sent = move || query.with(|q| q.get("sent").is_some()) || send.value().with(|v| matches!(v, Some(Ok(()))));
-    let question = Resource::new(target, |(id, version)| feedback_target(id, version));
+    let question = crate::ui::json_resource(target, |(id, version)| feedback_target(id, version));
     let err = Signal::derive(move || send.value().get().and_then(|r| r.err()));
     view! {
         <section class="page">
@@ -143,7 +143,7 @@ pub fn FeedbackReviewPage() -> impl IntoView {
     let query = use_query_map();
     let decide = ServerAction::<DecideFeedback>::new();
     let status = move || query.with(|q| q.get("status").and_then(|s| Status::parse(&s)).unwrap_or(Status::Open));
-    let list = Resource::new(move || (status(), decide.version().get()), |(s, _)| question_feedback(s.as_str().to_string()));
+    let list = crate::ui::json_resource(move || (status(), decide.version().get()), |(s, _)| question_feedback(s.as_str().to_string()));
     let err = Signal::derive(move || decide.value().get().and_then(|r| r.err()));
     view! {
         <section class="page wide">

@@ -26,7 +26,7 @@ fn column_label(locale: Locale, field: &str) -> String {
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let i18n = use_i18n();
-    let data = Resource::new(|| (), |_| import_page());
+    let data = crate::ui::json_resource(|| (), |_| import_page());
     let error = RwSignal::new(None);
     let progress: RwSignal<Option<u32>> = RwSignal::new(None);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

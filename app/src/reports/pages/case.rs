@@ -49,7 +49,7 @@ pub fn CasePage() -> impl IntoView {
         claim: ServerAction::<ClaimReward>::new(),
         close: ServerAction::<CloseCase>::new(),
     };
-    let case = Resource::new(
+    let case = crate::ui::json_resource(
         move || {
             (
                 actions.withdraw.version().get(),

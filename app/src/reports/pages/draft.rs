@@ -48,7 +48,7 @@ pub fn save(form: &HtmlFormElement) {
 /// Fill the form from a saved draft; `true` when something was restored.
 pub fn restore(form: &HtmlFormElement) -> bool {
     let Some(json) = storage().and_then(|st| st.get_item(KEY).ok().flatten()) else { return false };
-    let Ok(map) = serde_json::from_str::<std::collections::BTreeMap<String, String>>(&json) else { return false };
+    let Ok(map) = serde_json::from_slice::<std::collections::BTreeMap<String, String>>(json.as_bytes()) else { return false };
     let mut any = false;
     for name in FIELDS {
         if let (Some(v), Some(el)) = (map.get(name), field(form, name)) {

@@ -3,7 +3,7 @@ use super::*;
 
 #[component]
 pub fn ReceiptPage() -> impl IntoView {
-    let receipt = Resource::new(|| (), |_| take_receipt());
+    let receipt = crate::ui::json_resource(|| (), |_| take_receipt());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

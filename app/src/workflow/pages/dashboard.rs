@@ -31,8 +31,8 @@ pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     let filter = filter_from_query();
     let f2 = filter.clone();
-    let data = Resource::new(move || f2.clone(), staff_dashboard);
-    let q = Resource::new(move || filter.clone(), staff_queue);
+    let data = crate::ui::json_resource(move || f2.clone(), staff_dashboard);
+    let q = crate::ui::json_resource(move || filter.clone(), staff_queue);
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -93,7 +93,7 @@ pub fn StaffQueuePage() -> impl IntoView {
     let i18n = use_i18n();
     let filter = filter_from_query();
     let f2 = filter.clone();
-    let list = Resource::new(move || f2.clone(), staff_queue);
+    let list = crate::ui::json_resource(move || f2.clone(), staff_queue);
     view! {
         <Suspense fallback=|| ()>
             {move || {

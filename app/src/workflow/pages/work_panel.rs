@@ -96,7 +96,7 @@ pub(super) fn CodeSelect(
 #[component]
 pub fn CaseWorkPanel(case_number: String, act: ServerAction<CaseAction>, act_done: RwSignal<u32>) -> impl IntoView {
     let n = case_number.clone();
-    let work = Resource::new(move || (n.clone(), act_done.get()), |(n, _)| load_case_work(n));
+    let work = crate::ui::json_resource(move || (n.clone(), act_done.get()), |(n, _)| load_case_work(n));
     let top_error = Signal::derive(move || {
         act.value().get().and_then(|r| r.err()).filter(|e| !matches!(e, AppError::Validation(_)))
     });
