@@ -48,11 +48,11 @@ BIN="$CARGO_TARGET_DIR/release/safewhistle"
 export LEPTOS_SITE_ROOT="$ROOT/target/site"
 
 # The release build every script runs: server and WebAssembly, split per page (D38), the files
-# precompressed (D37), then the split loader's comments dropped (D42; it needs `brotli`, which
-# setup.sh installs).
+# precompressed (D37), then each page's small chunks packed into one file and the split loader
+# written for that (D44; it needs `brotli`, which setup.sh installs).
 build_release() {
   cargo leptos build --release --precompress --split "${LIB_ARGS[@]}"
-  python3 "$ROOT/scripts/slim_split_loader.py" "$LEPTOS_SITE_ROOT/pkg"
+  python3 "$ROOT/scripts/pack_split.py" "$LEPTOS_SITE_ROOT/pkg"
 }
 
 apt_install() {

@@ -5,7 +5,7 @@
 # and the demo data. Nothing leaves the machine. Each page is run RUNS times and the run with the
 # median performance score is reported, with the audits it did not pass.
 # Usage: scripts/lighthouse.sh [runs per page, default 3] [path ...]
-# (SW_BENCH_SKIP_BUILD=1 uses the release build already there.)
+# (SW_BENCH_SKIP_BUILD=1 uses the release build already there; SW_LH_KEEP=DIR keeps the JSON reports.)
 source "$(dirname "$0")/common.sh"
 RUNS=${1:-3}
 shift || true
@@ -53,6 +53,7 @@ for page in "${PAGES[@]}"; do
     [ -s "$out" ] && reports+=("$out")
   done
   [ ${#reports[@]} -gt 0 ] || { echo "$page: no Lighthouse run succeeded" >&2; exit 1; }
+  [ -z "${SW_LH_KEEP:-}" ] || { mkdir -p "$SW_LH_KEEP" && cp "${reports[@]}" "$SW_LH_KEEP/"; }
   node - "$page" "${reports[@]}" <<'EOF'
 const [page, ...files] = process.argv.slice(2);
 const runs = files.map(f => require(f)).sort((a, b) => a.categories.performance.score - b.categories.performance.score);

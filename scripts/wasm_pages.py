@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """The WebAssembly each page's first visit fetches, in bytes as served (brotli 11).
 
-A page's lazy route loads its split file and every chunk wasm-split lists for it in
-`__wasm_split_manifest.json` (the list includes the split file itself); every page also loads the
-main module. This adds up their `.br` copies as `--precompress` wrote them (or compresses a file
+A page's lazy route loads the files listed for it in `__wasm_split_manifest.json`: after
+scripts/pack_split.py (D44), its pack (its split file and small chunks) and the large chunks; before,
+its split file and every chunk. Every page also loads the main module. This adds up their `.br` copies as `--precompress` wrote them (or compresses a file
 that has none), which is what the first-visit budget test sees of the WebAssembly, without a
 browser or a server. Usage: wasm_pages.py PKG_DIR [--all]  (public pages only unless --all)
 """
