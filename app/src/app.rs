@@ -9,7 +9,7 @@ use leptos::tachys::view::iterators::StaticVec;
 use leptos_meta::{provide_meta_context, Html, Meta, MetaTags, Title};
 use leptos_router::{
     components::{RouteChildren, Router, Routes, RoutesProps},
-    path, ChooseView, LazyRoute, NestedRoute, PossibleRouteMatch, SsrMode,
+    path, ChooseView, IntoChooseViewMaybeErased, LazyRoute, NestedRoute, PossibleRouteMatch, SsrMode,
 };
 use std::{future::Future, pin::Pin, sync::Arc};
 
@@ -156,7 +156,8 @@ fn route_table() -> StaticVec<PageRoute> {
 }
 
 /// A route of the table.
-type PageRoute = NestedRoute<Arc<dyn PossibleRouteMatch + Send + Sync>, (), (), PageView>;
+type PageRoute =
+    NestedRoute<Arc<dyn PossibleRouteMatch + Send + Sync>, (), (), <PageView as IntoChooseViewMaybeErased>::Output>;
 
 /// One page: its path and its lazily loaded view.
 fn page<T>(path: impl PossibleRouteMatch + Send + Sync + 'static) -> PageRoute
