@@ -13,6 +13,10 @@ const worker = {
 
 /** Give some answer to the question on screen (the first option, or a text). */
 async function answerShown(page: Page): Promise<void> {
+  // After a move the address changes before the new question is drawn: wait for the form of the
+  // question the address names (the first one without `?q=`).
+  const shown = new URL(page.url()).searchParams.get("q") ?? "1";
+  await expect(page.locator("#answer-form")).toHaveAttribute("data-position", shown);
   if ((await page.locator("#pick-text").count()) > 0) {
     await page.fill("#pick-text", "通风");
     await page.locator("#pick-text").press("Tab");
