@@ -46,8 +46,10 @@ import { Page, Response } from "@playwright/test";
  * 8 responses, `/` 181,789 -> 177,382 B; budget 350 KiB. A public page now fetches its pack and at
  * most a few large chunks besides the main module (`/quiz/contest/1`: 4 WebAssembly files): the
  * file bound is 6, and going over it means the packing step did not run.
+ * Stop 38 (D45): component types erased on both sides: `/report/new` 354,590 -> 314,382 B,
+ * `/quiz/contest/1` 337,633 -> 307,748 B, `/` 177,405 -> 170,470 B; budget 310 KiB.
  */
-const FIRST_VISIT_BUDGET = 350 * 1024;
+const FIRST_VISIT_BUDGET = 310 * 1024;
 /** Issue 12's target, met by the home page since stop 36; the other public pages are not there yet. */
 const HOME_BUDGET = 200 * 1000;
 const MAX_WASM_FILES = 6;
