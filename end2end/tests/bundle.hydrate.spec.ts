@@ -47,7 +47,9 @@ import { Page, Response } from "@playwright/test";
  * most a few large chunks besides the main module (`/quiz/contest/1`: 4 WebAssembly files): the
  * file bound is 6, and going over it means the packing step did not run.
  * Stop 38 (D45): component types erased on both sides: `/report/new` 354,590 -> 314,382 B,
- * `/quiz/contest/1` 337,633 -> 307,748 B, `/` 177,405 -> 170,470 B; budget 310 KiB.
+ * `/quiz/contest/1` 337,633 -> 307,748 B, `/` 177,405 -> 170,470 B; budget 310 KiB. Then D46
+ * (public forms without serde_qs's decoder): `/lookup` 255,626 -> 234,322 B, `/quiz/contest/1`
+ * -> 285,212 B, each now the main module, its pack and the server-function chunk.
  */
 const FIRST_VISIT_BUDGET = 310 * 1024;
 /** Issue 12's target, met by the home page since stop 36; the other public pages are not there yet. */

@@ -1,13 +1,18 @@
 //! Login, the account page (TOTP enrolment), the staff workbench and the admin's account list.
-//! Every form is an `ActionForm` posting to a server function, so it works without JavaScript.
+//! Every form posts to a server function, so it works without JavaScript; the public login page's
+//! is a `PostForm` (no form decoder in its WebAssembly, D46), the staff pages' `ActionForm`s.
 use super::api::{
     get_current_user, list_departments, list_users, staff_home, totp_begin, CreateUser, Login, TotpConfirm,
 };
 use super::{CurrentUser, Role};
 use crate::base::errors::AppError;
 use crate::i18n::*;
-use crate::ui::{ErrorPage, FieldErrors, FormError};
+use crate::ui::{ErrorPage, FieldErrors, FormError, FormFields, PostForm};
 use leptos::prelude::*;
+
+fn read_login(f: &FormFields) -> Option<Login> {
+    Some(Login { username: f.text("username")?, password: f.text("password")?, totp_code: f.text("totp_code") })
+}
 
 pub fn role_label(locale: Locale, role: Role) -> String {
     let s = match role {
@@ -45,7 +50,7 @@ pub fn LoginPage() -> impl IntoView {
         <section class="page narrow">
             <h1>{t!(i18n, login_title)}</h1>
             <p>{t!(i18n, login_lead)}</p>
-            <ActionForm action=login attr:class="stack-form">
+            <PostForm action=login read=read_login attr:class="stack-form">
                 <FormError error />
                 <label for="username">{t!(i18n, login_username)}</label>
                 <input id="username" name="username" type="text" autocomplete="username" required maxlength="64" />
@@ -83,7 +88,7 @@ pub fn LoginPage() -> impl IntoView {
                 />
                 <p id="totp-hint" class="hint">{t!(i18n, login_totp_hint)}</p>
                 <button type="submit">{t!(i18n, login_submit)}</button>
-            </ActionForm>
+            </PostForm>
         </section>
     }
 }

@@ -7,6 +7,8 @@ use leptos::prelude::*;
 
 pub mod ascii_json;
 pub use ascii_json::json_resource;
+pub mod post_form;
+pub use post_form::{FormFields, PostForm};
 #[cfg(feature = "hydrate")]
 pub mod upload;
 

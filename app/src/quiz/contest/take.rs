@@ -13,7 +13,7 @@ use super::{fmt_minute, PaperView, Audience, ContestView, Join, PaperQuestion, P
 use crate::i18n::*;
 use crate::quiz::{answer_words, kind_label, true_false_label, Kind};
 use crate::quiz::feedback::{pages::FeedbackLink, Origin};
-use crate::ui::{ErrorPage, FieldErrors, FormError};
+use crate::ui::{ErrorPage, FieldErrors, FormError, FormFields, PostForm};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -125,6 +125,18 @@ fn Rules(e: ContestView) -> impl IntoView {
     }
 }
 
+fn read_join(f: &FormFields) -> Option<JoinContest> {
+    Some(JoinContest { id: f.parse("id")?, nickname: f.text("nickname").unwrap_or_default() })
+}
+
+fn read_resume(f: &FormFields) -> Option<ResumeContest> {
+    Some(ResumeContest { id: f.parse("id")?, code: f.text("code")? })
+}
+
+fn read_start(f: &FormFields) -> Option<StartAttempt> {
+    Some(StartAttempt { id: f.parse("id")? })
+}
+
 /// `/quiz/contest/:id`.
 #[component]
 pub fn ContestPage() -> impl IntoView {
@@ -170,7 +182,7 @@ pub fn ContestPage() -> impl IntoView {
                                         view! {
                                             <section id="contest-join">
                                                 <h2>{t!(i18n, qc_join)}</h2>
-                                                <ActionForm action=join attr:id="join-form">
+                                                <PostForm action=join read=read_join attr:id="join-form">
                                                     <input type="hidden" name="id" value=id.clone() />
                                                     <label for="join-nickname">{t!(i18n, qc_nickname)}</label>
                                                     <input id="join-nickname" name="nickname" type="text" required maxlength="20" autocomplete="nickname" />
@@ -179,16 +191,16 @@ pub fn ContestPage() -> impl IntoView {
                                                     <FieldErrors error=join_err field="contest" />
                                                     <FormError error=join_err />
                                                     <button type="submit">{t!(i18n, qc_join_button)}</button>
-                                                </ActionForm>
+                                                </PostForm>
                                                 <h2>{t!(i18n, qc_resume)}</h2>
-                                                <ActionForm action=resume attr:id="resume-form">
+                                                <PostForm action=resume read=read_resume attr:id="resume-form">
                                                     <input type="hidden" name="id" value=id2 />
                                                     <label for="resume-code">{t!(i18n, qc_code)}</label>
                                                     <input id="resume-code" name="code" type="text" required maxlength="24" autocomplete="off" />
                                                     <FieldErrors error=resume_err field="code" />
                                                     <FormError error=resume_err />
                                                     <button type="submit">{t!(i18n, qc_resume_button)}</button>
-                                                </ActionForm>
+                                                </PostForm>
                                             </section>
                                         }
                                             .into_any()
@@ -196,12 +208,12 @@ pub fn ContestPage() -> impl IntoView {
                                     Join::SignIn => view! { <p id="contest-sign-in"><a href="/login">{t!(i18n, qc_sign_in)}</a></p> }.into_any(),
                                     Join::NotEligible => view! { <p id="contest-not-eligible">{t!(i18n, qc_not_eligible)}</p> }.into_any(),
                                     Join::Eligible => view! {
-                                        <ActionForm action=join attr:id="join-form">
+                                        <PostForm action=join read=read_join attr:id="join-form">
                                             <input type="hidden" name="id" value=id.clone() />
                                             <FieldErrors error=join_err field="contest" />
                                             <FormError error=join_err />
                                             <button type="submit">{t!(i18n, qc_join_button)}</button>
-                                        </ActionForm>
+                                        </PostForm>
                                     }
                                         .into_any(),
                                 }}
@@ -211,12 +223,12 @@ pub fn ContestPage() -> impl IntoView {
                                         <section id="contest-me">
                                             <p>{t!(i18n, qc_you_are)} " " <strong id="contest-nickname">{m.nickname.clone()}</strong></p>
                                             {open.then(|| view! {
-                                                <ActionForm action=start attr:id="start-form">
+                                                <PostForm action=start read=read_start attr:id="start-form">
                                                     <input type="hidden" name="id" value=id_start.clone() />
                                                     <FieldErrors error=start_err field="contest" />
                                                     <FormError error=start_err />
                                                     <button type="submit" id="start-attempt">{label}</button>
-                                                </ActionForm>
+                                                </PostForm>
                                             })}
                                             {(!m.attempts.is_empty()).then(|| view! {
                                                 <table class="data" id="my-attempts">
@@ -297,6 +309,16 @@ fn Countdown(remaining_ms: i64, deadline_at_ms: i64, result_href: String) -> imp
     }
 }
 
+fn read_answer(f: &FormFields) -> Option<SaveAnswer> {
+    Some(SaveAnswer {
+        token: f.text("token")?,
+        position: f.parse("position")?,
+        picks: f.map("picks"),
+        marked: f.text("marked"),
+        go: f.text("go"),
+    })
+}
+
 /// One question's form.
 #[component]
 fn QuestionForm(token: String, q: PaperQuestion, count: i64, save: ServerAction<SaveAnswer>, navigator: Vec<(i64, bool, bool)>) -> impl IntoView {
@@ -320,7 +342,6 @@ fn QuestionForm(token: String, q: PaperQuestion, count: i64, save: ServerAction<
     let on_change = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
-            use leptos::form::FromFormData;
             use wasm_bindgen::JsCast;
             let form = ev
                 .target()
@@ -328,11 +349,9 @@ fn QuestionForm(token: String, q: PaperQuestion, count: i64, save: ServerAction<
                 .and_then(|el| el.closest("form").ok().flatten())
                 .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok());
             if let Some(form) = form {
-                if let Ok(data) = web_sys::FormData::new_with_form(&form) {
-                    if let Ok(mut args) = SaveAnswer::from_form_data(&data) {
-                        args.go = Some("stay".into());
-                        save.dispatch(args);
-                    }
+                if let Some(mut args) = FormFields::from_form(&form).as_ref().and_then(read_answer) {
+                    args.go = Some("stay".into());
+                    save.dispatch(args);
                 }
             }
         }
@@ -357,7 +376,7 @@ fn QuestionForm(token: String, q: PaperQuestion, count: i64, save: ServerAction<
     };
     view! {
         <div on:change=on_change>
-            <ActionForm action=save attr:id="answer-form" attr:data-position=position.to_string()>
+            <PostForm action=save read=read_answer attr:id="answer-form" attr:data-position=position.to_string()>
                 <input type="hidden" name="token" value=token.clone() />
                 <input type="hidden" name="position" value=position.to_string() />
                 <fieldset>
@@ -404,7 +423,7 @@ fn QuestionForm(token: String, q: PaperQuestion, count: i64, save: ServerAction<
                         view! { <button type="submit" name="go" value=n.to_string() class=class>{n}</button> }
                     }).collect_view()}
                 </nav>
-            </ActionForm>
+            </PostForm>
         </div>
     }
 }

@@ -7,8 +7,12 @@ use crate::base::calendar::Day;
 use crate::i18n::*;
 use crate::quiz::feedback::{pages::FeedbackLink, Origin};
 use crate::quiz::{answer_words, kind_label, letter, true_false_label, Kind};
-use crate::ui::{ErrorPage, FieldErrors, FormError};
+use crate::ui::{ErrorPage, FieldErrors, FormError, FormFields, PostForm};
 use leptos::prelude::*;
+
+fn read_answer(f: &FormFields) -> Option<DailyAnswerAction> {
+    Some(DailyAnswerAction { day: f.parse("day")?, position: f.parse("position")?, picks: f.map("picks") })
+}
 
 fn short_day(day: i64) -> String {
     let (_, m, d) = Day(day).ymd();
@@ -54,7 +58,7 @@ fn Question(q: DailyQuestion, day: i64, action: ServerAction<DailyAnswerAction>)
             let text_id = format!("daily-text-{pos}");
             let text_for = text_id.clone();
             view! {
-                <ActionForm action=action attr:class="daily-form">
+                <PostForm action=action read=read_answer attr:class="daily-form">
                     <input type="hidden" name="day" value=day.to_string() />
                     <input type="hidden" name="position" value=pos.to_string() />
                     <fieldset>
@@ -79,7 +83,7 @@ fn Question(q: DailyQuestion, day: i64, action: ServerAction<DailyAnswerAction>)
                         })}
                     </fieldset>
                     <button type="submit">{t!(i18n, qp_submit)}</button>
-                </ActionForm>
+                </PostForm>
             }
                 .into_any()
         }

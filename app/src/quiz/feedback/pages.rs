@@ -6,9 +6,19 @@ use super::{Origin, Reason, Status, COMMENT_MAX, NOTE_MAX};
 use crate::base::format::fmt_date;
 use crate::i18n::*;
 use crate::quiz::letter;
-use crate::ui::{ErrorPage, FieldErrors, FormError};
+use crate::ui::{ErrorPage, FieldErrors, FormError, FormFields, PostForm};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+
+fn read_feedback(f: &FormFields) -> Option<SendFeedback> {
+    Some(SendFeedback {
+        question: f.parse("question")?,
+        version: f.parse("version")?,
+        origin: f.text("origin").unwrap_or_default(),
+        reason: f.text("reason").unwrap_or_default(),
+        comment: f.text("comment").unwrap_or_default(),
+    })
+}
 
 pub fn reason_label(locale: Locale, r: Reason) -> &'static str {
     match r {
@@ -92,7 +102,7 @@ pub fn FeedbackPage() -> impl IntoView {
                                     let (id, version) = (id.clone(), version.clone());
                                     view! {
                                         <p class="hint">{t!(i18n, qf_hint)}</p>
-                                        <ActionForm action=send attr:id="feedback-form">
+                                        <PostForm action=send read=read_feedback attr:id="feedback-form">
                                             <input type="hidden" name="question" value=id />
                                             <input type="hidden" name="version" value=version />
                                             <input type="hidden" name="origin" value=origin().as_str() />
@@ -120,7 +130,7 @@ pub fn FeedbackPage() -> impl IntoView {
                                             <FieldErrors error=err field="op" />
                                             <FormError error=err />
                                             <button type="submit">{t!(i18n, qf_send)}</button>
-                                        </ActionForm>
+                                        </PostForm>
                                     }
                                         .into_any()
                                 }}

@@ -1,6 +1,10 @@
 //! Lookup with number and access code, and the reporter's case page (messages, withdrawal, objection, reward claim).
 use super::*;
 
+fn read_lookup(f: &crate::ui::FormFields) -> Option<LookupCase> {
+    Some(LookupCase { case_number: f.text("case_number")?, access_code: f.text("access_code")? })
+}
+
 #[component]
 pub fn LookupPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -10,7 +14,7 @@ pub fn LookupPage() -> impl IntoView {
         <article class="page narrow">
             <h1>{t!(i18n, lookup_title)}</h1>
             <p class="lead">{t!(i18n, lookup_lead)}</p>
-            <ActionForm action=lookup attr:class="stack-form">
+            <PostForm action=lookup read=read_lookup attr:class="stack-form">
                 <FormError error />
                 <label for="case_number">{t!(i18n, receipt_case_number)}</label>
                 <input id="case_number" name="case_number" type="text" required maxlength="20" autocomplete="off" />
@@ -19,7 +23,7 @@ pub fn LookupPage() -> impl IntoView {
                 <input id="access_code" name="access_code" type="text" required maxlength="40" autocomplete="off" />
                 <FieldErrors error field="access_code" />
                 <button type="submit">{t!(i18n, lookup_submit)}</button>
-            </ActionForm>
+            </PostForm>
             <h2>{t!(i18n, lookup_deadlines_title)}</h2>
             <ul>
                 <li>{t!(i18n, lookup_deadline_accept)}</li>
@@ -29,6 +33,28 @@ pub fn LookupPage() -> impl IntoView {
             <p>{t!(i18n, lookup_code_note)}</p>
         </article>
     }
+}
+
+fn read_object(f: &crate::ui::FormFields) -> Option<FileObjection> {
+    Some(FileObjection { objection: f.text("objection")? })
+}
+
+fn read_claim(f: &crate::ui::FormFields) -> Option<ClaimReward> {
+    Some(ClaimReward {
+        claim_code: f.text("claim_code")?,
+        payee_name: f.text("payee_name")?,
+        id_number: f.text("id_number")?,
+        bank: f.text("bank")?,
+        account: f.text("account")?,
+    })
+}
+
+fn read_withdraw(f: &crate::ui::FormFields) -> Option<WithdrawReport> {
+    Some(WithdrawReport { confirm: f.text("confirm") })
+}
+
+fn read_close(_: &crate::ui::FormFields) -> Option<CloseCase> {
+    Some(CloseCase {})
 }
 
 /// The actions on a case. They live on the page so that the case is fetched again after each one
@@ -193,13 +219,13 @@ fn CaseDetails(case: CaseView, actions: CaseActions) -> impl IntoView {
                                     .replace("{date}", &case.objection_until.map(fmt_date).unwrap_or_default())
                             }}
                         </p>
-                        <ActionForm action=object attr:class="stack-form">
+                        <PostForm action=object read=read_object attr:class="stack-form">
                             <FormError error=object_err />
                             <label for="objection">{t!(i18n, case_objection_label)}</label>
                             <textarea id="objection" name="objection" rows="4" required maxlength="2000"></textarea>
                             <FieldErrors error=object_err field="objection" />
                             <button type="submit">{t!(i18n, case_objection_submit)}</button>
-                        </ActionForm>
+                        </PostForm>
                     }
                 })}
 
@@ -222,7 +248,7 @@ fn CaseDetails(case: CaseView, actions: CaseActions) -> impl IntoView {
                 .then(|| {
                     view! {
                         <p>{t!(i18n, case_claim_hint)}</p>
-                        <ActionForm action=claim attr:class="stack-form">
+                        <PostForm action=claim read=read_claim attr:class="stack-form">
                             <FormError error=claim_err />
                             <label for="claim_code">{t!(i18n, receipt_access_code)}</label>
                             <input id="claim_code" name="claim_code" type="text" required autocomplete="off" />
@@ -240,7 +266,7 @@ fn CaseDetails(case: CaseView, actions: CaseActions) -> impl IntoView {
                             <input id="account" name="account" type="text" required inputmode="numeric" maxlength="40" autocomplete="off" />
                             <FieldErrors error=claim_err field="account" />
                             <button type="submit">{t!(i18n, case_claim_submit)}</button>
-                        </ActionForm>
+                        </PostForm>
                     }
                 })}
 
@@ -249,7 +275,7 @@ fn CaseDetails(case: CaseView, actions: CaseActions) -> impl IntoView {
                 .then(|| {
                     view! {
                         <h2>{t!(i18n, case_withdraw_title)}</h2>
-                        <ActionForm action=withdraw attr:class="stack-form">
+                        <PostForm action=withdraw read=read_withdraw attr:class="stack-form">
                             <FormError error=withdraw_err />
                             <label class="check">
                                 <input type="checkbox" name="confirm" value="yes" />
@@ -257,13 +283,13 @@ fn CaseDetails(case: CaseView, actions: CaseActions) -> impl IntoView {
                             </label>
                             <FieldErrors error=withdraw_err field="withdraw" />
                             <button type="submit" class="secondary">{t!(i18n, case_withdraw_submit)}</button>
-                        </ActionForm>
+                        </PostForm>
                     }
                 })}
 
-            <ActionForm action=close attr:class="inline-form">
+            <PostForm action=close read=read_close attr:class="inline-form">
                 <button type="submit" class="secondary">{t!(i18n, case_close)}</button>
-            </ActionForm>
+            </PostForm>
         </section>
     }
 }
