@@ -161,7 +161,7 @@ impl LazyRoute for PublicAttempt {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <crate::quiz::contest::take::AttemptPage /> <crate::ui::HydrationMarker /> }.into_any()
+        view! { <crate::quiz::contest::attempt_page::AttemptPage /> <crate::ui::HydrationMarker /> }.into_any()
     }
 }
 

@@ -136,6 +136,7 @@ mod tests {
         ("src/reports/pages/form.rs", None),
         ("src/reports/pages/receipt.rs", None),
         ("src/quiz/contest/take.rs", None),
+        ("src/quiz/contest/attempt_page.rs", None),
         ("src/quiz/daily/page.rs", None),
         ("src/quiz/feedback/pages.rs", Some("pub fn FeedbackPage()")),
         ("src/accounts/pages.rs", Some("pub fn LoginPage()")),

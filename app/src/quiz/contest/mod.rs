@@ -5,7 +5,7 @@
 //! This module is pure (both targets): the types, the checks of a contest, the drawing of a paper
 //! (given a source of random numbers), the mapping between the option order a contestant sees and
 //! the stored one, scoring and the tie-break. Storage is in `ssr`, server functions in `api`, the
-//! administrator's page in `admin`, the contestant's pages in `take`.
+//! administrator's page in `admin`, the contestant's pages in `take` and `attempt_page`.
 pub mod admin;
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -20,6 +20,7 @@ pub mod stats;
 #[cfg(feature = "ssr")]
 pub mod writer;
 pub mod stats_page;
+pub mod attempt_page;
 pub mod take;
 
 use super::Kind;
